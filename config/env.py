@@ -1,0 +1,88 @@
+"""Read settings from environment variables, failing loudly on malformed values.
+
+Kept apart from settings.py so the helpers can be tested without reloading Django.
+"""
+
+import os
+
+import dj_database_url
+
+
+class ImproperEnvironment(Exception):
+    """A malformed environment variable; the message names it and says what to do."""
+
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def envbool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperEnvironment(f"{name}={raw!r} is not a boolean: use 1 or 0 (true/false, yes/no).")
+
+
+def envint(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperEnvironment(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperEnvironment(f"{name}={raw!r} must be at least {minimum}.")
+    return value
+
+
+def envlist(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envchoice(name: str, default: str, choices: list[str]) -> str:
+    raw = os.environ.get(name, default).strip()
+    if raw not in choices:
+        allowed = ", ".join(choices)
+        raise ImproperEnvironment(f"{name}={raw!r} is not one of: {allowed}.")
+    return raw
+
+
+def envtimezone(name: str, default: str) -> str:
+    import zoneinfo
+
+    raw = os.environ.get(name, default).strip()
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperEnvironment(
+            f"{name}={raw!r} is not a known time zone: use an IANA name such as Asia/Almaty."
+        ) from None
+    return raw
+
+
+def envdatabase(name: str, default: str) -> dict:
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        config = dict(dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True))
+    except (ValueError, KeyError) as error:
+        raise ImproperEnvironment(
+            f"{name}={raw!r} is not a database URL ({error}); "
+            "use postgres://user:password@host:5432/name or sqlite:///path/to/file.sqlite3."
+        ) from None
+    if config["ENGINE"] not in SUPPORTED_ENGINES:
+        raise ImproperEnvironment(
+            f"{name}={raw!r} names an unsupported database; use postgres:// or sqlite://."
+        )
+    return config
+
+
+SUPPORTED_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}

@@ -1,0 +1,111 @@
+"""Check one respondent's answers against the questionnaire.
+
+The answers document is ``{"q01": "teacher", "q03": ["cyber", "other"], "q03_other": "…"}``:
+a choice code per single-choice question, a list of codes per multi-choice question (an
+empty list is "answered, nothing ticked"), and the free text of a ticked "other" choice
+under ``<code>_other``. Messages are lazy translations so they reach the respondent in
+their language.
+"""
+
+import unicodedata
+from collections.abc import Iterable
+
+from django.utils.translation import gettext_lazy as _
+
+from surveys.questionnaire import QuestionSpec
+
+OTHER_TEXT_MAX_LENGTH = 500
+ALL = "__all__"
+
+
+class AnswersInvalid(Exception):
+    """Answers that do not fit the questionnaire; ``errors`` maps question code to message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{code}: {message}" for code, message in errors.items()))
+        self.errors = errors
+
+
+def other_text_key(question: QuestionSpec) -> str:
+    return f"{question.code}_other"
+
+
+def other_choice(question: QuestionSpec) -> str | None:
+    return next((c.code for c in question.choices if c.is_other), None)
+
+
+def answers_clean(questions: Iterable[QuestionSpec], answers: object) -> dict:
+    """Return the answers in canonical form, or raise AnswersInvalid naming each problem."""
+    questions = tuple(questions)
+    if not isinstance(answers, dict):
+        raise AnswersInvalid({ALL: str(_("The answers must be an object of question codes."))})
+    errors: dict[str, str] = {}
+    known = {q.code for q in questions} | {other_text_key(q) for q in questions}
+    for key in answers:
+        if key not in known:
+            errors[str(key)] = str(_("There is no question with this code."))
+    cleaned: dict = {}
+    for question in questions:
+        try:
+            cleaned.update(_question_clean(question, answers))
+        except ValueError as error:
+            errors[question.code] = str(error)
+    if errors:
+        raise AnswersInvalid(errors)
+    return cleaned
+
+
+def _question_clean(question: QuestionSpec, answers: dict) -> dict:
+    value = answers.get(question.code)
+    selected = _selected(question, value)
+    if not selected and question.required:
+        if question.kind == "multi":
+            raise ValueError(_("Please tick at least one option."))
+        raise ValueError(_("Please choose an answer."))
+    cleaned: dict = {}
+    if value is not None:
+        cleaned[question.code] = selected if question.kind == "multi" else selected[0]
+    cleaned.update(_other_text_clean(question, selected, answers.get(other_text_key(question))))
+    return cleaned
+
+
+def _selected(question: QuestionSpec, value: object) -> list[str]:
+    if value is None:
+        return []
+    codes = [c.code for c in question.choices]
+    if question.kind == "single":
+        if isinstance(value, list):
+            raise ValueError(_("Please choose only one answer."))
+        if value not in codes:
+            raise ValueError(_("This is not one of the answers offered."))
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(_("The answer must be a list of option codes."))
+    if any(v not in codes for v in value):
+        raise ValueError(_("This is not one of the answers offered."))
+    if len(set(value)) != len(value):
+        raise ValueError(_("Each option can be ticked only once."))
+    return sorted(value, key=codes.index)
+
+
+def _other_text_clean(question: QuestionSpec, selected: list[str], text: object) -> dict:
+    other = other_choice(question)
+    if other is None or other not in selected:
+        if text not in (None, ""):
+            raise ValueError(_("Tick “other” to give your own answer, or clear the text."))
+        return {}
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(_("You ticked “other”: please say what you mean."))
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > OTHER_TEXT_MAX_LENGTH:
+        raise ValueError(
+            _("Please shorten your answer to at most %(limit)d characters.")
+            % {"limit": OTHER_TEXT_MAX_LENGTH}
+        )
+    if any(_is_control(character) for character in text):
+        raise ValueError(_("Your answer contains invisible control characters; please retype it."))
+    return {other_text_key(question): text}
+
+
+def _is_control(character: str) -> bool:
+    return character not in "\n\t" and unicodedata.category(character) == "Cc"

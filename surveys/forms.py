@@ -1,0 +1,90 @@
+"""The questionnaire as an HTML form, built from the stored questionnaire.
+
+The form only turns POST data into an answers document; every rule lives in
+surveys.answers, so the form, the API and the CSV import refuse the same things.
+"""
+
+import uuid
+
+from django import forms
+
+from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid, answers_clean, other_text_key
+from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
+
+MAX_DURATION_MS = 24 * 3600 * 1000
+
+
+class QuestionnaireForm(forms.Form):
+    client_token = forms.UUIDField(widget=forms.HiddenInput)
+    started_at_ms = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, spec: QuestionnaireSpec, language: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        self.language = language
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4())
+        for question in spec.questions:
+            self.fields[question.code] = self._answer_field(question)
+            if any(c.is_other for c in question.choices):
+                self.fields[other_text_key(question)] = forms.CharField(
+                    required=False,
+                    strip=False,
+                    widget=forms.Textarea(attrs={"rows": 2, "maxlength": OTHER_TEXT_MAX_LENGTH}),
+                )
+
+    def _answer_field(self, question: QuestionSpec) -> forms.Field:
+        choices = [(c.code, c.label[self.language]) for c in question.choices]
+        if question.kind == "multi":
+            return forms.MultipleChoiceField(
+                choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+            )
+        return forms.ChoiceField(choices=choices, required=False, widget=forms.RadioSelect)
+
+    def questions(self) -> list[dict]:
+        """What the template needs per question, in questionnaire order."""
+        # Errors only once the form was judged: a language switch must not show them.
+        errors = self._errors or {}
+        rows = []
+        for number, question in enumerate(self.spec.questions, start=1):
+            other_key = other_text_key(question)
+            rows.append(
+                {
+                    "number": number,
+                    "spec": question,
+                    "text": question.text[self.language],
+                    "field": self[question.code],
+                    "other": self[other_key] if other_key in self.fields else None,
+                    "errors": errors.get(question.code),
+                }
+            )
+        return rows
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            cleaned["answers"] = answers_clean(self.spec.questions, self._answers_document())
+        except AnswersInvalid as error:
+            for code, message in error.errors.items():
+                self.add_error(code if code in self.fields else None, message)
+        return cleaned
+
+    def _answers_document(self) -> dict:
+        document: dict = {}
+        for question in self.spec.questions:
+            value = self.cleaned_data.get(question.code)
+            if question.kind == "multi":
+                # Seeing the question and ticking nothing is an answer ("none of these").
+                document[question.code] = list(value or [])
+            elif value:
+                document[question.code] = value
+            text = self.cleaned_data.get(other_text_key(question))
+            if text:
+                document[other_text_key(question)] = text
+        return document
+
+    def duration_ms(self, now_ms: int) -> int | None:
+        started = self.cleaned_data.get("started_at_ms")
+        if not started or not 0 <= now_ms - started <= MAX_DURATION_MS:
+            return None
+        return now_ms - started

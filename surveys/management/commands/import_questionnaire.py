@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from surveys.questionnaire import QuestionnaireInvalid, questionnaire_load
+from surveys.services import questionnaire_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update a survey from a questionnaire JSON file (re-importing changes nothing)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path, help="questionnaire JSON file")
+
+    def handle(self, *args, path: Path, **options) -> None:
+        try:
+            spec = questionnaire_load(path)
+        except QuestionnaireInvalid as error:
+            raise CommandError(f"{path}: {error}") from None
+        outcome = questionnaire_import(spec=spec)
+        self.stdout.write(f"{spec.slug}: {outcome} ({len(spec.questions)} questions)")

@@ -1,0 +1,130 @@
+"""Questionnaires (Survey, Question, Choice) and the responses to them.
+
+Texts are stored per language as JSON ({"kk": ..., "ru": ..., "en": ...}) because the
+questionnaire's content comes from its JSON file; interface chrome uses gettext instead.
+A Response is one document per submission (the KoboToolbox/Formbricks pattern).
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+
+
+def in_language(texts: dict, language: str, fallback: str) -> str:
+    return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")
+
+
+class SurveyQuerySet(models.QuerySet):
+    def open(self) -> "SurveyQuerySet":
+        """Surveys that accept responses now."""
+        return self.filter(is_open=True)
+
+
+class Survey(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.JSONField(default=dict)
+    intro = models.JSONField(default=dict, blank=True)
+    languages = models.JSONField(default=list)
+    default_language = models.CharField(max_length=8)
+    is_open = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def language_for(self, requested: str | None) -> str:
+        """The requested language if this survey has it, else its default."""
+        return requested if requested in self.languages else self.default_language
+
+    def title_in(self, language: str | None = None) -> str:
+        return in_language(self.title, language or get_language(), self.default_language)
+
+    def intro_in(self, language: str | None = None) -> str:
+        return in_language(self.intro, language or get_language(), self.default_language)
+
+
+class Question(models.Model):
+    SINGLE = "single"
+    MULTI = "multi"
+    KINDS = [(SINGLE, "single choice"), (MULTI, "multiple choice")]
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(max_length=40)
+    kind = models.CharField(max_length=8, choices=KINDS)
+    position = models.PositiveIntegerField()
+    required = models.BooleanField(default=True)
+    text = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="question_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey.slug}.{self.code}"
+
+    @property
+    def is_multi(self) -> bool:
+        return self.kind == self.MULTI
+
+    def text_in(self, language: str) -> str:
+        return in_language(self.text, language, self.survey.default_language)
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    code = models.SlugField(max_length=40)
+    position = models.PositiveIntegerField()
+    is_other = models.BooleanField(default=False)
+    label = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="choice_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}.{self.code}"
+
+    def label_in(self, language: str) -> str:
+        return in_language(self.label, language, self.question.survey.default_language)
+
+
+class ResponseQuerySet(models.QuerySet):
+    def real(self) -> "ResponseQuerySet":
+        """Responses from respondents, not synthetic demo data."""
+        return self.filter(is_demo=False)
+
+    def after(self, watermark: int) -> "ResponseQuerySet":
+        """Responses stored after the given response id, oldest first."""
+        return self.filter(pk__gt=watermark).order_by("pk")
+
+
+class Response(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    answers = models.JSONField()
+    language = models.CharField(max_length=8)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    client_token = models.UUIDField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "client_token"], name="response_client_token_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey.slug} #{self.pk}"

@@ -1,0 +1,194 @@
+"""The questionnaire JSON format (see DESIGN.md §7): parse a file into a checked spec.
+
+Everything here is pure: a malformed file raises QuestionnaireInvalid with a message
+naming the place (e.g. ``questions[2] (q03).choices[1].label``) before anything is stored.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+KNOWN_LANGUAGES = ("kk", "ru", "en")
+KINDS = ("single", "multi")
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+class QuestionnaireInvalid(Exception):
+    """The file is not a valid questionnaire; the message names the place."""
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    code: str
+    label: dict[str, str]
+    is_other: bool
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    code: str
+    kind: str
+    required: bool
+    text: dict[str, str]
+    choices: tuple[ChoiceSpec, ...]
+
+
+@dataclass(frozen=True)
+class QuestionnaireSpec:
+    slug: str
+    languages: tuple[str, ...]
+    default_language: str
+    title: dict[str, str]
+    intro: dict[str, str]
+    questions: tuple[QuestionSpec, ...]
+
+
+def questionnaire_load(path: Path) -> QuestionnaireSpec:
+    """Read and check a questionnaire file."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise QuestionnaireInvalid("no such file.") from None
+    except UnicodeDecodeError:
+        raise QuestionnaireInvalid("not UTF-8 text.") from None
+    except json.JSONDecodeError as error:
+        raise QuestionnaireInvalid(
+            f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+        ) from None
+    return questionnaire_parse(document)
+
+
+def questionnaire_parse(document: object) -> QuestionnaireSpec:
+    """Check a decoded questionnaire document and return its spec."""
+    root = _mapping(document, "the file")
+    slug = _code(root, "slug", "the file", pattern=re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$"))
+    languages = _languages(root)
+    default_language = root.get("default_language", languages[0])
+    if default_language not in languages:
+        raise QuestionnaireInvalid(
+            f"default_language: {default_language!r} is not one of languages {list(languages)}."
+        )
+    raw_questions = root.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        raise QuestionnaireInvalid("questions: must be a non-empty list.")
+    questions = tuple(
+        _question(item, f"questions[{index}]", languages)
+        for index, item in enumerate(raw_questions)
+    )
+    _unique([q.code for q in questions], "questions", "question code")
+    _no_answer_key_clash(questions)
+    return QuestionnaireSpec(
+        slug=slug,
+        languages=languages,
+        default_language=default_language,
+        title=_texts(root, "title", "title", languages),
+        intro=_texts(root, "intro", "intro", languages, required=False),
+        questions=questions,
+    )
+
+
+def _mapping(value: object, place: str) -> dict:
+    if not isinstance(value, dict):
+        raise QuestionnaireInvalid(f"{place}: must be a JSON object.")
+    return value
+
+
+def _code(item: dict, key: str, place: str, pattern: re.Pattern = CODE_PATTERN) -> str:
+    value = item.get(key)
+    if not isinstance(value, str) or not pattern.match(value):
+        raise QuestionnaireInvalid(
+            f"{place}.{key}: {value!r} is not a valid code "
+            "(lower-case letters, digits and underscores, starting with a letter)."
+        )
+    return value
+
+
+def _languages(root: dict) -> tuple[str, ...]:
+    languages = root.get("languages")
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or any(language not in KNOWN_LANGUAGES for language in languages)
+    ):
+        raise QuestionnaireInvalid(
+            f"languages: {languages!r} must be a non-empty list drawn from {list(KNOWN_LANGUAGES)}."
+        )
+    _unique(languages, "languages", "language")
+    return tuple(languages)
+
+
+def _texts(
+    item: dict, key: str, place: str, languages: tuple[str, ...], required: bool = True
+) -> dict[str, str]:
+    texts = item.get(key)
+    if texts is None and not required:
+        return {}
+    if not isinstance(texts, dict):
+        raise QuestionnaireInvalid(f"{place}: must be an object with a text per language.")
+    for language in languages:
+        text = texts.get(language)
+        if not isinstance(text, str) or not text.strip():
+            raise QuestionnaireInvalid(f"{place}: missing the {language!r} translation.")
+    return {language: texts[language].strip() for language in languages}
+
+
+def _question(item: object, place: str, languages: tuple[str, ...]) -> QuestionSpec:
+    question = _mapping(item, place)
+    code = _code(question, "code", place)
+    place = f"{place} ({code})"
+    kind = question.get("kind")
+    if kind not in KINDS:
+        raise QuestionnaireInvalid(f"{place}.kind: {kind!r} is not one of {list(KINDS)}.")
+    required = question.get("required", True)
+    if not isinstance(required, bool):
+        raise QuestionnaireInvalid(f"{place}.required: must be true or false.")
+    raw_choices = question.get("choices")
+    if not isinstance(raw_choices, list) or len(raw_choices) < (1 if kind == "multi" else 2):
+        needed = "at least one choice" if kind == "multi" else "at least two choices"
+        raise QuestionnaireInvalid(f"{place}.choices: a {kind}-choice question needs {needed}.")
+    choices = tuple(
+        _choice(entry, f"{place}.choices[{index}]", languages)
+        for index, entry in enumerate(raw_choices)
+    )
+    _unique([c.code for c in choices], f"{place}.choices", "choice code")
+    if sum(c.is_other for c in choices) > 1:
+        raise QuestionnaireInvalid(f"{place}.choices: at most one choice may be 'other'.")
+    return QuestionSpec(
+        code=code,
+        kind=kind,
+        required=required,
+        text=_texts(question, "text", f"{place}.text", languages),
+        choices=choices,
+    )
+
+
+def _choice(item: object, place: str, languages: tuple[str, ...]) -> ChoiceSpec:
+    choice = _mapping(item, place)
+    is_other = choice.get("other", False)
+    if not isinstance(is_other, bool):
+        raise QuestionnaireInvalid(f"{place}.other: must be true or false.")
+    return ChoiceSpec(
+        code=_code(choice, "code", place),
+        label=_texts(choice, "label", f"{place}.label", languages),
+        is_other=is_other,
+    )
+
+
+def _unique(values: list[str], place: str, what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise QuestionnaireInvalid(f"{place}: duplicate {what} {value!r}.")
+        seen.add(value)
+
+
+def _no_answer_key_clash(questions: tuple[QuestionSpec, ...]) -> None:
+    """An "other" text is stored under "<code>_other"; no question may be called that."""
+    codes = {q.code for q in questions}
+    for question in questions:
+        if any(c.is_other for c in question.choices) and f"{question.code}_other" in codes:
+            raise QuestionnaireInvalid(
+                f"questions ({question.code}_other): this code is reserved for the free text "
+                f"of {question.code}'s 'other' choice; rename the question."
+            )

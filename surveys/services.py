@@ -1,0 +1,165 @@
+"""Writes: importing questionnaires and storing responses. Keyword-only, atomic."""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from surveys.answers import answers_clean
+from surveys.demo import demo_answers
+from surveys.models import Choice, Question, Response, Survey
+from surveys.questionnaire import QuestionnaireSpec
+from surveys.selectors import survey_questionnaire
+
+
+class SubmissionRefused(Exception):
+    """The submission cannot be stored; the message says why, in the respondent's language."""
+
+
+class SurveyClosed(SubmissionRefused):
+    pass
+
+
+class TokenReused(SubmissionRefused):
+    """The client token belongs to a stored response with different answers."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    response: Response
+    created: bool
+
+
+def response_submit(
+    *,
+    survey: Survey,
+    answers: object,
+    language: str,
+    client_token: uuid.UUID,
+    duration_ms: int | None = None,
+    submitted_at: datetime | None = None,
+) -> Submission:
+    """Validate the answers and store one Response, exactly once per client token.
+
+    Sending the same submission again returns the stored response (created=False);
+    the same token with other answers raises TokenReused and changes nothing.
+    """
+    if not survey.is_open:
+        raise SurveyClosed(_("This survey is closed and no longer accepts answers."))
+    if language not in survey.languages:
+        raise SubmissionRefused(_("This survey is not available in that language."))
+    cleaned = answers_clean(survey_questionnaire(survey).questions, answers)
+    existing = _response_with_token(survey, client_token)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    survey=survey,
+                    answers=cleaned,
+                    language=language,
+                    client_token=client_token,
+                    duration_ms=duration_ms,
+                    submitted_at=submitted_at or timezone.now(),
+                )
+            return Submission(response=response, created=True)
+        except IntegrityError:
+            # Another request with the same token won the race; compare with its answers.
+            existing = _response_with_token(survey, client_token)
+            if existing is None:
+                raise
+    if existing.answers != cleaned or existing.language != language:
+        raise TokenReused(
+            _("This form was already sent with different answers. Please reload the page.")
+        )
+    return Submission(response=existing, created=False)
+
+
+def _response_with_token(survey: Survey, client_token: uuid.UUID) -> Response | None:
+    return Response.objects.filter(survey=survey, client_token=client_token).first()
+
+
+@transaction.atomic
+def questionnaire_import(*, spec: QuestionnaireSpec) -> str:
+    """Create or update a survey from a checked spec; return "created", "updated" or
+    "unchanged". Re-importing the same file writes nothing."""
+    survey = Survey.objects.filter(slug=spec.slug).first()
+    if survey is not None and survey_questionnaire(survey) == spec:
+        return "unchanged"
+    outcome = "created" if survey is None else "updated"
+    survey, _created = Survey.objects.update_or_create(
+        slug=spec.slug,
+        defaults={
+            "title": spec.title,
+            "intro": spec.intro,
+            "languages": list(spec.languages),
+            "default_language": spec.default_language,
+        },
+    )
+    survey.questions.exclude(code__in=[q.code for q in spec.questions]).delete()
+    for position, question_spec in enumerate(spec.questions, start=1):
+        question, _created = Question.objects.update_or_create(
+            survey=survey,
+            code=question_spec.code,
+            defaults={
+                "kind": question_spec.kind,
+                "required": question_spec.required,
+                "text": question_spec.text,
+                "position": position,
+            },
+        )
+        question.choices.exclude(code__in=[c.code for c in question_spec.choices]).delete()
+        for choice_position, choice_spec in enumerate(question_spec.choices, start=1):
+            Choice.objects.update_or_create(
+                question=question,
+                code=choice_spec.code,
+                defaults={
+                    "label": choice_spec.label,
+                    "is_other": choice_spec.is_other,
+                    "position": choice_position,
+                },
+            )
+    return outcome
+
+
+DEMO_BATCH_SIZE = 5_000
+DEMO_SPREAD_SECONDS = 30 * 24 * 3600  # demo responses arrive over the past month
+
+
+def demo_responses_create(
+    *, survey: Survey, n: int, seed: int, on_batch: Callable[[int], None] | None = None
+) -> int:
+    """Insert n synthetic responses marked is_demo, in bulk; return how many were stored."""
+    rng = np.random.default_rng(seed)
+    spec = survey_questionnaire(survey)
+    now = timezone.now()
+    stored = 0
+    while stored < n:
+        size = min(DEMO_BATCH_SIZE, n - stored)
+        demo = demo_answers(spec, size, rng)
+        ages = rng.exponential(scale=DEMO_SPREAD_SECONDS / 4, size=size).clip(
+            0, DEMO_SPREAD_SECONDS
+        )
+        durations = rng.lognormal(mean=np.log(180_000), sigma=0.4, size=size).astype(int)
+        Response.objects.bulk_create(
+            Response(
+                survey=survey,
+                answers=answers,
+                language=language,
+                submitted_at=now - timedelta(seconds=float(age)),
+                client_token=uuid.UUID(bytes=rng.bytes(16), version=4),
+                duration_ms=int(duration),
+                is_demo=True,
+            )
+            for answers, language, age, duration in zip(
+                demo.answers, demo.languages, ages, durations, strict=True
+            )
+        )
+        stored += size
+        if on_batch:
+            on_batch(size)
+    return stored
