@@ -7,11 +7,14 @@ surveys.answers, so the form, the API and the CSV import refuse the same things.
 import uuid
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
 
 from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid, answers_clean, other_text_key
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 MAX_DURATION_MS = 24 * 3600 * 1000
+FORM_DAMAGED = _("This page is incomplete. Please reload it and answer again.")
 
 
 class QuestionnaireForm(forms.Form):
@@ -41,10 +44,25 @@ class QuestionnaireForm(forms.Form):
             )
         return forms.ChoiceField(choices=choices, required=False, widget=forms.RadioSelect)
 
+    def judged_errors(self) -> dict:
+        """Errors only once the form was judged: a language switch must not show them."""
+        return self._errors or {}
+
+    def error_summary(self) -> list[tuple[str | None, str]]:
+        """(anchor, message) per faulty question, then the errors of the whole form."""
+        errors = self.judged_errors()
+        rows = [
+            (f"q-{row['spec'].code}", f"{row['number']}. {row['errors'][0]}")
+            for row in self.questions()
+            if row["errors"]
+        ]
+        if any(name in errors for name in ("client_token", "started_at_ms")):
+            rows.append((None, str(FORM_DAMAGED)))
+        return rows + [(None, message) for message in errors.get(NON_FIELD_ERRORS, [])]
+
     def questions(self) -> list[dict]:
         """What the template needs per question, in questionnaire order."""
-        # Errors only once the form was judged: a language switch must not show them.
-        errors = self._errors or {}
+        errors = self.judged_errors()
         rows = []
         for number, question in enumerate(self.spec.questions, start=1):
             other_key = other_text_key(question)
