@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
+from surveys.answers import OTHER_TEXT_MAX_LENGTH
 from surveys.forms import QuestionnaireForm
 from surveys.models import Survey
 from surveys.selectors import survey_questionnaire
@@ -38,7 +39,7 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
         # Switching language mid-way re-shows what was entered, without judging it yet.
         data = request.POST if request.method == "POST" else None
         form = QuestionnaireForm(spec, language, data=data, initial={"started_at_ms": _now_ms()})
-        return _render(request, survey, language, "surveys/form.html", {"form": form})
+        return _render_form(request, survey, language, form)
 
 
 def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpResponse:
@@ -58,8 +59,12 @@ def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpRe
             return _render(request, survey, language, "surveys/closed.html", {}, status=410)
         except (TokenReused, SubmissionRefused) as error:
             refusal = str(error)
-    context = {"form": form, "refusal": refusal}
-    return _render(request, survey, language, "surveys/form.html", context, status=400)
+    return _render_form(request, survey, language, form, refusal=refusal, status=400)
+
+
+def _render_form(request, survey, language, form, refusal=None, status=200) -> HttpResponse:
+    context = {"form": form, "refusal": refusal, "other_text_limit": OTHER_TEXT_MAX_LENGTH}
+    return _render(request, survey, language, "surveys/form.html", context, status=status)
 
 
 def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
