@@ -78,7 +78,7 @@ class ResponseAdmin(admin.ModelAdmin):
             if value is None:
                 shown = "—"
             elif isinstance(value, list):
-                shown = "; ".join(labels.get(code, code) for code in value) or "(none ticked)"
+                shown = "; ".join(labels.get(code) or code for code in value) or "(none ticked)"
             else:
                 shown = labels.get(value, value)
             other = response.answers.get(f"{question.code}_other")

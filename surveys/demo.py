@@ -109,7 +109,10 @@ def _article_columns(spec: QuestionnaireSpec, n: int, rng: np.random.Generator) 
     for group in range(len(questions["q01"].choices)):
         members = np.flatnonzero(status == group)
         awareness[members] = _quota(_shares(questions["q02"], marginals["q02"]), len(members), rng)
-    columns = {"q01": _codes(questions["q01"], status), "q02": _codes(questions["q02"], awareness)}
+    columns: dict[str, list] = {
+        "q01": _codes(questions["q01"], status),
+        "q02": _codes(questions["q02"], awareness),
+    }
     cells = status * len(questions["q02"].choices) + awareness
     for code, (status_lean, awareness_lean, favours) in LEANS.items():
         question = questions[code]

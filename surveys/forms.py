@@ -46,12 +46,12 @@ class QuestionnaireForm(forms.Form):
 
     def judged_errors(self) -> dict:
         """Errors only once the form was judged: a language switch must not show them."""
-        return self._errors or {}
+        return self._errors or {}  # type: ignore[attr-defined]  # Django's own cache
 
     def error_summary(self) -> list[tuple[str | None, str]]:
         """(anchor, message) per faulty question, then the errors of the whole form."""
         errors = self.judged_errors()
-        rows = [
+        rows: list[tuple[str | None, str]] = [
             (f"q-{row['spec'].code}", f"{row['number']}. {row['errors'][0]}")
             for row in self.questions()
             if row["errors"]
@@ -79,7 +79,7 @@ class QuestionnaireForm(forms.Form):
         return rows
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         try:
             cleaned["answers"] = answers_clean(self.spec.questions, self._answers_document())
         except AnswersInvalid as error:

@@ -37,10 +37,6 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.slug
 
-    def language_for(self, requested: str | None) -> str:
-        """The requested language if this survey has it, else its default."""
-        return requested if requested in self.languages else self.default_language
-
     def title_in(self, language: str | None = None) -> str:
         return in_language(self.title, language or get_language(), self.default_language)
 
