@@ -1,0 +1,203 @@
+"""Responses → one integer matrix, the single input of every count and test.
+
+One column per single-choice question holds the choice index (−1: not answered); one 0/1
+column per option of a multi-choice question (−1 in all of them: not answered). Beside the
+matrix: response ids, submission times (epoch seconds), language index and the demo flag.
+
+On PostgreSQL the database does the coding and streams it with COPY, which is what makes a
+full analysis of a million responses take seconds, not minutes; on SQLite the same matrix
+is built from the JSON documents in Python. A test checks the two agree.
+"""
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+
+from surveys.models import Response, Survey
+from surveys.questionnaire import QuestionnaireSpec
+
+LANGUAGES = ("kk", "ru", "en")
+NOT_ANSWERED = -1
+
+
+@dataclass(frozen=True)
+class Column:
+    question: str
+    option: str | None  # the option of a multi-choice question, else None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which matrix column holds what, derived from the questionnaire."""
+
+    columns: tuple[Column, ...]
+
+    @classmethod
+    def of(cls, spec: QuestionnaireSpec) -> "Layout":
+        columns: list[Column] = []
+        for question in spec.questions:
+            if question.kind == "multi":
+                columns += [Column(question.code, c.code) for c in question.choices]
+            else:
+                columns.append(Column(question.code, None))
+        return cls(tuple(columns))
+
+    def indices(self, question: str) -> list[int]:
+        return [i for i, column in enumerate(self.columns) if column.question == question]
+
+
+@dataclass(frozen=True, eq=False)
+class Encoded:
+    ids: np.ndarray  # int64
+    submitted: np.ndarray  # int64 epoch seconds
+    language: np.ndarray  # int8 index into LANGUAGES
+    is_demo: np.ndarray  # bool
+    values: np.ndarray  # int8, n × len(layout.columns)
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def where(self, mask: np.ndarray) -> "Encoded":
+        return Encoded(
+            self.ids[mask],
+            self.submitted[mask],
+            self.language[mask],
+            self.is_demo[mask],
+            self.values[mask],
+        )
+
+    @staticmethod
+    def concatenate(parts: "list[Encoded]", width: int) -> "Encoded":
+        if not parts:
+            return Encoded.empty(width)
+        return Encoded(
+            *(np.concatenate(arrays) for arrays in zip(*(p.fields() for p in parts), strict=True))
+        )
+
+    @staticmethod
+    def empty(width: int) -> "Encoded":
+        return Encoded(
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int8),
+            np.zeros(0, bool),
+            np.zeros((0, width), np.int8),
+        )
+
+    def fields(self) -> tuple[np.ndarray, ...]:
+        return (self.ids, self.submitted, self.language, self.is_demo, self.values)
+
+
+def responses_encode(survey: Survey, spec: QuestionnaireSpec, *, after: int = 0) -> Encoded:
+    """Encode the survey's responses with id > after, oldest first."""
+    if connection.vendor == "postgresql":
+        return _encode_in_postgres(survey, spec, after)
+    rows = (
+        Response.objects.filter(survey=survey)
+        .after(after)
+        .values_list("id", "submitted_at", "language", "is_demo", "answers")
+    )
+    return documents_encode(spec, list(rows))
+
+
+def documents_encode(spec: QuestionnaireSpec, rows: list[tuple]) -> Encoded:
+    """Encode (id, submitted_at, language, is_demo, answers) tuples in Python."""
+    layout = Layout.of(spec)
+    values = np.full((len(rows), len(layout.columns)), NOT_ANSWERED, dtype=np.int8)
+    for row, (_id, _at, _language, _demo, answers) in enumerate(rows):
+        if isinstance(answers, str):
+            answers = json.loads(answers)
+        values[row] = _encode_answers(spec, answers)
+    return Encoded(
+        ids=np.array([r[0] for r in rows], dtype=np.int64),
+        submitted=np.array([_epoch(r[1]) for r in rows], dtype=np.int64),
+        language=np.array([_language_index(r[2]) for r in rows], dtype=np.int8),
+        is_demo=np.array([bool(r[3]) for r in rows], dtype=bool),
+        values=values.reshape(len(rows), len(layout.columns)),
+    )
+
+
+def _encode_answers(spec: QuestionnaireSpec, answers: dict) -> list[int]:
+    row: list[int] = []
+    for question in spec.questions:
+        codes = [c.code for c in question.choices]
+        value = answers.get(question.code)
+        if question.kind == "multi":
+            if isinstance(value, list):
+                row += [int(code in value) for code in codes]
+            else:
+                row += [NOT_ANSWERED] * len(codes)
+        else:
+            row.append(codes.index(value) if value in codes else NOT_ANSWERED)
+    return row
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _language_index(language: str) -> int:
+    return LANGUAGES.index(language) if language in LANGUAGES else NOT_ANSWERED
+
+
+def _encode_in_postgres(survey: Survey, spec: QuestionnaireSpec, after: int) -> Encoded:
+    from psycopg2 import sql
+
+    expressions = [sql.SQL(e) for e in _META_EXPRESSIONS]
+    for question in spec.questions:
+        key = sql.Literal(question.code)
+        codes = [c.code for c in question.choices]
+        if question.kind == "multi":
+            for code in codes:
+                expressions.append(
+                    sql.SQL(
+                        "CASE WHEN jsonb_typeof(answers->{k}) = 'array' "
+                        "THEN ((answers->{k}) ? {c})::int ELSE -1 END"
+                    ).format(k=key, c=sql.Literal(code))
+                )
+        else:
+            expressions.append(
+                sql.SQL("coalesce(array_position({codes}::text[], answers->>{k}), 0) - 1").format(
+                    codes=sql.Literal(codes), k=key
+                )
+            )
+    query = sql.SQL(
+        "COPY (SELECT {columns} FROM surveys_response WHERE survey_id = {survey} AND id > {after}"
+        " ORDER BY id) TO STDOUT WITH (FORMAT csv)"
+    ).format(
+        columns=sql.SQL(", ").join(expressions),
+        survey=sql.Literal(survey.pk),
+        after=sql.Literal(after),
+    )
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        cursor.copy_expert(query.as_string(cursor.connection), buffer)
+    buffer.seek(0)
+    return _frame_to_encoded(buffer, len(Layout.of(spec).columns))
+
+
+_META_EXPRESSIONS = (
+    "id",
+    "floor(extract(epoch from submitted_at))::bigint",
+    "coalesce(array_position(ARRAY['kk','ru','en'], language::text), 0) - 1",
+    "is_demo::int",
+)
+
+
+def _frame_to_encoded(buffer: io.BytesIO, width: int) -> Encoded:
+    if not buffer.getbuffer().nbytes:
+        return Encoded.empty(width)
+    frame = pd.read_csv(buffer, header=None, dtype=np.int64, engine="c").to_numpy()
+    return Encoded(
+        ids=frame[:, 0].copy(),
+        submitted=frame[:, 1].copy(),
+        language=frame[:, 2].astype(np.int8),
+        is_demo=frame[:, 3].astype(bool),
+        values=frame[:, 4:].astype(np.int8),
+    )

@@ -1,0 +1,54 @@
+"""Which responses a view counts: answer groups, languages, a date range, demo or not.
+
+Filtered views are computed from the encoded matrix, never from the database row by row.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+from django.utils import timezone
+
+from analytics.encode import LANGUAGES, Encoded, Layout
+
+
+@dataclass(frozen=True)
+class ResponseFilter:
+    # question code → choice codes kept (e.g. {"q01": ("teacher", "researcher")})
+    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    languages: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    include_demo: bool = True
+
+    @property
+    def is_everything(self) -> bool:
+        return self == ResponseFilter()
+
+    def cache_key(self) -> str:
+        answers = sorted((q, sorted(c)) for q, c in self.answers.items())
+        parts = (answers, sorted(self.languages), self.since, self.until, self.include_demo)
+        return repr(parts)
+
+
+def filter_mask(encoded: Encoded, layout: Layout, spec, chosen: ResponseFilter) -> np.ndarray:
+    """True for the responses the filter keeps."""
+    keep = np.ones(encoded.n, dtype=bool)
+    choices = {q.code: [c.code for c in q.choices] for q in spec.questions}
+    for code, kept in chosen.answers.items():
+        column = encoded.values[:, layout.indices(code)[0]]
+        keep &= np.isin(column, [choices[code].index(c) for c in kept])
+    if chosen.languages:
+        keep &= np.isin(encoded.language, [LANGUAGES.index(lang) for lang in chosen.languages])
+    if chosen.since:
+        keep &= encoded.submitted >= _epoch(chosen.since)
+    if chosen.until:
+        keep &= encoded.submitted < _epoch(chosen.until + timedelta(days=1))
+    if not chosen.include_demo:
+        keep &= ~encoded.is_demo
+    return keep
+
+
+def _epoch(day: date) -> int:
+    """Midnight starting the day, in the site's time zone."""
+    return int(timezone.make_aware(datetime.combine(day, time.min)).timestamp())

@@ -1,0 +1,64 @@
+import json as jsonlib
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from analytics.analysis import ADJUST_METHODS, AnalysisOptions
+from analytics.selectors import survey_analysis
+from surveys.models import Survey
+
+
+class Command(BaseCommand):
+    help = "Print the chi-square analysis of every question pair (frequencies and matrix)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", help="survey slug")
+        parser.add_argument("--json", action="store_true", help="print the full analysis as JSON")
+        parser.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+        parser.add_argument(
+            "--permutations", type=int, default=10_000, help="Monte Carlo tables (default 10000)"
+        )
+        parser.add_argument(
+            "--adjust", choices=ADJUST_METHODS, default="bh", help="multiple-testing adjustment"
+        )
+
+    def handle(
+        self, *args, slug: str, json: bool, seed: int, permutations: int, adjust: str, **options
+    ) -> None:
+        if permutations < 1:
+            raise CommandError(f"--permutations must be at least 1 (got {permutations}).")
+        if seed < 0:
+            raise CommandError(f"--seed must be zero or positive (got {seed}).")
+        survey = Survey.objects.filter(slug=slug).first()
+        if survey is None:
+            raise CommandError(f"No survey {slug!r}; import its questionnaire first.")
+        chosen = AnalysisOptions(permutations=permutations, seed=seed, adjust=adjust)
+        analysis = survey_analysis(survey, options=chosen)
+        if json:
+            self.stdout.write(_dumps(analysis))
+        else:
+            self.stdout.write(_table(analysis))
+
+
+def _dumps(analysis: dict) -> str:
+    return jsonlib.dumps(analysis, ensure_ascii=False, allow_nan=False, indent=1)
+
+
+def _table(analysis: dict) -> str:
+    lines = [
+        f"{analysis['survey']}: {analysis['n']} responses",
+        "pair      kind           n      X²        df     p          p_adj      V~     ",
+    ]
+    for pair in analysis["pairs"]:
+        shown = pair["p_exact"] if pair.get("p_exact") is not None else pair["p"]
+        lines.append(
+            f"{pair['a']}×{pair['b']:<5} {pair['kind']:<14} {pair['n']:<6} "
+            f"{_number(pair['statistic'], '.2f'):<9} {_number(pair['df'], '.1f'):<6} "
+            f"{_number(shown, '.3g'):<10} {_number(pair['p_adjusted'], '.3g'):<10} "
+            f"{_number(pair.get('cramers_v_corrected'), '.3f'):<6}"
+            f"{'  *' if pair['significant'] else ''}"
+        )
+    return "\n".join(lines)
+
+
+def _number(value, spec: str) -> str:
+    return "—" if value is None else format(value, spec)

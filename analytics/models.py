@@ -1,0 +1,38 @@
+"""The shared snapshot: counts and the encoded matrix live in the database, so every app
+process serves the same numbers and a refresh in one is seen by all."""
+
+from django.db import models
+
+from surveys.models import Survey
+
+
+class Snapshot(models.Model):
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="snapshot")
+    fingerprint = models.CharField(max_length=64, help_text="questionnaire shape it counted")
+    watermark = models.BigIntegerField(default=0, help_text="highest response id counted")
+    n = models.PositiveIntegerField(default=0)
+    counts = models.BinaryField(default=b"")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        permissions = [("view_analytics", "Can view analytics dashboards")]
+
+    def __str__(self) -> str:
+        return f"{self.survey.slug} up to #{self.watermark}"
+
+
+class MatrixChunk(models.Model):
+    """Consecutive encoded responses (ids first_id..last_id), for filtered views."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="matrix_chunks")
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    rows = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["survey", "first_id"]
+        indexes = [models.Index(fields=["survey", "first_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: #{self.first_id}–#{self.last_id}"

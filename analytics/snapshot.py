@@ -1,0 +1,133 @@
+"""The incremental snapshot: counts of all responses up to a watermark, refreshed by
+reading only the responses stored since, and the encoded matrix kept in chunks.
+
+A refresh locks the survey's snapshot row, so two processes never count a response twice;
+it starts over when the questionnaire's shape changes.
+"""
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+
+from analytics.counts import Counts, Shape, counts_compute
+from analytics.encode import Encoded, Layout, responses_encode
+from analytics.models import MatrixChunk, Snapshot
+from surveys.models import Survey
+from surveys.questionnaire import QuestionnaireSpec
+from surveys.selectors import survey_questionnaire, survey_watermark
+
+CHUNK_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class Current:
+    """A refreshed snapshot with what it was computed for."""
+
+    spec: QuestionnaireSpec
+    layout: Layout
+    watermark: int
+    counts: Counts
+    fingerprint: str
+
+    @property
+    def spec_has_two_multis(self) -> bool:
+        """Multi × multi tests need the respondent-level matrix, not just counts."""
+        return sum(q.kind == "multi" for q in self.spec.questions) >= 2
+
+
+def questionnaire_fingerprint(spec: QuestionnaireSpec) -> str:
+    shape = [[q.code, q.kind, [c.code for c in q.choices]] for q in spec.questions]
+    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+
+
+def snapshot_current(survey: Survey) -> Current:
+    """The survey's counts up to its newest response, refreshing the snapshot if needed."""
+    spec = survey_questionnaire(survey)
+    fingerprint = questionnaire_fingerprint(spec)
+    snapshot = Snapshot.objects.filter(survey=survey).first()
+    if (
+        snapshot is None
+        or snapshot.fingerprint != fingerprint
+        or snapshot.watermark < survey_watermark(survey)
+    ):
+        snapshot = snapshot_refresh(survey, spec, fingerprint)
+    return Current(spec, Layout.of(spec), snapshot.watermark, _counts(snapshot), fingerprint)
+
+
+def _counts(snapshot: Snapshot) -> Counts:
+    return Counts.from_bytes(bytes(snapshot.counts))
+
+
+def snapshot_refresh(survey: Survey, spec: QuestionnaireSpec, fingerprint: str) -> Snapshot:
+    """Count the responses stored since the snapshot's watermark (all, if the shape changed)."""
+    Snapshot.objects.get_or_create(survey=survey, defaults={"fingerprint": fingerprint})
+    with transaction.atomic():
+        snapshot = Snapshot.objects.select_for_update().get(survey=survey)
+        if snapshot.fingerprint != fingerprint:
+            _start_over(snapshot, fingerprint)
+        new = responses_encode(survey, spec, after=snapshot.watermark)
+        if new.n == 0:
+            snapshot.save()
+            return snapshot
+        added = counts_compute(Shape.of(spec), Layout.of(spec), new)
+        snapshot.counts = (_counts(snapshot) + added).to_bytes()
+        snapshot.n += new.n
+        snapshot.watermark = int(new.ids[-1])
+        _append_rows(survey, new)
+        snapshot.save()
+    return snapshot
+
+
+def _start_over(snapshot: Snapshot, fingerprint: str) -> None:
+    MatrixChunk.objects.filter(survey=snapshot.survey).delete()
+    snapshot.fingerprint = fingerprint
+    snapshot.watermark = 0
+    snapshot.n = 0
+    snapshot.counts = b""
+
+
+def _append_rows(survey: Survey, new: Encoded) -> None:
+    last = MatrixChunk.objects.filter(survey=survey).order_by("-first_id").first()
+    width = new.values.shape[1]
+    if last is not None and last.rows < CHUNK_ROWS:
+        new = Encoded.concatenate([chunk_decode(bytes(last.data)), new], width)
+        last.delete()
+    for start in range(0, new.n, CHUNK_ROWS):
+        part = new.where(np.arange(start, min(start + CHUNK_ROWS, new.n)))
+        MatrixChunk.objects.create(
+            survey=survey,
+            first_id=int(part.ids[0]),
+            last_id=int(part.ids[-1]),
+            rows=part.n,
+            data=chunk_encode(part),
+        )
+
+
+def chunk_encode(encoded: Encoded) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, *encoded.fields())
+    return buffer.getvalue()
+
+
+def chunk_decode(data: bytes) -> Encoded:
+    with np.load(io.BytesIO(data)) as archive:
+        return Encoded(*(archive[f"arr_{k}"] for k in range(5)))
+
+
+_MATRIX_MEMO: dict[tuple[int, int, str], Encoded] = {}
+
+
+def snapshot_matrix(survey: Survey, current: Current) -> Encoded:
+    """All encoded responses up to the current watermark (kept in memory per process)."""
+    key = (survey.pk, current.watermark, current.fingerprint)
+    if key not in _MATRIX_MEMO:
+        chunks = MatrixChunk.objects.filter(survey=survey, first_id__lte=current.watermark)
+        parts = [chunk_decode(bytes(data)) for data in chunks.values_list("data", flat=True)]
+        encoded = Encoded.concatenate(parts, len(current.layout.columns))
+        _MATRIX_MEMO.clear()  # one survey's matrix at a time keeps memory bounded
+        _MATRIX_MEMO[key] = encoded.where(encoded.ids <= current.watermark)
+    return _MATRIX_MEMO[key]
