@@ -51,7 +51,7 @@ class Counts:
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        np.savez(buffer, __n=np.array([self.n]), **self.tables)
+        np.savez(buffer, __n=np.array([self.n]), **self.tables)  # type: ignore[arg-type]
         return buffer.getvalue()
 
     @classmethod

@@ -1,7 +1,7 @@
 """Writes: importing questionnaires and storing responses. Keyword-only, atomic."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from surveys.answers import answers_clean
+from surveys import csv_format
+from surveys.answers import AnswersInvalid, answers_clean
 from surveys.demo import demo_answers
 from surveys.models import Choice, Question, Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
@@ -163,3 +164,52 @@ def demo_responses_create(
         if on_batch:
             on_batch(size)
     return stored
+
+
+class ImportRefused(Exception):
+    """The CSV cannot be imported; the message names the row and column. Nothing stored."""
+
+
+@transaction.atomic
+def responses_import(*, survey: Survey, records: Iterable[dict[str, str]], fieldnames) -> int:
+    """Store every CSV record as a new response, or none of them."""
+    spec = survey_questionnaire(survey)
+    unknown = [name for name in fieldnames or [] if name not in csv_format.header(spec)]
+    if not fieldnames or unknown:
+        raise ImportRefused(
+            f"header: unknown column(s) {', '.join(map(repr, unknown)) or '(none)'}; "
+            f"expected the export format: {','.join(csv_format.header(spec))}"
+        )
+    now = timezone.now()
+    responses = []
+    for line, cells in enumerate(records, start=2):
+        responses.append(_imported(survey, spec, line, cells, now))
+    Response.objects.bulk_create(responses, batch_size=DEMO_BATCH_SIZE)
+    return len(responses)
+
+
+def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Response:
+    if None in cells:
+        raise ImportRefused(f"row {line}: more cells than columns in the header")
+    try:
+        row = csv_format.row_parse(spec, cells)
+    except csv_format.RowInvalid as error:
+        raise ImportRefused(f"row {line}, {error}") from None
+    if row.language not in survey.languages:
+        raise ImportRefused(
+            f"row {line}, column language: {row.language!r} is not one of {survey.languages}"
+        )
+    try:
+        answers = answers_clean(spec.questions, row.answers)
+    except AnswersInvalid as error:
+        code, message = next(iter(error.errors.items()))
+        raise ImportRefused(
+            f"row {line}, column {csv_format.error_column(code, spec)}: {message}"
+        ) from None
+    return Response(
+        survey=survey,
+        answers=answers,
+        language=row.language,
+        submitted_at=row.submitted_at or now,
+        client_token=uuid.uuid4(),
+    )

@@ -1,0 +1,125 @@
+"""The responses CSV (DESIGN.md §7): one format for export and import.
+
+Header ``response_id,submitted_at,language`` then a column per single-choice question
+(the choice code), a 0/1 column per option of a multi-choice question (``q03.cyber``) and a
+text column per "other" option (``q03.other_text``). An empty cell is "not answered".
+Text that a spreadsheet would run as a formula gets a leading ``'`` on export, and one
+leading ``'`` is taken off on import, so export → import gives back the exact text.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from surveys.answers import other_text_key
+from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
+
+META_COLUMNS = ("response_id", "submitted_at", "language")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+class RowInvalid(Exception):
+    """A cell that cannot be read; the message names the column."""
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    submitted_at: datetime | None
+    language: str
+    answers: dict
+
+
+def header(spec: QuestionnaireSpec) -> list[str]:
+    columns = list(META_COLUMNS)
+    for question in spec.questions:
+        if question.kind == "multi":
+            columns += [f"{question.code}.{c.code}" for c in question.choices]
+        else:
+            columns.append(question.code)
+        if any(c.is_other for c in question.choices):
+            columns.append(f"{question.code}.other_text")
+    return columns
+
+
+def neutralise(text: str) -> str:
+    """Keep spreadsheets from running the cell as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def restore(text: str) -> str:
+    return text[1:] if text.startswith("'") else text
+
+
+def row_format(
+    spec: QuestionnaireSpec, response_id, submitted_at, language, answers, labels=None
+) -> list:
+    """One CSV record; single choices as codes, or as labels in the ``labels`` language."""
+    row: list = [response_id, submitted_at.isoformat(), language]
+    for question in spec.questions:
+        value = answers.get(question.code)
+        if question.kind == "multi":
+            row += ["" if value is None else int(c.code in value) for c in question.choices]
+        elif value is None:
+            row.append("")
+        else:
+            shown = {c.code: c.label[labels] for c in question.choices} if labels else {}
+            row.append(neutralise(shown.get(value, value)))
+        if any(c.is_other for c in question.choices):
+            row.append(neutralise(answers.get(other_text_key(question), "")))
+    return row
+
+
+def row_parse(spec: QuestionnaireSpec, cells: dict[str, str]) -> ParsedRow:
+    """Read one CSV record (column → text) into an answers document (not yet validated)."""
+    answers: dict = {}
+    for question in spec.questions:
+        answers.update(_question_parse(question, cells))
+    return ParsedRow(
+        submitted_at=_moment(cells.get("submitted_at", "")),
+        language=cells.get("language", "").strip(),
+        answers=answers,
+    )
+
+
+def _question_parse(question: QuestionSpec, cells: dict[str, str]) -> dict:
+    parsed: dict = {}
+    if question.kind == "multi":
+        flags = {
+            c.code: cells.get(f"{question.code}.{c.code}", "").strip() for c in question.choices
+        }
+        if any(flags.values()):
+            for column, flag in flags.items():
+                if flag not in ("0", "1"):
+                    raise RowInvalid(f"column {question.code}.{column}: {flag!r} is not 0 or 1")
+            parsed[question.code] = [code for code, flag in flags.items() if flag == "1"]
+    elif cells.get(question.code, "").strip():
+        parsed[question.code] = cells[question.code].strip()
+    text = restore(cells.get(f"{question.code}.other_text", ""))
+    if text:
+        parsed[other_text_key(question)] = text
+    return parsed
+
+
+def _moment(text: str) -> datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise RowInvalid(
+            f"column submitted_at: {text!r} is not an ISO 8601 time "
+            "(e.g. 2026-11-27T10:00:00+05:00)"
+        ) from None
+    if moment.tzinfo is None:
+        raise RowInvalid(f"column submitted_at: {text!r} needs a UTC offset such as +05:00")
+    return moment
+
+
+def error_column(question_code: str, spec: QuestionnaireSpec) -> str:
+    """The CSV column an answers error about this key points at."""
+    for question in spec.questions:
+        if question_code == other_text_key(question):
+            return f"{question.code}.other_text"
+        if question_code == question.code and question.kind == "multi":
+            return f"{question.code}.*"
+    return question_code
