@@ -1,5 +1,4 @@
 import csv
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -24,7 +23,8 @@ class Command(BaseCommand):
         if labels is not None and labels not in survey.languages:
             raise CommandError(f"--labels must be one of {survey.languages} (got {labels!r}).")
         spec = survey_questionnaire(survey)
-        handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+        self.stdout.ending = ""
+        handle = out.open("w", encoding="utf-8", newline="") if out else self.stdout
         try:
             writer = csv.writer(handle)
             writer.writerow(csv_format.header(spec))

@@ -1,0 +1,394 @@
+"""Full chi-square analysis of the default questionnaire: the engine against a naive pandas loop.
+
+Prints, for each size N, the median wall-clock time of
+  naive   pd.read_sql of the answers JSON → DataFrame of codes → for each of the 45 question
+          pairs pd.crosstab + scipy.stats.chi2_contingency (q03 exploded, i.e. stacked);
+  engine  responses_encode (SQL-side coding streamed by COPY) → counts_compute → analysis_build;
+  COPY    a bare COPY of the response rows into a sink that drops them;
+then the peak RSS of a fresh process doing the engine's end-to-end run, and the incremental
+snapshot refresh after 1,000 new responses at the largest size.
+
+Uses its own PostgreSQL database, created and dropped here. Up to 100,000 responses are made by
+demo_responses_create; larger sizes copy existing rows in SQL with fresh client tokens.
+
+    .venv/bin/python bench/analytics.py --sizes 10000,100000,1000000
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import psycopg2
+from scipy.stats import chi2_contingency
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this folder comes first on sys.path, where "analytics" would be this file.
+sys.path[0] = str(ROOT)
+
+SERVER = "postgres://postgres@127.0.0.1:5432"
+QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
+SEEDED_AT_MOST = 100_000
+REFRESH_BATCH = 1_000
+
+TARGETS = (
+    "compute ≥ 50× faster than naive",
+    "full analysis from PostgreSQL within 3× of bare COPY",
+    f"refresh after {REFRESH_BATCH:,} new responses ≤ 50 ms",
+    "peak RSS of the engine's end-to-end run ≤ 300 MB",
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated N")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per measurement")
+    parser.add_argument("--refreshes", type=int, default=5, help="timed snapshot refreshes")
+    parser.add_argument("--database", default="bench_analytics", help="created, then dropped")
+    parser.add_argument("--peak-memory-of", metavar="URL", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.peak_memory_of:
+        _peak_memory_child(args.peak_memory_of)
+        return
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    url = f"{SERVER}/{args.database}"
+    _database_recreate(args.database)
+    try:
+        _django_setup(url)
+        _run(url, sizes, args.repeat, args.refreshes)
+    finally:
+        _database_drop(args.database)
+
+
+def _database_recreate(name: str) -> None:
+    _server_execute(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+
+
+def _database_drop(name: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    _server_execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _server_execute(*statements: str) -> None:
+    connection = psycopg2.connect(f"{SERVER}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    connection.close()
+
+
+def _django_setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "0")  # production settings: no per-query SQL log
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
+    import django
+
+    django.setup()
+
+
+def _run(url: str, sizes: list[int], repeat: int, refreshes: int) -> None:
+    from django.core.management import call_command
+
+    from surveys.models import Survey
+
+    call_command("migrate", verbosity=0)
+    call_command("import_questionnaire", str(QUESTIONNAIRE), stdout=open(os.devnull, "w"))
+    survey = Survey.objects.get(slug="us-russia-kz")
+    rows = []
+    for n in sizes:
+        how, seconds = _responses_grow(survey, n)
+        print(f"N = {n:,}: {how} in {seconds:.1f} s; measuring…", file=sys.stderr, flush=True)
+        rows.append({"n": n, "made": how, **_measure(survey, repeat), **_peak_memory(url)})
+    _print_machine(repeat)
+    _print_rows(rows)
+    refresh = _refresh(survey, refreshes)
+    _print_refresh(refresh, sizes[-1])
+    _print_targets(rows[-1], refresh)
+
+
+def _responses_grow(survey, n: int) -> tuple[str, float]:
+    """Bring the survey to n responses: demo_responses_create up to SEEDED_AT_MOST, then
+    copies of the oldest rows (same answers, new ids and client tokens) made in SQL."""
+    from django.db import connection
+
+    from surveys.services import demo_responses_create
+
+    started = time.perf_counter()
+    have = survey.responses.count()
+    seeded = min(n, SEEDED_AT_MOST) - have
+    if seeded > 0:
+        demo_responses_create(survey=survey, n=seeded, seed=n)
+        have += seeded
+    copied = 0
+    with connection.cursor() as cursor:
+        while have < n:
+            batch = min(have, n - have)
+            cursor.execute(_COPY_ROWS, [survey.pk, batch])
+            have, copied = have + batch, copied + batch
+        cursor.execute("VACUUM ANALYZE surveys_response")
+    how = f"{max(seeded, 0):,} seeded by demo_responses_create"
+    if copied:
+        how += f" + {copied:,} copied by INSERT … SELECT"
+    return how, time.perf_counter() - started
+
+
+_COPY_ROWS = """
+    INSERT INTO surveys_response
+        (survey_id, answers, language, submitted_at, client_token, duration_ms, is_demo)
+    SELECT survey_id, answers, language, submitted_at, gen_random_uuid(), duration_ms, is_demo
+    FROM surveys_response WHERE survey_id = %s ORDER BY id LIMIT %s
+"""
+
+
+def _measure(survey, repeat: int) -> dict:
+    """Median seconds of each measurement, the three runs interleaved in every round."""
+    _copy_seconds(survey)  # warm the page cache for everyone alike
+    runs: dict[str, list[float]] = {}
+    for _round in range(repeat):
+        timings = {"copy": _copy_seconds(survey), **_engine(survey), **_naive(survey)}
+        for name, seconds in timings.items():
+            runs.setdefault(name, []).append(seconds)
+    return {name: statistics.median(values) for name, values in runs.items()}
+
+
+class _NullSink:
+    def write(self, data) -> int:
+        return len(data)
+
+
+def _copy_seconds(survey) -> float:
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            "COPY (SELECT id, answers, language, submitted_at, is_demo FROM surveys_response"
+            f" WHERE survey_id = {int(survey.pk)}) TO STDOUT",
+            _NullSink(),
+        )
+    return time.perf_counter() - started
+
+
+def _engine(survey) -> dict[str, float]:
+    """A full analysis from PostgreSQL, timed by phase; compute = counts + analysis."""
+    from analytics.analysis import AnalysisOptions, analysis_build
+    from analytics.counts import Shape, counts_compute
+    from analytics.encode import Layout, responses_encode
+    from surveys.selectors import survey_questionnaire
+
+    started = time.perf_counter()
+    spec = survey_questionnaire(survey)
+    encoded = responses_encode(survey, spec)
+    encoded_at = time.perf_counter()
+    counts = counts_compute(Shape.of(spec), Layout.of(spec), encoded)
+    counted_at = time.perf_counter()
+    analysis_build(spec, counts, AnalysisOptions())
+    done_at = time.perf_counter()
+    return {
+        "engine_encode": encoded_at - started,
+        "engine_counts": counted_at - encoded_at,
+        "engine_analysis": done_at - counted_at,
+        "engine_compute": done_at - encoded_at,
+        "engine_total": done_at - started,
+    }
+
+
+def _naive(survey) -> dict[str, float]:
+    """What a pandas user writes: read the JSON, make a frame of codes, loop over pairs."""
+    from surveys.selectors import survey_questionnaire
+
+    spec = survey_questionnaire(survey)
+    codes = [q.code for q in spec.questions]
+    multi = [q.code for q in spec.questions if q.kind == "multi"]
+    started = time.perf_counter()
+    connection = psycopg2.connect(os.environ["DATABASE_URL"])  # its own, parsing JSON to dicts
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pandas prefers SQLAlchemy; not needed
+        raw = pd.read_sql(
+            "SELECT answers FROM surveys_response WHERE survey_id = %(survey)s",
+            connection,
+            params={"survey": survey.pk},
+        )
+    connection.close()
+    read_at = time.perf_counter()
+    frame = pd.DataFrame(raw["answers"].tolist(), columns=codes)
+    framed_at = time.perf_counter()
+    _naive_tests(frame, codes, multi)
+    done_at = time.perf_counter()
+    return {
+        "naive_read": read_at - started,
+        "naive_frame": framed_at - read_at,
+        "naive_compute": done_at - framed_at,
+        "naive_total": done_at - started,
+    }
+
+
+def _naive_tests(frame: pd.DataFrame, codes: list[str], multi: list[str]) -> list:
+    stacked = {code: frame.explode(code) for code in multi}  # one row per ticked option
+    results = []
+    for a, b in combinations(codes, 2):
+        source = frame
+        for code in (a, b):
+            if code in multi:
+                source = stacked[code] if source is frame else source.explode(code)
+        table = pd.crosstab(source[a], source[b])
+        results.append(chi2_contingency(table, correction=False))
+    return results
+
+
+def _peak_memory(url: str) -> dict[str, float]:
+    """Peak RSS of a fresh process running the engine's end-to-end analysis once."""
+    completed = subprocess.run(
+        [sys.executable, __file__, "--peak-memory-of", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(completed.stdout)
+
+
+def _peak_memory_child(url: str) -> None:
+    _django_setup(url)
+    from surveys.models import Survey
+
+    survey = Survey.objects.get(slug="us-russia-kz")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _engine(survey)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rss_before": before, "rss_peak": peak}))
+
+
+def _refresh(survey, refreshes: int) -> dict:
+    """Build the snapshot, then time snapshot_current after each batch of new responses."""
+    from analytics.snapshot import snapshot_current
+    from surveys.services import demo_responses_create
+
+    started = time.perf_counter()
+    snapshot_current(survey)
+    built = time.perf_counter() - started
+    timings = []
+    for round_ in range(refreshes):
+        demo_responses_create(survey=survey, n=REFRESH_BATCH, seed=10_000 + round_)
+        started = time.perf_counter()
+        snapshot_current(survey)
+        timings.append(time.perf_counter() - started)
+    return {"built": built, "timings": timings}
+
+
+def _print_machine(repeat: int) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(
+        f"\nMachine: {os.cpu_count()} CPUs, {memory:.1f} GiB RAM, Python {sys.version.split()[0]},"
+        f" PostgreSQL {version}, numpy {np.__version__}, pandas {pd.__version__}."
+    )
+    print(f"Times in seconds, median of {repeat} interleaved runs; DEBUG off.\n")
+
+
+def _print_rows(rows: list[dict]) -> None:
+    _table(
+        "Full analysis of 45 question pairs",
+        ["N", "naive compute", "engine compute", "×", "naive e2e", "engine e2e", "×"],
+        [
+            [
+                f"{r['n']:,}",
+                _s(r["naive_compute"]),
+                _s(r["engine_compute"]),
+                _ratio(r["naive_compute"], r["engine_compute"]),
+                _s(r["naive_total"]),
+                _s(r["engine_total"]),
+                _ratio(r["naive_total"], r["engine_total"]),
+            ]
+            for r in rows
+        ],
+    )
+    _table(
+        "Engine end to end against a bare COPY of the rows; peak RSS of a fresh process",
+        ["N", "COPY", "engine e2e", "e2e / COPY", "RSS before", "RSS peak"],
+        [
+            [
+                f"{r['n']:,}",
+                _s(r["copy"]),
+                _s(r["engine_total"]),
+                f"{r['engine_total'] / r['copy']:.2f}",
+                f"{r['rss_before']:.0f} MB",
+                f"{r['rss_peak']:.0f} MB",
+            ]
+            for r in rows
+        ],
+    )
+    _table(
+        "Phases (engine: encode = COPY of coded CSV + parse; naive: read_sql, frame, 45 tests)",
+        ["N", "encode", "counts", "analysis", "read_sql", "frame", "tests"],
+        [
+            [f"{r['n']:,}"]
+            + [_s(r[f"engine_{phase}"]) for phase in ("encode", "counts", "analysis")]
+            + [_s(r[f"naive_{phase}"]) for phase in ("read", "frame", "compute")]
+            for r in rows
+        ],
+    )
+    print("How the responses were made:")
+    for r in rows:
+        print(f"  N = {r['n']:,}: {r['made']}")
+
+
+def _print_refresh(refresh: dict, n: int) -> None:
+    timings = refresh["timings"]
+    print(
+        f"\nSnapshot at N = {n:,}: first build (encode all + counts + matrix chunks)"
+        f" {refresh['built']:.2f} s; refresh after {REFRESH_BATCH:,} new responses:"
+        f" median {statistics.median(timings) * 1000:.0f} ms over {len(timings)}"
+        f" (min {min(timings) * 1000:.0f}, max {max(timings) * 1000:.0f} ms)."
+    )
+
+
+def _print_targets(largest: dict, refresh: dict) -> None:
+    measured = (
+        (largest["naive_compute"] / largest["engine_compute"], 50, "≥", "×"),
+        (largest["engine_total"] / largest["copy"], 3, "≤", "×"),
+        (statistics.median(refresh["timings"]) * 1000, 50, "≤", " ms"),
+        (largest["rss_peak"], 300, "≤", " MB"),
+    )
+    print(f"\nTargets (reported, not asserted), at N = {largest['n']:,}:")
+    for target, (value, bound, sense, unit) in zip(TARGETS, measured, strict=True):
+        met = value >= bound if sense == "≥" else value <= bound
+        print(f"  {'met   ' if met else 'MISSED'}  {target}: {value:.1f}{unit}")
+
+
+def _table(title: str, header: list[str], body: list[list[str]]) -> None:
+    widths = [max(len(row[k]) for row in [header, *body]) for k in range(len(header))]
+    print(f"{title}\n")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
+    for row in body:
+        print("| " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    print()
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.3f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def _ratio(slow: float, fast: float) -> str:
+    return f"{slow / fast:.0f}×" if slow / fast >= 10 else f"{slow / fast:.1f}×"
+
+
+if __name__ == "__main__":
+    main()
