@@ -178,7 +178,7 @@ def test_it_filters_by_group_language_date_and_demo(survey, answers):
 def test_it_refuses_bad_analyze_arguments(survey):
     from django.core.management import CommandError, call_command
 
-    with pytest.raises(CommandError, match="--permutations must be at least 1"):
+    with pytest.raises(CommandError, match="argument --permutations: must be at least 1"):
         call_command("analyze", "us-russia-kz", "--permutations", "0")
     with pytest.raises(CommandError, match="No survey 'nope'"):
         call_command("analyze", "nope")

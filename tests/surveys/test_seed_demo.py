@@ -81,8 +81,8 @@ def test_it_does_nothing_with_if_empty_when_there_are_responses(survey):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--n", "0"], "--n must be at least 1"),
-        (["--seed", "-1"], "--seed must be zero or positive"),
+        (["--n", "0"], "argument --n: must be at least 1"),
+        (["--seed", "-1"], "argument --seed: must be at least 0"),
         (["--survey", "missing"], "No survey 'missing'"),
     ],
 )

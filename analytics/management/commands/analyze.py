@@ -1,10 +1,10 @@
 import json as jsonlib
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from analytics.analysis import ADJUST_METHODS, AnalysisOptions
 from analytics.selectors import survey_analysis
-from surveys.models import Survey
+from surveys.management.arguments import survey_named, whole_number
 
 
 class Command(BaseCommand):
@@ -13,9 +13,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="survey slug")
         parser.add_argument("--json", action="store_true", help="print the full analysis as JSON")
-        parser.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
         parser.add_argument(
-            "--permutations", type=int, default=10_000, help="Monte Carlo tables (default 10000)"
+            "--seed", type=whole_number(0), default=0, help="Monte Carlo seed (default 0)"
+        )
+        parser.add_argument(
+            "--permutations",
+            type=whole_number(1),
+            default=10_000,
+            help="Monte Carlo tables (default 10000)",
         )
         parser.add_argument(
             "--adjust", choices=ADJUST_METHODS, default="bh", help="multiple-testing adjustment"
@@ -24,13 +29,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, slug: str, json: bool, seed: int, permutations: int, adjust: str, **options
     ) -> None:
-        if permutations < 1:
-            raise CommandError(f"--permutations must be at least 1 (got {permutations}).")
-        if seed < 0:
-            raise CommandError(f"--seed must be zero or positive (got {seed}).")
-        survey = Survey.objects.filter(slug=slug).first()
-        if survey is None:
-            raise CommandError(f"No survey {slug!r}; import its questionnaire first.")
+        survey = survey_named(slug)
         chosen = AnalysisOptions(permutations=permutations, seed=seed, adjust=adjust)
         analysis = survey_analysis(survey, options=chosen)
         if json:

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from surveys import csv_format
-from surveys.models import Survey
+from surveys.management.arguments import survey_named
 from surveys.selectors import survey_questionnaire
 
 
@@ -17,9 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--labels", metavar="LANG", help="choice labels in LANG, not codes")
 
     def handle(self, *args, slug: str, out: Path | None, labels: str | None, **options) -> None:
-        survey = Survey.objects.filter(slug=slug).first()
-        if survey is None:
-            raise CommandError(f"No survey {slug!r}.")
+        survey = survey_named(slug)
         if labels is not None and labels not in survey.languages:
             raise CommandError(f"--labels must be one of {survey.languages} (got {labels!r}).")
         spec = survey_questionnaire(survey)

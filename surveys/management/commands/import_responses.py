@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from surveys.models import Survey
+from surveys.management.arguments import survey_named
 from surveys.services import ImportRefused, responses_import
 
 
@@ -15,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="CSV file (UTF-8, as export_responses writes)")
 
     def handle(self, *args, slug: str, path: Path, **options) -> None:
-        survey = Survey.objects.filter(slug=slug).first()
-        if survey is None:
-            raise CommandError(f"No survey {slug!r}; import its questionnaire first.")
+        survey = survey_named(slug)
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle)
