@@ -4,12 +4,19 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from surveys.models import Survey
 from surveys.questionnaire import questionnaire_load
 from surveys.services import questionnaire_import
 
 DEFAULT_QUESTIONNAIRE = Path(__file__).parent.parent / "surveys/questionnaires/us-russia-kz.json"
+
+
+requires_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL only (make test fell back to SQLite: see its notice)",
+)
 
 
 @pytest.fixture(autouse=True)
