@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import csv_format
 from surveys.answers import AnswersInvalid, answers_clean
+from surveys.bulk import NewResponse, responses_insert
 from surveys.demo import demo_answers
 from surveys.models import Choice, Question, Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
@@ -146,19 +147,21 @@ def demo_responses_create(
             0, DEMO_SPREAD_SECONDS
         )
         durations = rng.lognormal(mean=np.log(180_000), sigma=0.4, size=size).astype(int)
-        Response.objects.bulk_create(
-            Response(
-                survey=survey,
-                answers=answers,
-                language=language,
-                submitted_at=now - timedelta(seconds=float(age)),
-                client_token=uuid.UUID(bytes=rng.bytes(16), version=4),
-                duration_ms=int(duration),
-                is_demo=True,
-            )
-            for answers, language, age, duration in zip(
-                demo.answers, demo.languages, ages, durations, strict=True
-            )
+        responses_insert(
+            survey.pk,
+            [
+                NewResponse(
+                    answers=answers,
+                    language=language,
+                    submitted_at=now - timedelta(seconds=float(age)),
+                    client_token=uuid.UUID(bytes=rng.bytes(16), version=4),
+                    duration_ms=int(duration),
+                    is_demo=True,
+                )
+                for answers, language, age, duration in zip(
+                    demo.answers, demo.languages, ages, durations, strict=True
+                )
+            ],
         )
         stored += size
         if on_batch:

@@ -89,3 +89,16 @@ def test_it_does_nothing_with_if_empty_when_there_are_responses(survey):
 def test_it_refuses_bad_arguments(survey, args, message):
     with pytest.raises(CommandError, match=message):
         seed(*args)
+
+
+def test_it_stores_times_tokens_and_durations_the_orm_reads_back(survey):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    seed("--n", "200")
+    stored = list(Response.objects.all())
+    now = timezone.now()
+    assert len({r.client_token for r in stored}) == 200
+    assert all(now - timedelta(days=31) <= r.submitted_at <= now for r in stored)
+    assert all(r.duration_ms > 0 for r in stored)
