@@ -56,6 +56,20 @@ def envchoice(name: str, default: str, choices: list[str]) -> str:
     return raw
 
 
+RATE_PERIODS = ("s", "sec", "m", "min", "h", "hour", "d", "day")
+
+
+def envrate(name: str, default: str) -> str:
+    """A request rate in Django REST framework's form: "<number>/<s|min|hour|day>"."""
+    raw = os.environ.get(name, default).strip()
+    number, _slash, period = raw.partition("/")
+    if not number.isdigit() or period not in RATE_PERIODS:
+        raise ImproperEnvironment(
+            f"{name}={raw!r} is not a rate: write it as 60/min (or /s, /hour, /day)."
+        )
+    return raw
+
+
 def envtimezone(name: str, default: str) -> str:
     import zoneinfo
 

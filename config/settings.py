@@ -12,7 +12,9 @@ from config.env import (
     ImproperEnvironment,
     envbool,
     envdatabase,
+    envint,
     envlist,
+    envrate,
     envtimezone,
 )
 
@@ -144,10 +146,20 @@ LOGGING = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header turns "not signed in" into 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_PARSER_CLASSES": ["config.api.DepthSafeJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "submissions": envrate("API_SUBMISSION_RATE", "60/min"),
+    },
+    # How many reverse proxies in front of the app append to X-Forwarded-For; with 0
+    # the header is ignored and clients are told apart by REMOTE_ADDR.
+    "NUM_PROXIES": envint("TRUSTED_PROXY_COUNT", 0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
@@ -156,4 +168,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "surveys.questionnaire.KINDS",
+        "PairKindEnum": "analytics.api.PAIR_KINDS",
+    },
 }

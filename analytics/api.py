@@ -1,0 +1,239 @@
+"""The analysis as JSON for staff scripts: frequencies, the dependence matrix, one pair.
+
+The query string takes the dashboards' filters (analytics.forms), so a dashboard link's
+filters work here unchanged.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import exceptions, serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics.dashboards import pair_find
+from analytics.forms import filter_parse
+from analytics.selectors import survey_analysis
+from config.api import ErrorSerializer
+from surveys.api import survey_or_404
+from surveys.questionnaire import KINDS
+from surveys.selectors import survey_questionnaire
+
+PAIR_KINDS = ("single×single", "single×multi", "multi×multi")
+
+
+class CanViewAnalytics(BasePermission):
+    """The "staff" and "admins" groups and superusers; anonymous requests get 401."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.has_perm("analytics.view_analytics")
+
+
+# The dashboard's filter form sends untouched fields empty; an empty value means no filter.
+DATE_OR_EMPTY = {
+    "oneOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]
+}
+FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "language",
+        OpenApiTypes.STR,
+        many=True,
+        enum=["kk", "ru", "en"],
+        description="Keep responses given in these languages (repeatable).",
+    ),
+    OpenApiParameter("since", DATE_OR_EMPTY, description="Keep responses from this day."),
+    OpenApiParameter("until", DATE_OR_EMPTY, description="Keep responses up to this day."),
+    OpenApiParameter(
+        "demo",
+        # Empty, like an untouched field of the dashboard's filter form, means include.
+        {"type": "string", "enum": ["include", "exclude", ""]},
+        description="exclude: real responses only.",
+    ),
+    OpenApiParameter(
+        "answers",
+        {"type": "object", "additionalProperties": {"type": "string"}},
+        style="form",
+        explode=True,
+        description="Keep respondents who gave these answers: <single-choice question "
+        "code>=<choice code>, e.g. q01=teacher; repeat a code to keep several choices.",
+    ),
+]
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="A filter cannot be used."),
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in and no valid token."),
+    403: OpenApiResponse(ErrorSerializer, description="No permission to view analytics."),
+    404: OpenApiResponse(ErrorSerializer, description="No such survey or pair."),
+}
+
+
+def _filtered_analysis(request: Request, slug: str) -> dict:
+    survey = survey_or_404(slug)
+    spec = survey_questionnaire(survey)
+    form = filter_parse(spec, translation.get_language(), request.query_params)
+    return survey_analysis(survey, form.response_filter())
+
+
+class PresentKeysSerializer(serializers.Serializer):
+    """Shows only the keys the analysis gave: a pair of one kind has no fields of another."""
+
+    def to_representation(self, instance: dict) -> dict:
+        shown = super().to_representation(instance)
+        return {key: value for key, value in shown.items() if key in instance}
+
+
+class FrequencySerializer(PresentKeysSerializer):
+    choice = serializers.CharField()
+    count = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    ci_low = serializers.FloatField(allow_null=True)
+    ci_high = serializers.FloatField(allow_null=True)
+    percent_of_mentions = serializers.FloatField(
+        allow_null=True, required=False, help_text="Multi-choice questions only."
+    )
+
+
+class QuestionFrequenciesSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    kind = serializers.ChoiceField(choices=KINDS)
+    n_answered = serializers.IntegerField()
+    n_unanswered = serializers.IntegerField()
+    frequencies = FrequencySerializer(many=True)
+
+
+class FrequenciesApi(APIView):
+    permission_classes = [CanViewAnalytics]
+
+    @extend_schema_serializer(component_name="Frequencies")
+    class OutputSerializer(serializers.Serializer):
+        survey = serializers.SlugField()
+        n = serializers.IntegerField(help_text="Responses that pass the filters.")
+        watermark = serializers.IntegerField(help_text="The newest response id included.")
+        questions = QuestionFrequenciesSerializer(many=True)
+
+    @extend_schema(
+        summary="Answer frequencies per question",
+        parameters=FILTER_PARAMETERS,
+        responses={200: OutputSerializer, **ERRORS},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(self.OutputSerializer(_filtered_analysis(request, slug)).data)
+
+
+def _number(**kwargs) -> serializers.FloatField:
+    return serializers.FloatField(allow_null=True, required=False, **kwargs)
+
+
+def _codes() -> serializers.ListField:
+    return serializers.ListField(child=serializers.CharField(), required=False)
+
+
+def _grid(cell: type[serializers.Field] = serializers.FloatField) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ListField(child=cell()), allow_null=True, required=False
+    )
+
+
+class ItemSummarySerializer(PresentKeysSerializer):
+    """One 2×k (or 2×2) test inside a multiple-response pair."""
+
+    choice = serializers.CharField(required=False, help_text="single×multi: the option.")
+    a_choice = serializers.CharField(required=False, help_text="multi×multi: option of a.")
+    b_choice = serializers.CharField(required=False, help_text="multi×multi: option of b.")
+    statistic = _number()
+    p = _number()
+    p_adjusted = _number()
+
+
+class PairSummarySerializer(PresentKeysSerializer):
+    """A question pair's test without its tables (the dependence matrix's cell)."""
+
+    a = serializers.CharField()
+    b = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PAIR_KINDS)
+    n = serializers.IntegerField()
+    statistic = _number()
+    df = _number()
+    p = _number()
+    p_adjusted = _number()
+    significant = serializers.BooleanField(allow_null=True)
+    g2 = _number()
+    g2_p = _number()
+    cramers_v = _number()
+    cramers_v_corrected = _number()
+    min_expected = _number()
+    cells_expected_below_5 = serializers.IntegerField(allow_null=True, required=False)
+    cells_expected_below_1 = serializers.IntegerField(allow_null=True, required=False)
+    share_expected_below_5 = _number()
+    cochran_ok = serializers.BooleanField(allow_null=True, required=False)
+    yates_statistic = _number()
+    yates_p = _number()
+    fisher_p = _number()
+    p_exact = _number(help_text="Monte Carlo p, when expected counts are small.")
+    permutations = serializers.IntegerField(allow_null=True, required=False)
+    p_bonferroni = _number()
+    rs2_statistic = _number()
+    rs2_df = _number()
+    rs2_p = _number()
+    reason = serializers.CharField(allow_null=True, required=False)
+    rows = _codes()
+    columns = _codes()
+    dropped_rows = _codes()
+    dropped_columns = _codes()
+    items = ItemSummarySerializer(many=True, required=False)
+
+
+class ItemSerializer(ItemSummarySerializer):
+    table = _grid(serializers.IntegerField)
+
+
+class PairSerializer(PairSummarySerializer):
+    """A question pair's test with its contingency table and derived tables."""
+
+    items = ItemSerializer(many=True, required=False)
+    table = _grid(serializers.IntegerField)
+    expected = _grid()
+    adjusted_residuals = _grid()
+    row_percent = _grid()
+    column_percent = _grid()
+
+
+class MatrixApi(APIView):
+    permission_classes = [CanViewAnalytics]
+
+    @extend_schema_serializer(component_name="DependenceMatrix")
+    class OutputSerializer(serializers.Serializer):
+        survey = serializers.SlugField()
+        n = serializers.IntegerField()
+        watermark = serializers.IntegerField()
+        pairs = PairSummarySerializer(many=True)
+
+    @extend_schema(
+        summary="The dependence matrix: every question pair's test, without tables",
+        parameters=FILTER_PARAMETERS,
+        responses={200: OutputSerializer, **ERRORS},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(self.OutputSerializer(_filtered_analysis(request, slug)).data)
+
+
+class PairApi(APIView):
+    permission_classes = [CanViewAnalytics]
+
+    @extend_schema(
+        summary="One question pair's test with its tables (a and b in either order)",
+        parameters=FILTER_PARAMETERS,
+        responses={200: PairSerializer, **ERRORS},
+    )
+    def get(self, request: Request, slug: str, a: str, b: str) -> Response:
+        pair = pair_find(_filtered_analysis(request, slug), a, b)
+        if pair is None:
+            raise exceptions.NotFound(_("There is no such pair of question codes."))
+        return Response(PairSerializer(pair).data)

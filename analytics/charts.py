@@ -1,0 +1,176 @@
+"""Plotly figures for the dashboards, as JSON-ready dicts drawn by static/js/dashboard.js.
+
+Colours are the Okabe–Ito palette, which stays distinguishable with colour-blindness."""
+
+import json
+from datetime import date
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from surveys.models import in_language
+from surveys.questionnaire import QuestionnaireSpec
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Sequential, colour-blind safe (cividis): light = weak association, dark = strong.
+V_SCALE = "Cividis_r"
+P_SCALE = "Cividis"
+LAYOUT = {
+    "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
+    "font": {"family": "system-ui, sans-serif", "size": 13},
+    "plot_bgcolor": "#fff",
+    "paper_bgcolor": "#fff",
+}
+
+
+class Labels:
+    """Question texts and choice labels of one questionnaire in one language."""
+
+    def __init__(self, spec: QuestionnaireSpec, language: str) -> None:
+        fallback = spec.default_language
+        self.kinds = {q.code: q.kind for q in spec.questions}
+        self.questions = {q.code: in_language(q.text, language, fallback) for q in spec.questions}
+        self.choices = {
+            q.code: {c.code: in_language(c.label, language, fallback) for c in q.choices}
+            for q in spec.questions
+        }
+
+    def choice(self, question: str, choice: str) -> str:
+        return self.choices[question].get(choice, choice)
+
+
+def _plain(figure: go.Figure) -> dict:
+    return json.loads(figure.to_json())
+
+
+def frequency_figure(question: dict, labels: Labels) -> dict:
+    """Horizontal bars: percent of respondents per choice with the 95 % Wilson interval."""
+    # With no answers (an empty filter) percentages and intervals are None: draw nothing.
+    rows = [
+        {**row, **{k: row[k] or 0.0 for k in ("percent", "ci_low", "ci_high")}}
+        for row in question["frequencies"]
+    ]
+    if question["kind"] == "multi":
+        rows = sorted(rows, key=lambda row: row["percent"])
+    else:
+        rows = list(reversed(rows))
+    figure = go.Figure(
+        go.Bar(
+            orientation="h",
+            x=[row["percent"] for row in rows],
+            y=[labels.choice(question["code"], row["choice"]) for row in rows],
+            text=[f"{row['count']} · {row['percent']:.1f} %" for row in rows],
+            textposition="inside",
+            insidetextanchor="start",
+            marker_color=OKABE_ITO[0],
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [row["ci_high"] - row["percent"] for row in rows],
+                "arrayminus": [row["percent"] - row["ci_low"] for row in rows],
+                "color": "#444",
+            },
+            hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        **LAYOUT,
+        height=90 + 34 * len(rows),
+        xaxis={"title": _("% of respondents (95 % interval)"), "rangemode": "tozero"},
+        yaxis={"automargin": True},
+    )
+    return _plain(figure)
+
+
+def timeline_figure(days: list[tuple[date, int]]) -> dict:
+    """Responses per day."""
+    figure = go.Figure(
+        go.Bar(
+            x=[day.isoformat() for day, _n in days],
+            y=[n for _day, n in days],
+            marker_color=OKABE_ITO[0],
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
+    figure.update_layout(**LAYOUT, height=260, yaxis={"title": _("Responses per day")})
+    return _plain(figure)
+
+
+def matrix_figure(cells: list[list[dict | None]], codes: list[str], show: str) -> dict:
+    """The heatmap of all pairs: colour = the chosen measure, text = the marks."""
+    values = [[cell["value"] if cell else None for cell in row] for row in cells]
+    text = [[cell["text"] if cell else "" for cell in row] for row in cells]
+    is_v = show == "v"
+    figure = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=codes,
+            y=codes,
+            text=text,
+            texttemplate="%{text}",
+            colorscale=V_SCALE if is_v else P_SCALE,
+            zmin=0,
+            zmax=1 if not is_v else max([v for row in values for v in row if v] or [0.5]),
+            hoverongaps=False,
+            hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>",
+            colorbar={"title": {"v": "Ṽ", "p": "p", "p_adjusted": _("adjusted p")}[show]},
+        )
+    )
+    figure.update_layout(
+        **LAYOUT, height=520, yaxis={"autorange": "reversed"}, xaxis={"side": "top"}
+    )
+    return _plain(figure)
+
+
+def stacked_figure(pair: dict, labels: Labels) -> dict:
+    """Row percentages of a crosstab as stacked horizontal bars, one bar per row category."""
+    rows = [labels.choice(pair["a"], code) for code in pair["rows"]]
+    traces = [
+        go.Bar(
+            orientation="h",
+            name=labels.choice(pair["b"], column),
+            y=rows,
+            x=[_share_of_row(row, k) for row in pair["table"]],
+            marker_color=OKABE_ITO[k % len(OKABE_ITO)],
+            hovertemplate="%{y}: %{x:.1f} %<extra>%{fullData.name}</extra>",
+        )
+        for k, column in enumerate(pair["columns"])
+    ]
+    figure = go.Figure(traces)
+    figure.update_layout(
+        **LAYOUT,
+        barmode="stack",
+        height=120 + 40 * len(rows),
+        xaxis={"title": _("% of the row"), "range": [0, 100]},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+    )
+    return _plain(figure)
+
+
+def selected_share_figure(pair: dict, groups: list[str], multi: str, labels: Labels) -> dict:
+    """For a single × multi pair: per option, the share of each group who selected it."""
+    traces = [
+        go.Bar(
+            name=group,
+            x=[labels.choice(multi, item["choice"]) for item in pair["items"]],
+            y=[_share(item["table"][k]) for item in pair["items"]],
+            marker_color=OKABE_ITO[k % len(OKABE_ITO)],
+        )
+        for k, group in enumerate(groups)
+    ]
+    figure = go.Figure(traces)
+    figure.update_layout(
+        **LAYOUT, barmode="group", height=380, yaxis={"title": _("% who selected the option")}
+    )
+    return _plain(figure)
+
+
+def _share_of_row(counts: list[int], k: int) -> float | None:
+    total = sum(counts)
+    return 100 * counts[k] / total if total else None
+
+
+def _share(counts: list[int]) -> float | None:
+    total = sum(counts)
+    return 100 * counts[0] / total if total else None

@@ -1,0 +1,228 @@
+"""What each dashboard page shows: numbers for its tables and figures for its charts.
+
+The page views and their JSON data endpoints share these, so a live redraw shows exactly
+what a reload would."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from analytics import charts
+from analytics.charts import Labels
+from analytics.filters import ResponseFilter
+from analytics.findings import effect_in_words, pair_sentence, shown_p
+from surveys.models import Response, Survey
+from surveys.questionnaire import QuestionnaireSpec
+
+MATRIX_MEASURES = ("v", "p", "p_adjusted")
+RESIDUAL_CUTOFF = 1.96
+
+
+@dataclass(frozen=True)
+class Board:
+    """One request's view of a survey: its questionnaire, the filter and the analysis."""
+
+    survey: Survey
+    spec: QuestionnaireSpec
+    labels: Labels
+    chosen: ResponseFilter
+    analysis: dict
+
+
+def cached_build(board: Board, page: str, build: Callable[[Board], dict]) -> dict:
+    """A page's tables and figures, built once per watermark, filter and language: building
+    Plotly figures costs more than the analysis itself."""
+    described = repr(
+        (
+            page,
+            board.analysis["watermark"],
+            board.chosen.cache_key(),
+            board.labels.choices,
+            board.labels.questions,
+        )
+    )
+    key = f"dashboard:{board.survey.pk}:{hashlib.sha256(described.encode()).hexdigest()}"
+    built = cache.get(key)
+    if built is None:
+        built = build(board)
+        cache.set(key, built, timeout=3600)
+    return built
+
+
+def response_counts(survey: Survey) -> dict:
+    """All, today's, demo and real responses, in one query."""
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return Response.objects.filter(survey=survey).aggregate(
+        all=Count("id"),
+        today=Count("id", filter=Q(submitted_at__gte=midnight)),
+        demo=Count("id", filter=Q(is_demo=True)),
+        real=Count("id", filter=Q(is_demo=False)),
+    )
+
+
+def responses_per_day(survey: Survey, chosen: ResponseFilter) -> list[tuple[date, int]]:
+    responses = Response.objects.filter(survey=survey)
+    for code, kept in chosen.answers.items():
+        responses = responses.filter(**{f"answers__{code}__in": list(kept)})
+    if chosen.languages:
+        responses = responses.filter(language__in=chosen.languages)
+    if chosen.since:
+        responses = responses.filter(submitted_at__gte=_midnight(chosen.since))
+    if chosen.until:
+        responses = responses.filter(submitted_at__lt=_midnight(chosen.until + timedelta(days=1)))
+    if not chosen.include_demo:
+        responses = responses.filter(is_demo=False)
+    days = (
+        responses.annotate(day=TruncDate("submitted_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    return [(row["day"], row["n"]) for row in days]
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def overview_build(board: Board) -> dict:
+    questions = [
+        {
+            "code": question["code"],
+            "text": board.labels.questions[question["code"]],
+            "question": question,
+            "rows": _frequency_rows(question, board.labels),
+        }
+        for question in board.analysis["questions"]
+    ]
+    figures = {
+        f"freq-{q['code']}": charts.frequency_figure(q["question"], board.labels) for q in questions
+    }
+    figures["timeline"] = charts.timeline_figure(responses_per_day(board.survey, board.chosen))
+    return {"questions": questions, "figures": figures}
+
+
+def _frequency_rows(question: dict, labels: Labels) -> list[dict]:
+    rows = question["frequencies"]
+    if question["kind"] == "multi":
+        rows = sorted(rows, key=lambda row: -(row["percent"] or 0))
+    return [{**row, "label": labels.choice(question["code"], row["choice"])} for row in rows]
+
+
+def matrix_build(board: Board, show: str) -> dict:
+    """The lower triangle of all question pairs: one cell per pair, with its marks."""
+    codes = [q.code for q in board.spec.questions]
+    pairs = {(pair["a"], pair["b"]): pair for pair in board.analysis["pairs"]}
+    grid = [
+        [_matrix_cell(pairs.get((b, a)), show) if j < i else None for j, b in enumerate(codes)]
+        for i, a in enumerate(codes)
+    ]
+    return {
+        "codes": codes,
+        "grid": list(zip(codes, grid, strict=True)),
+        "figures": {"matrix": charts.matrix_figure(grid, codes, show)},
+    }
+
+
+def _matrix_cell(pair: dict | None, show: str) -> dict | None:
+    if pair is None:
+        return None
+    value = {
+        "v": pair.get("cramers_v_corrected"),
+        "p": shown_p(pair),
+        "p_adjusted": pair.get("p_adjusted"),
+    }[show]
+    marks = ("*" if pair["significant"] else "") + ("†" if pair.get("cochran_ok") is False else "")
+    text = "–" if value is None else f"{value:.2f}"
+    return {"pair": pair, "value": value, "text": f"{text}{marks}", "marks": marks}
+
+
+def pair_find(analysis: dict, a: str, b: str) -> dict | None:
+    for pair in analysis["pairs"]:
+        if (pair["a"], pair["b"]) in ((a, b), (b, a)):
+            return pair
+    return None
+
+
+def pair_build(board: Board, pair: dict) -> dict:
+    labels = board.labels
+    built: dict = {
+        "pair": pair,
+        "a_text": labels.questions[pair["a"]],
+        "b_text": labels.questions[pair["b"]],
+        "sentence": pair_sentence(pair, labels),
+        "effect": effect_in_words(pair.get("cramers_v_corrected")),
+        "shown_p": shown_p(pair),
+    }
+    if pair["kind"] == "single×single":
+        built["crosstab"] = _crosstab(pair, labels)
+        built["figures"] = {"pair": charts.stacked_figure(pair, labels)}
+        return built
+    single, multi = (
+        (pair["a"], pair["b"]) if labels.kinds[pair["b"]] == "multi" else (pair["b"], pair["a"])
+    )
+    if pair["kind"] == "single×multi":
+        groups = _answered_choices(
+            board, single, len(pair["items"][0]["table"]) if pair["items"] else 0
+        )
+        built["options"] = [
+            {
+                **item,
+                "label": labels.choice(multi, item["choice"]),
+                "rows": list(zip(groups, item["table"], strict=True)),
+            }
+            for item in pair["items"]
+        ]
+        built["figures"] = {"pair": charts.selected_share_figure(pair, groups, multi, labels)}
+    else:
+        built["figures"] = {}
+    return built
+
+
+def _answered_choices(board: Board, single: str, rows: int) -> list[str]:
+    """Labels of the rows of a multiple-response table: the test drops choices nobody chose."""
+    question = next(q for q in board.analysis["questions"] if q["code"] == single)
+    chosen = [row["choice"] for row in question["frequencies"] if row["count"]]
+    if len(chosen) != rows:
+        chosen = [row["choice"] for row in question["frequencies"]][:rows]
+    return [board.labels.choice(single, code) for code in chosen]
+
+
+def _crosstab(pair: dict, labels: Labels) -> dict:
+    rows = []
+    for i, row in enumerate(pair["rows"]):
+        cells = [
+            {
+                "count": pair["table"][i][j],
+                "row_percent": _at(pair["row_percent"], i, j),
+                "column_percent": _at(pair["column_percent"], i, j),
+                "expected": _at(pair["expected"], i, j),
+                "residual": _at(pair["adjusted_residuals"], i, j),
+                "shade": _shade(_at(pair["adjusted_residuals"], i, j)),
+            }
+            for j in range(len(pair["columns"]))
+        ]
+        rows.append({"label": labels.choice(pair["a"], row), "cells": cells})
+    columns = [labels.choice(pair["b"], column) for column in pair["columns"]]
+    return {"columns": columns, "rows": rows}
+
+
+def _at(matrix: list[list[float]] | None, i: int, j: int) -> float | None:
+    """A cell of a derived table, which is missing when the table could not be tested."""
+    return None if matrix is None else matrix[i][j]
+
+
+def _shade(residual: float | None) -> str:
+    if residual is None:
+        return ""
+    if residual > RESIDUAL_CUTOFF:
+        return "above"
+    if residual < -RESIDUAL_CUTOFF:
+        return "below"
+    return ""

@@ -1,0 +1,117 @@
+"""What every REST API endpoint shares: one error body, one exception handler, a JSON
+parser that cannot be made to crash.
+
+Every error is ``{"detail": sentence, "code": word}``; validation errors add
+``"errors": {field or question code: sentence}``. Domain errors raised by services and
+selectors become 4xx here, so views never catch them.
+"""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+from analytics.forms import FilterInvalid
+from surveys.answers import ALL, AnswersInvalid
+from surveys.services import SubmissionRefused, SurveyClosed, TokenReused
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body, for the schema. Fields are given by get_fields because "errors"
+    would hide Serializer.errors."""
+
+    def get_fields(self) -> dict:
+        return {
+            "detail": serializers.CharField(help_text="What went wrong and what to do."),
+            "code": serializers.CharField(help_text="A stable word, e.g. survey_closed."),
+            "errors": serializers.DictField(
+                child=serializers.CharField(),
+                required=False,
+                help_text="Validation errors only: a message per field or question code.",
+            ),
+        }
+
+
+class SurveyClosedError(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "survey_closed"
+
+
+class IdempotencyConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "idempotency_key_reused"
+
+
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "body_too_large"
+
+
+def api_exception_handler(exc: Exception, context: dict):
+    """DRF's handler (status, WWW-Authenticate, Retry-After) with our error body."""
+    exc = _api_exception(exc)
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.APIException):
+        response.data = _error_body(exc)
+    return response
+
+
+def _api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, AnswersInvalid):
+        return exceptions.ValidationError(exc.errors)
+    if isinstance(exc, SurveyClosed):
+        return SurveyClosedError(str(exc))
+    if isinstance(exc, TokenReused):
+        return IdempotencyConflict(
+            _("This Idempotency-Key was already used with a different body; use a new key.")
+        )
+    if isinstance(exc, SubmissionRefused):
+        return exceptions.ValidationError({"language": str(exc)})
+    if isinstance(exc, RequestDataTooBig):
+        return BodyTooLarge(
+            _("The request body is larger than %(limit)d bytes; send less.")
+            % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
+    if isinstance(exc, FilterInvalid):
+        return exceptions.ValidationError({"filters": str(exc)})
+    return exc
+
+
+def _error_body(exc: exceptions.APIException) -> dict:
+    if isinstance(exc, exceptions.ValidationError):
+        return {
+            "detail": str(_("The request has errors: see the message for each field.")),
+            "code": "invalid",
+            "errors": _messages(exc.detail),
+        }
+    detail = exc.detail
+    code = getattr(detail, "code", None) or exc.default_code
+    return {"detail": str(detail), "code": code}
+
+
+def _messages(detail) -> dict[str, str]:
+    if not isinstance(detail, dict):
+        return {ALL: _sentence(detail)}
+    rename = {api_settings.NON_FIELD_ERRORS_KEY: ALL}
+    return {rename.get(key, str(key)): _sentence(value) for key, value in detail.items()}
+
+
+def _sentence(detail) -> str:
+    if isinstance(detail, dict):
+        return " ".join(f"{key}: {_sentence(value)}" for key, value in detail.items())
+    if isinstance(detail, list):
+        return " ".join(_sentence(item) for item in detail)
+    return str(detail)
+
+
+class DepthSafeJSONParser(JSONParser):
+    """JSON nested deeper than Python can recurse is a 400, not a RecursionError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None

@@ -1,0 +1,242 @@
+"""The respondents' REST API: the open surveys, a questionnaire, submitting one response."""
+
+import uuid
+from typing import cast
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import api_view, schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from config.api import ErrorSerializer
+from surveys.models import Survey, in_language
+from surveys.questionnaire import KINDS, QuestionnaireSpec
+from surveys.selectors import survey_questionnaire
+from surveys.services import response_submit
+
+# Idempotency keys become client tokens: uuid5(namespace, slug + key). Never change it, or
+# retries across the change would store a second response.
+IDEMPOTENCY_NAMESPACE = uuid.UUID("a388aecb-704f-476d-98c9-a072f106ef98")
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    str,
+    description="Language of the texts (kk, ru, en). Without it, or when the survey is not "
+    "offered in it, the Accept-Language header decides, then the survey's default language.",
+)
+
+
+def survey_or_404(slug: str) -> Survey:
+    survey = Survey.objects.filter(slug=slug).first()
+    if survey is None:
+        raise exceptions.NotFound(_("There is no survey at this address; check the slug."))
+    return survey
+
+
+def questionnaire_language(request: Request, survey: Survey) -> str:
+    """?lang= if the survey is offered in it, else the best Accept-Language match, else
+    the survey's default language."""
+    asked = request.query_params.get("lang")
+    if asked and asked in survey.languages:
+        return asked
+    for tag, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if tag.split("-")[0] in survey.languages:
+            return tag.split("-")[0]
+    return survey.default_language
+
+
+class SurveyListApi(APIView):
+    @extend_schema_serializer(component_name="SurveySummary")
+    class OutputSerializer(serializers.Serializer):
+        slug = serializers.SlugField()
+        title = serializers.CharField()
+        language = serializers.CharField(help_text="The language of the title.")
+        languages = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(
+        summary="The surveys open for answers",
+        parameters=[LANG_PARAMETER],
+        responses={200: OutputSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        surveys = []
+        for survey in Survey.objects.open():
+            language = questionnaire_language(request, survey)
+            surveys.append(
+                {
+                    "slug": survey.slug,
+                    "title": survey.title_in(language),
+                    "language": language,
+                    "languages": survey.languages,
+                }
+            )
+        return Response(self.OutputSerializer(surveys, many=True).data)
+
+
+class SurveyDetailApi(APIView):
+    @extend_schema_serializer(component_name="Questionnaire")
+    class OutputSerializer(serializers.Serializer):
+        class QuestionSerializer(serializers.Serializer):
+            class ChoiceSerializer(serializers.Serializer):
+                code = serializers.CharField()
+                label = serializers.CharField()  # type: ignore[assignment]
+                is_other = serializers.BooleanField(
+                    help_text="Ticking it asks for free text under '<question code>_other'."
+                )
+
+            code = serializers.CharField()
+            kind = serializers.ChoiceField(choices=KINDS)
+            required = serializers.BooleanField()  # type: ignore[assignment]
+            text = serializers.CharField()
+            choices = ChoiceSerializer(many=True)
+
+        slug = serializers.SlugField()
+        language = serializers.CharField(help_text="The language of every text below.")
+        languages = serializers.ListField(child=serializers.CharField())
+        is_open = serializers.BooleanField()
+        title = serializers.CharField()
+        intro = serializers.CharField(allow_blank=True)
+        questions = QuestionSerializer(many=True)
+
+    @extend_schema(
+        summary="A questionnaire, in one language",
+        parameters=[LANG_PARAMETER],
+        responses={200: OutputSerializer, 404: ErrorSerializer},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        survey = survey_or_404(slug)
+        language = questionnaire_language(request, survey)
+        questionnaire = _questionnaire_in(survey_questionnaire(survey), language, survey)
+        response = Response(self.OutputSerializer(questionnaire).data)
+        response["Content-Language"] = language
+        return response
+
+
+def _questionnaire_in(spec: QuestionnaireSpec, language: str, survey: Survey) -> dict:
+    def text(texts: dict) -> str:
+        return in_language(texts, language, spec.default_language)
+
+    return {
+        "slug": spec.slug,
+        "language": language,
+        "languages": list(spec.languages),
+        "is_open": survey.is_open,
+        "title": text(spec.title),
+        "intro": text(spec.intro) if spec.intro else "",
+        "questions": [
+            {
+                "code": q.code,
+                "kind": q.kind,
+                "required": q.required,
+                "text": text(q.text),
+                "choices": [
+                    {"code": c.code, "label": text(c.label), "is_other": c.is_other}
+                    for c in q.choices
+                ],
+            }
+            for q in spec.questions
+        ],
+    }
+
+
+class SubmissionThrottle(AnonRateThrottle):
+    """Anonymous submissions per client address: REMOTE_ADDR, or the X-Forwarded-For entry
+    added by the last trusted proxy when NUM_PROXIES (TRUSTED_PROXY_COUNT) is set."""
+
+    scope = "submissions"
+
+    def get_rate(self) -> str | None:
+        # Read on every request rather than once at import, so a changed setting applies.
+        return cast(str, api_settings.DEFAULT_THROTTLE_RATES[self.scope])
+
+
+class ResponseSubmitApi(APIView):
+    throttle_classes = [SubmissionThrottle]
+
+    @extend_schema_serializer(component_name="ResponseSubmission")
+    class InputSerializer(serializers.Serializer):
+        language = serializers.ChoiceField(
+            choices=[code for code, _name in settings.LANGUAGES],
+            help_text="The language the respondent answered in; one of the survey's languages.",
+        )
+        answers = serializers.DictField(
+            help_text='A choice code per single-choice question ("q01": "teacher"), a list '
+            'of codes per multi-choice question ("q03": ["cyber", "other"]), and the text '
+            'of a ticked "other" choice under "<code>_other".'
+        )
+
+    @extend_schema_serializer(component_name="ResponseStored")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField(help_text="The stored response's id.")
+
+    @extend_schema(
+        summary="Submit one response",
+        description="Retrying with the same Idempotency-Key and body is safe: the first "
+        "request stores the response (201), later ones return its id (200). Anonymous "
+        "submissions are rate-limited per client (429 with Retry-After). Validation errors "
+        'name each question: {"errors": {"q05": "Please choose an answer."}}.',
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH},
+                location=OpenApiParameter.HEADER,
+                description="Any string up to 255 characters, unique per submission (a "
+                "random UUID is best). Without it, every request stores a new response.",
+            )
+        ],
+        request=InputSerializer,
+        responses={
+            201: OpenApiResponse(OutputSerializer, description="Stored."),
+            200: OpenApiResponse(OutputSerializer, description="Already stored by this key."),
+            400: OpenApiResponse(ErrorSerializer, description="Invalid answers or body."),
+            401: OpenApiResponse(ErrorSerializer, description="An invalid token was sent."),
+            403: OpenApiResponse(ErrorSerializer, description="Signed in without CSRF token."),
+            404: OpenApiResponse(ErrorSerializer, description="No such survey."),
+            409: OpenApiResponse(ErrorSerializer, description="Key reused with another body."),
+            410: OpenApiResponse(ErrorSerializer, description="The survey is closed."),
+            413: OpenApiResponse(ErrorSerializer, description="The body is too large."),
+            415: OpenApiResponse(ErrorSerializer, description="The body is not JSON."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many; see Retry-After."),
+        },
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        survey = survey_or_404(slug)
+        client_token = _client_token(survey, request.headers.get("Idempotency-Key"))
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        submission = response_submit(
+            survey=survey, client_token=client_token, **given.validated_data
+        )
+        return Response(
+            self.OutputSerializer({"id": submission.response.pk}).data,
+            status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK,
+        )
+
+
+def _client_token(survey: Survey, idempotency_key: str | None) -> uuid.UUID:
+    if idempotency_key is None:
+        return uuid.uuid4()
+    if not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": _("Send between 1 and 255 characters, or leave the header out.")}
+        )
+    return uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{survey.slug}\n{idempotency_key}")
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@schema(None)
+def not_found(request: Request) -> Response:
+    raise exceptions.NotFound(_("There is nothing at this address in the API."))

@@ -1,0 +1,235 @@
+"""The staff dashboards on PostgreSQL: pages, filters, permissions, live change checks."""
+
+import re
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from surveys.services import demo_responses_create, response_submit
+
+BASE = "/dashboard/us-russia-kz"
+PAGES = [
+    f"{BASE}/",
+    f"{BASE}/matrix/",
+    f"{BASE}/pairs/q01/q04/",
+    f"{BASE}/pairs/q01/q03/",
+    f"{BASE}/findings/",
+    f"{BASE}/data/",
+    f"{BASE}/matrix/data/",
+    f"{BASE}/pairs/q01/q04/data/",
+]
+FILTERS = [
+    "q01=teacher",
+    "q01=teacher&q01=researcher",
+    "q04=yes",
+    "language=kk",
+    "language=ru&language=en",
+    "since=2020-01-01",
+    "until=2999-12-31",
+    "since=2020-01-01&until=2999-12-31",
+    "demo=exclude",
+    "demo=include",
+]
+
+
+@pytest.fixture
+def responses(survey):
+    demo_responses_create(survey=survey, n=400, seed=5)
+    return survey
+
+
+def _client_in_group(name: str) -> Client:
+    user = User.objects.create_user(username=f"{name}-member", password="x")
+    user.groups.add(Group.objects.get(name=name))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(db) -> Client:
+    return _client_in_group("staff")
+
+
+def _submit(survey, answers, language="en"):
+    response_submit(survey=survey, answers=answers, language=language, client_token=uuid.uuid4())
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_it_sends_anonymous_visitors_to_the_login_page(client, responses, url):
+    page = client.get(url)
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("url", PAGES + [f"{BASE}/changes/"])
+def test_it_refuses_respondents_without_the_permission(client, responses, url):
+    client.force_login(User.objects.create_user(username="respondent", password="x"))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("group", ["staff", "admins"])
+def test_it_shows_the_dashboards_to_staff_and_admins(responses, group):
+    client = _client_in_group(group)
+    assert client.get(f"{BASE}/").status_code == 200
+
+
+def test_it_shows_the_dashboards_to_superusers(client, responses):
+    client.force_login(User.objects.create_superuser(username="root", password="x"))
+    assert client.get(f"{BASE}/matrix/").status_code == 200
+
+
+def test_it_translates_the_login_page(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert b'name="username"' in page.content
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("query", FILTERS)
+def test_it_answers_every_page_with_every_filter(staff_client, responses, url, query):
+    assert staff_client.get(f"{url}?{query}").status_code == 200
+
+
+def test_it_shows_the_counts_on_the_overview(staff_client, responses, answers):
+    _submit(responses, answers)
+    page = staff_client.get(f"{BASE}/").content.decode()
+    assert re.search(r'data-count="all">401<', page)
+    assert re.search(r'data-count="demo">400<', page)
+    assert re.search(r'data-count="real">1<', page)
+    today = re.search(r'data-count="today">(\d+)<', page)
+    assert today and 1 <= int(today.group(1)) <= 401
+    assert 'data-figure="freq-q03"' in page
+    assert 'data-figure="timeline"' in page
+
+
+def test_it_counts_only_the_filtered_responses(staff_client, responses, answers):
+    _submit(responses, answers, language="kk")
+    page = staff_client.get(f"{BASE}/?demo=exclude").content.decode()
+    assert '<span id="response-count">1</span>' in page
+    data = staff_client.get(f"{BASE}/data/?demo=exclude&language=kk").json()
+    assert data["n"] == 1
+    teachers = staff_client.get(f"{BASE}/data/?q01=teacher").json()
+    everyone = staff_client.get(f"{BASE}/data/").json()
+    assert 0 < teachers["n"] < everyone["n"] == 401
+
+
+def test_it_links_all_45_pairs_from_the_matrix(staff_client, responses):
+    page = staff_client.get(f"{BASE}/matrix/?q01=teacher").content.decode()
+    links = re.findall(r'data-pair="(q\d\d)-(q\d\d)" href="([^"]+)"', page)
+    assert len(links) == 45
+    assert f"{BASE}/pairs/q01/q02/?q01=teacher" in {href for _a, _b, href in links}
+
+
+@pytest.mark.parametrize("show", ["v", "p", "p_adjusted"])
+def test_it_switches_the_matrix_measure(staff_client, responses, show):
+    data = staff_client.get(f"{BASE}/matrix/data/?show={show}").json()
+    heatmap = data["figures"]["matrix"]["data"][0]
+    assert heatmap["type"] == "heatmap"
+    assert len(heatmap["z"]) == 10
+
+
+def test_it_shows_the_crosstab_and_tests_of_a_pair(staff_client, responses):
+    page = staff_client.get(f"{BASE}/pairs/q01/q04/").content.decode()
+    assert "Pearson X²" in page
+    assert "Bias-corrected V" in page
+    assert 'class="crosstab"' in page
+    assert "adjusted residual" in page
+
+
+def test_it_shows_one_table_per_option_for_a_multiple_choice_pair(staff_client, responses):
+    page = staff_client.get(f"{BASE}/pairs/q01/q03/").content.decode()
+    assert page.count('class="numbers option"') == 8
+    assert "Rao–Scott p" in page
+    assert "Bonferroni p" in page
+
+
+def test_it_finds_a_pair_given_in_either_order(staff_client, responses):
+    assert staff_client.get(f"{BASE}/pairs/q04/q01/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["pairs/q01/q99/", "pairs/q01/q01/"])
+def test_it_answers_404_for_unknown_questions(staff_client, responses, path):
+    assert staff_client.get(f"{BASE}/{path}").status_code == 404
+
+
+def test_it_answers_404_for_an_unknown_survey(staff_client, db):
+    assert staff_client.get("/dashboard/no-such-survey/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("q01=nobody", "Select a valid choice"),
+        ("language=xx", "Select a valid choice"),
+        ("since=2020-13-01", "Enter a valid date"),
+        ("since=2021-02-01&until=2021-01-01", "start date must not be after the end date"),
+        ("q03=cyber", "choose a single-choice question"),
+        ("demo=maybe", "Select a valid choice"),
+    ],
+)
+def test_it_explains_a_bad_filter_with_400(staff_client, responses, query, message):
+    page = staff_client.get(f"{BASE}/?{query}")
+    assert page.status_code == 400
+    assert message in page.content.decode()
+
+
+def test_it_explains_an_unknown_matrix_measure_with_400(staff_client, responses):
+    page = staff_client.get(f"{BASE}/matrix/?show=colour")
+    assert page.status_code == 400
+    assert "must be one of" in page.content.decode()
+
+
+def test_it_writes_findings_and_compares_them_with_the_article(staff_client, responses):
+    page = staff_client.get(f"{BASE}/findings/").content.decode()
+    assert "depend on each other" in page
+    assert 'class="numbers comparison"' in page
+    assert page.count('<tr data-pair="') == 15
+
+
+def test_it_answers_304_while_nothing_changed_and_200_after_a_response(
+    staff_client, responses, answers
+):
+    first = staff_client.get(f"{BASE}/changes/")
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert etag == f'"{first.json()["watermark"]}"'
+    assert first.json()["n"] == 400
+    assert staff_client.get(f"{BASE}/changes/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    _submit(responses, answers)
+    after = staff_client.get(f"{BASE}/changes/", HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200
+    assert after.json()["n"] == 401
+    assert after["ETag"] != etag
+
+
+def test_it_checks_for_changes_in_one_query(staff_client, responses, django_assert_num_queries):
+    staff_client.get(f"{BASE}/changes/")
+    # session, user, permissions (user and group), then the one watermark query
+    with django_assert_num_queries(5):
+        staff_client.get(f"{BASE}/changes/")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_it_bounds_the_queries_of_each_page(
+    staff_client, responses, url, django_assert_max_num_queries
+):
+    staff_client.get(url)
+    with django_assert_max_num_queries(16):
+        assert staff_client.get(f"{url}?q01=teacher").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert staff_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("kk", "Бакалавриат студенті"), ("ru", "Студент бакалавриата")]
+)
+def test_it_shows_the_dashboards_in_the_staff_members_language(
+    staff_client, responses, language, label
+):
+    for url in (f"{BASE}/", f"{BASE}/pairs/q01/q04/", f"{BASE}/findings/"):
+        page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'<html lang="{language}">' in page
+        assert label in page

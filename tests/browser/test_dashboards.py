@@ -1,0 +1,119 @@
+"""The dashboards in a real Chromium: charts drawn, matrix links, and a response submitted in
+another window showing up without a reload."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+
+from surveys.services import demo_responses_create
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1",
+        reason="Chromium is not installed at /usr/bin/chromium (set REQUIRE_BROWSER=1 to fail)",
+    ),
+]
+
+
+@pytest.fixture
+def demo_survey(survey):
+    demo_responses_create(survey=survey, n=300, seed=3)
+    return survey
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django must allow ORM calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    # A transactional test database is flushed between tests, so the migration's group may
+    # be gone: make sure it exists.
+    group, _ = Group.objects.get_or_create(name="staff")
+    group.permissions.add(Permission.objects.get(codename="view_analytics"))
+    user = User.objects.create_user(username="watcher", password="watch-the-study")
+    user.groups.add(group)
+    return user
+
+
+def _log_in(page, live_server, next_path: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+    page.fill("#id_username", "watcher")
+    page.fill("#id_password", "watch-the-study")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(next_path)))
+
+
+def _answer_survey(page, live_server) -> None:
+    page.goto(f"{live_server.url}/s/us-russia-kz/?lang=en")
+    questions = page.locator("fieldset.question")
+    for k in range(questions.count()):
+        questions.nth(k).locator("input[type=radio], input[type=checkbox]").first.check()
+    page.get_by_role("button", name="Submit answers").click()
+    page.wait_for_url(re.compile("/thanks/"))
+
+
+def _screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_it_draws_the_dashboards_and_shows_a_new_response_live(
+    demo_survey, staff_user, live_server, browser
+):
+    # The database fixtures come first: ORM calls made while Playwright's sync API is running
+    # open a connection that is never closed and keeps the test database from being dropped.
+    watcher = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = watcher.new_page()
+    _log_in(page, live_server, "/dashboard/us-russia-kz/")
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.locator(".js-plotly-plot").count() == 11
+    _screenshot(page, "overview")
+
+    page.goto(f"{live_server.url}/dashboard/us-russia-kz/matrix/")
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.locator("a[data-pair]").count() == 45
+    _screenshot(page, "matrix")
+    page.click('a[data-pair="q01-q04"]')
+    page.wait_for_url(re.compile("/dashboard/us-russia-kz/pairs/q01/q04/"))
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.locator("table.crosstab").count() == 1
+    _screenshot(page, "pair")
+
+    page.goto(f"{live_server.url}/dashboard/us-russia-kz/findings/")
+    _screenshot(page, "findings")
+
+    page.goto(f"{live_server.url}/dashboard/us-russia-kz/")
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.locator("#response-count").inner_text() == "300"
+
+    respondent = browser.new_context()
+    _answer_survey(respondent.new_page(), live_server)
+    page.wait_for_function(
+        "document.getElementById('response-count').textContent === '301'", timeout=5000
+    )
+    assert page.locator("#live-status").get_attribute("data-count") == "301"
