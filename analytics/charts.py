@@ -76,6 +76,7 @@ def frequency_figure(question: dict, labels: Labels) -> dict:
     figure.update_layout(
         **LAYOUT,
         height=90 + 34 * len(rows),
+        # xgettext:no-python-format
         xaxis={"title": _("% of respondents (95 % interval)"), "rangemode": "tozero"},
         yaxis={"automargin": True},
     )
@@ -141,6 +142,7 @@ def stacked_figure(pair: dict, labels: Labels) -> dict:
         **LAYOUT,
         barmode="stack",
         height=120 + 40 * len(rows),
+        # xgettext:no-python-format
         xaxis={"title": _("% of the row"), "range": [0, 100]},
         yaxis={"automargin": True, "autorange": "reversed"},
         legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
