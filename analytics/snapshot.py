@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from django.db import transaction
@@ -30,8 +31,13 @@ class Current:
     spec: QuestionnaireSpec
     layout: Layout
     watermark: int
-    counts: Counts
+    stored_counts: bytes
     fingerprint: str
+
+    @cached_property
+    def counts(self) -> Counts:
+        """Decoded only when an analysis is not already cached for this watermark."""
+        return Counts.from_bytes(self.stored_counts)
 
     @property
     def spec_has_two_multis(self) -> bool:
@@ -55,7 +61,7 @@ def snapshot_current(survey: Survey) -> Current:
         or snapshot.watermark < survey_watermark(survey)
     ):
         snapshot = snapshot_refresh(survey, spec, fingerprint)
-    return Current(spec, Layout.of(spec), snapshot.watermark, _counts(snapshot), fingerprint)
+    return Current(spec, Layout.of(spec), snapshot.watermark, bytes(snapshot.counts), fingerprint)
 
 
 def _counts(snapshot: Snapshot) -> Counts:
