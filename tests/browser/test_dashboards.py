@@ -3,7 +3,13 @@ another window showing up without a reload."""
 
 import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -117,3 +123,75 @@ def test_it_draws_the_dashboards_and_shows_a_new_response_live(
         "document.getElementById('response-count').textContent === '301'", timeout=5000
     )
     assert page.locator("#live-status").get_attribute("data-count") == "301"
+
+
+@pytest.fixture
+def second_server(demo_survey, staff_user):
+    """The app in another process (gunicorn) on the same database, as behind a balancer."""
+    from django.db import connection
+
+    port = _free_port()
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    environment = {**os.environ, "DATABASE_URL": url}
+    root = Path(__file__).resolve().parent.parent.parent
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=root,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    address = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(address)
+        yield address
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_serving(address: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{address}/s/us-russia-kz/", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"gunicorn did not start serving at {address}")
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("sqlite"),
+    reason="a second process needs a shared server database (PostgreSQL)",
+)
+def test_it_shows_a_response_submitted_through_another_server_process(
+    second_server, live_server, browser
+):
+    watcher = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = watcher.new_page()
+    _log_in(page, live_server, "/dashboard/us-russia-kz/")
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.locator("#response-count").inner_text() == "300"
+
+    respondent = browser.new_context()
+    _answer_survey(respondent.new_page(), SimpleNamespace(url=second_server))
+    page.wait_for_function(
+        "document.getElementById('response-count').textContent === '301'", timeout=5000
+    )
