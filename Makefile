@@ -32,7 +32,9 @@ run: install
 	@echo
 	@$(MANAGE) ensure_admin
 	@echo "Questionnaire:  http://$(HOST):$(PORT)/s/us-russia-kz/"
+	@echo "Dashboards:     http://$(HOST):$(PORT)/dashboard/us-russia-kz/  (log in as admin)"
 	@echo "Admin:          http://$(HOST):$(PORT)/admin/"
+	@echo "API docs:       http://$(HOST):$(PORT)/api/docs/"
 	@echo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
