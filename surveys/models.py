@@ -5,6 +5,7 @@ questionnaire's content comes from its JSON file; interface chrome uses gettext 
 A Response is one document per submission (the KoboToolbox/Formbricks pattern).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -124,3 +125,24 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey.slug} #{self.pk}"
+
+
+class ExportRecord(models.Model):
+    """One export of a survey's data: who, when, which format, which responses."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(max_length=20)
+    filters = models.JSONField(default=dict, blank=True)
+    row_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("export_responses", "Can export responses")]
+
+    def __str__(self) -> str:
+        who = self.user or "command line"
+        return f"{self.survey.slug} {self.format} by {who} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,93 @@
+"""The admin's Export page of a survey: choose a format, download the file.
+
+Only users with ``surveys.export_responses`` (the "admins" group, superusers) may export;
+other staff get 403. Every download is recorded in the export log.
+"""
+
+from typing import cast
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from analytics.filters import ResponseFilter
+from surveys.exports import FORMATS, ExportRefused, export_make
+from surveys.models import Survey
+
+EXPORT_PERMISSION = "surveys.export_responses"
+FORMAT_NAMES = {
+    "csv": "Responses, CSV",
+    "xlsx": "Responses, Excel (.xlsx, with the codebook)",
+    "sav": "Responses, SPSS (.sav)",
+    "codebook-csv": "Codebook, CSV",
+    "codebook-json": "Codebook, JSON",
+    "matrix-csv": "Analysis: dependence matrix, CSV",
+    "crosstab-csv": "Analysis: one pair's crosstab, CSV",
+}
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(choices=[(f, FORMAT_NAMES[f]) for f in FORMATS])
+    labels = forms.ChoiceField(
+        required=False, help_text="CSV and Excel: single choices as labels in this language."
+    )
+    language = forms.ChoiceField(required=False, help_text="SPSS: language of the labels.")
+    bom = forms.BooleanField(
+        required=False, label="Byte order mark", help_text="CSV: lets Excel read UTF-8."
+    )
+    a = forms.ChoiceField(required=False, label="Crosstab: first question")
+    b = forms.ChoiceField(required=False, label="Crosstab: second question")
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    include_demo = forms.BooleanField(required=False, initial=True, label="Include demo data")
+
+    def __init__(self, survey: Survey, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = [("", "—")] + [(lang, lang) for lang in survey.languages]
+        codes = [("", "—")] + [(c, c) for c in survey.questions.values_list("code", flat=True)]
+        choices = {"labels": languages, "language": languages, "a": codes, "b": codes}
+        for name, offered in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = offered
+
+    def chosen(self) -> ResponseFilter:
+        data = self.cleaned_data
+        return ResponseFilter(
+            since=data["since"], until=data["until"], include_demo=data["include_demo"]
+        )
+
+
+def survey_export(request: HttpRequest, survey_id: int, admin_site) -> HttpResponseBase:
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        raise PermissionDenied("Exporting responses needs the “Can export responses” permission.")
+    survey = get_object_or_404(Survey, pk=survey_id)
+    form = ExportForm(survey, request.GET if "format" in request.GET else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            export = export_make(
+                survey=survey,
+                format=data["format"],
+                user=request.user,
+                chosen=form.chosen(),
+                labels=data["labels"] or None,
+                language=data["language"] or None,
+                bom=data["bom"],
+                pair=(data["a"], data["b"]) if data["a"] and data["b"] else None,
+            )
+        except ExportRefused as error:
+            form.add_error(None, str(error))
+        else:
+            response = StreamingHttpResponse(export.content, content_type=export.content_type)
+            response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+            return response
+    context = {
+        **admin_site.each_context(request),
+        "title": f"Export {survey.slug}",
+        "survey": survey,
+        "form": form,
+        "opts": Survey._meta,
+    }
+    return TemplateResponse(request, "admin/surveys/survey/export.html", context)

@@ -1,0 +1,88 @@
+"""The codebook: what each column of the exports means, in every language of the survey."""
+
+import csv
+import io
+import json
+
+from surveys import csv_format
+from surveys.models import Survey
+from surveys.questionnaire import QuestionnaireSpec
+from surveys.selectors import survey_questionnaire
+
+BOM = "\ufeff".encode()
+
+
+def codebook_entries(spec: QuestionnaireSpec) -> list[dict]:
+    """Per question: code, kind, texts, choices (with their SPSS values) and the export
+    columns that hold its answers."""
+    entries = []
+    for question in spec.questions:
+        has_other = any(c.is_other for c in question.choices)
+        if question.kind == "multi":
+            columns = [f"{question.code}.{c.code}" for c in question.choices]
+        else:
+            columns = [question.code]
+        entries.append(
+            {
+                "code": question.code,
+                "kind": question.kind,
+                "required": question.required,
+                "text": question.text,
+                "columns": columns + ([f"{question.code}.other_text"] if has_other else []),
+                "choices": [
+                    {
+                        "code": choice.code,
+                        "value": value,
+                        "label": choice.label,
+                        "other": choice.is_other,
+                        "column": columns[value - 1] if question.kind == "multi" else columns[0],
+                    }
+                    for value, choice in enumerate(question.choices, start=1)
+                ],
+            }
+        )
+    return entries
+
+
+def codebook_json(survey: Survey) -> bytes:
+    spec = survey_questionnaire(survey)
+    document = {
+        "survey": spec.slug,
+        "languages": list(spec.languages),
+        "title": spec.title,
+        "meta_columns": list(csv_format.META_COLUMNS),
+        "questions": codebook_entries(spec),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+def codebook_rows(spec: QuestionnaireSpec) -> list[list]:
+    """The codebook as a table: one row per choice, and one per "other" text column."""
+    languages = list(spec.languages)
+    header = ["question", "kind", "required"] + [f"text_{lang}" for lang in languages]
+    header += ["choice", "value"] + [f"label_{lang}" for lang in languages] + ["other", "column"]
+    rows: list[list] = [header]
+    for entry in codebook_entries(spec):
+        about = [entry["code"], entry["kind"], int(entry["required"])]
+        about += [entry["text"][lang] for lang in languages]
+        for choice in entry["choices"]:
+            labels = [choice["label"][lang] for lang in languages]
+            rows.append(
+                about
+                + [choice["code"], choice["value"]]
+                + labels
+                + [int(choice["other"]), choice["column"]]
+            )
+        if entry["columns"][-1].endswith(".other_text"):
+            blanks = [""] * len(languages)
+            rows.append(about + ["", ""] + blanks + ["", entry["columns"][-1]])
+    return rows
+
+
+def codebook_csv(survey: Survey, *, bom: bool = False) -> bytes:
+    spec = survey_questionnaire(survey)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in codebook_rows(spec):
+        writer.writerow([csv_format.neutralise(c) if isinstance(c, str) else c for c in row])
+    return (BOM if bom else b"") + buffer.getvalue().encode()

@@ -1,0 +1,222 @@
+"""Exports of a survey's responses: the CSV of DESIGN.md §7, codebooks, and the export log.
+
+``export_make`` is the one entry point for the admin, the API and the command: it builds the
+file in the format asked for and records who exported what. Files are iterables of bytes,
+so a view can stream them (``StreamingHttpResponse``) and a command can write them out.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from analytics.export import PairUnknown, crosstab_csv, matrix_csv
+from analytics.filters import ResponseFilter
+from analytics.selectors import survey_analysis
+from surveys import csv_format
+from surveys.codebook import codebook_csv, codebook_json, codebook_rows
+from surveys.exports_files import responses_sav, responses_xlsx
+from surveys.exports_postgres import records_copy
+from surveys.models import ExportRecord, Survey
+from surveys.questionnaire import QuestionnaireSpec
+from surveys.selectors import survey_questionnaire, survey_watermark
+
+BOM = "\ufeff".encode()
+CSV = "text/csv; charset=utf-8"
+# format → (what the file holds, file extension, content type)
+FORMATS = {
+    "csv": ("responses", "csv", CSV),
+    "xlsx": (
+        "responses",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "sav": ("responses", "sav", "application/x-spss-sav"),
+    "codebook-csv": ("codebook", "csv", CSV),
+    "codebook-json": ("codebook", "json", "application/json"),
+    "matrix-csv": ("matrix", "csv", CSV),
+    "crosstab-csv": ("crosstab", "csv", CSV),
+}
+PYTHON_CHUNK_ROWS = 5_000
+
+
+class ExportRefused(Exception):
+    """The export cannot be made as asked; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Export:
+    content: Iterable[bytes]
+    filename: str
+    content_type: str
+    row_count: int
+
+
+def responses_chosen(survey: Survey, chosen: ResponseFilter | None = None) -> QuerySet:
+    """The survey's responses that the filter keeps, with analytics.filters.filter_mask's
+    meaning: answer groups of single-choice questions, languages, days in the site's time
+    zone (both ends included), demo responses or not."""
+    chosen = chosen or ResponseFilter()
+    responses = survey.responses.all()
+    for code, kept in chosen.answers.items():
+        responses = responses.filter(**{f"answers__{code}__in": list(kept)})
+    if chosen.languages:
+        responses = responses.filter(language__in=chosen.languages)
+    if chosen.since:
+        responses = responses.filter(submitted_at__gte=_midnight(chosen.since))
+    if chosen.until:
+        responses = responses.filter(submitted_at__lt=_midnight(chosen.until + timedelta(days=1)))
+    if not chosen.include_demo:
+        responses = responses.real()
+    return responses
+
+
+def _midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def responses_csv(
+    survey: Survey,
+    *,
+    labels: str | None = None,
+    bom: bool = False,
+    chosen: ResponseFilter | None = None,
+    responses: QuerySet | None = None,
+) -> Iterator[bytes]:
+    """The responses CSV (header first), streamed in chunks of whole records.
+
+    ``labels`` writes single-choice answers as labels in that language instead of codes;
+    ``bom`` starts the file with a UTF-8 byte order mark, which Excel needs to read UTF-8."""
+    spec = survey_questionnaire(survey)
+    _check_language(survey, labels, "labels")
+    if responses is None:
+        responses = responses_chosen(survey, chosen)
+    if bom:
+        yield BOM
+    yield _csv_line(csv_format.header(spec)).encode()
+    if connection.vendor == "postgresql":
+        yield from records_copy(responses, spec, labels)
+    else:
+        yield from records_python(responses, spec, labels)
+
+
+def records_python(responses: QuerySet, spec: QuestionnaireSpec, labels: str | None) -> Iterator:
+    """The CSV records formatted in Python: the reference the SQL path must match."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    rows = responses.order_by("pk").values_list("pk", "submitted_at", "language", "answers")
+    records = rows.iterator(chunk_size=PYTHON_CHUNK_ROWS)
+    for count, (pk, submitted_at, language, answers) in enumerate(records, start=1):
+        writer.writerow(csv_format.row_format(spec, pk, submitted_at, language, answers, labels))
+        if count % PYTHON_CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
+def _csv_line(cells: list) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
+
+
+def _check_language(survey: Survey, language: str | None, option: str) -> None:
+    if language is not None and language not in survey.languages:
+        raise ExportRefused(
+            f"{option} must be one of the survey's languages {survey.languages} (got {language!r})."
+        )
+
+
+def export_record(
+    *, user, survey: Survey, format: str, chosen: ResponseFilter | None, row_count: int
+) -> ExportRecord:
+    """Add an entry to the export log (user None: from the command line)."""
+    chosen = chosen or ResponseFilter()
+    filters = {
+        **asdict(chosen),
+        "since": chosen.since and chosen.since.isoformat(),
+        "until": chosen.until and chosen.until.isoformat(),
+    }
+    return ExportRecord.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        survey=survey,
+        format=format,
+        filters=json.loads(json.dumps(filters)),
+        row_count=row_count,
+    )
+
+
+def export_filename(survey: Survey, what: str, extension: str) -> str:
+    return f"{survey.slug}-{what}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def responses_upto_now(survey: Survey, chosen: ResponseFilter | None) -> QuerySet:
+    """The chosen responses stored so far: the count recorded is the count exported, even
+    when responses arrive while the file streams."""
+    return responses_chosen(survey, chosen).filter(pk__lte=survey_watermark(survey))
+
+
+def export_make(
+    *,
+    survey: Survey,
+    format: str,
+    user=None,
+    chosen: ResponseFilter | None = None,
+    labels: str | None = None,
+    language: str | None = None,
+    bom: bool = False,
+    pair: tuple[str, str] | None = None,
+) -> Export:
+    """Build an export and record it in the export log; raise ExportRefused if it cannot be
+    made as asked. ``labels``: CSV/XLSX single choices as labels in that language;
+    ``language``: of the SPSS variable and value labels (default: the survey's);
+    ``bom``: CSV files start with a byte order mark; ``pair``: the crosstab's questions."""
+    if format not in FORMATS:
+        raise ExportRefused(f"Unknown export format {format!r}; use one of {', '.join(FORMATS)}.")
+    _check_language(survey, labels, "labels")
+    _check_language(survey, language, "language")
+    what, extension, content_type = FORMATS[format]
+    content, row_count = _content(survey, format, chosen, labels, language, bom, pair)
+    if format == "crosstab-csv" and pair:
+        what = f"crosstab-{pair[0]}-{pair[1]}"
+    export_record(user=user, survey=survey, format=format, chosen=chosen, row_count=row_count)
+    return Export(content, export_filename(survey, what, extension), content_type, row_count)
+
+
+def _content(survey, format, chosen, labels, language, bom, pair) -> tuple[Iterable[bytes], int]:
+    spec = survey_questionnaire(survey)
+    if format.startswith("codebook"):
+        made = codebook_json(survey) if format == "codebook-json" else codebook_csv(survey, bom=bom)
+        return [made], len(codebook_rows(spec)) - 1
+    if format in ("matrix-csv", "crosstab-csv"):
+        return _analysis_table(survey, format, chosen, pair)
+    responses = responses_upto_now(survey, chosen)
+    count = responses.count()
+    if format == "csv":
+        content = responses_csv(survey, labels=labels, bom=bom, responses=responses)
+    elif format == "xlsx":
+        content = responses_xlsx(responses, spec, labels)
+    else:
+        content = responses_sav(responses, spec, language or survey.default_language)
+    return content, count
+
+
+def _analysis_table(survey, format, chosen, pair) -> tuple[Iterable[bytes], int]:
+    analysis = survey_analysis(survey, chosen=chosen)
+    if format == "matrix-csv":
+        return [matrix_csv(analysis)], len(analysis["pairs"])
+    if not pair:
+        raise ExportRefused("A crosstab needs a pair of questions, e.g. q01 and q04.")
+    try:
+        table = crosstab_csv(analysis, *pair)
+    except PairUnknown as error:
+        raise ExportRefused(str(error)) from None
+    return [table], table.count(b"\r\n") - 1
