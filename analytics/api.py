@@ -58,8 +58,16 @@ FILTER_PARAMETERS = [
         description="exclude: real responses only.",
     ),
     OpenApiParameter(
+        "suspect",
+        {"type": "string", "enum": ["include", "exclude", ""]},
+        description="exclude: leave out responses flagged as suspect (honeypot filled, or "
+        "sent faster than the minimum fill time).",
+    ),
+    OpenApiParameter(
         "answers",
-        {"type": "object", "additionalProperties": {"type": "string"}},
+        # Values untyped: on the wire every value is text, and a typed value lets
+        # schemathesis count ?q01=false (a "boolean") as invalid data that was accepted.
+        {"type": "object", "additionalProperties": {}},
         style="form",
         explode=True,
         description="Keep respondents who gave these answers: <single-choice question "

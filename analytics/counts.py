@@ -8,7 +8,7 @@ co-selection counts of multi-choice M's options within each group of single-choi
 ``sizes:S:M`` the group sizes (what the Rao–Scott test of Bilder & Loughin needs).
 """
 
-import io
+import json
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -50,17 +50,27 @@ class Counts:
         )
 
     def to_bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        np.savez(buffer, __n=np.array([self.n]), **self.tables)  # type: ignore[arg-type]
-        return buffer.getvalue()
+        """One flat int64 buffer after a JSON index of keys and shapes (fast both ways)."""
+        index = {"n": self.n, "tables": [[k, list(t.shape)] for k, t in self.tables.items()]}
+        head = json.dumps(index).encode()
+        head += b" " * (-(4 + len(head)) % 8)  # keep the int64 body 8-byte aligned
+        flat = [t.astype(np.int64).ravel() for t in self.tables.values()]
+        body = np.concatenate(flat).tobytes() if flat else b""
+        return len(head).to_bytes(4, "little") + head + body
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Counts":
         if not data:
             return cls()
-        with np.load(io.BytesIO(data)) as archive:
-            tables = {key: archive[key] for key in archive.files}
-        return cls(int(tables.pop("__n")[0]), tables)
+        size = int.from_bytes(data[:4], "little")
+        index = json.loads(data[4 : 4 + size])
+        flat = np.frombuffer(data, dtype=np.int64, offset=4 + size)
+        tables, start = {}, 0
+        for key, shape in index["tables"]:
+            length = int(np.prod(shape, dtype=np.int64))
+            tables[key] = flat[start : start + length].reshape(shape)
+            start += length
+        return cls(index["n"], tables)
 
 
 def _sum(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray:
@@ -69,47 +79,80 @@ def _sum(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray:
     return a if b is None else a + b
 
 
+MAX_PATTERN_OPTIONS = 16  # 2**16 tick patterns per group stay small; beyond, multiply out
+
+
 def counts_compute(shape: Shape, layout: Layout, encoded: Encoded) -> Counts:
-    """All counts of these responses."""
-    blocks = {
-        code: encoded.values[:, layout.indices(code)].astype(np.int64) for code in shape.codes
+    """All counts of these responses.
+
+    Every question becomes one integer key per respondent (0 = not answered; a single
+    choice's index + 1; a multi-choice question's tick pattern + 1, bit j for option j), so
+    every pair of questions is counted by one ``np.bincount`` of combined keys.
+    """
+    keys = {
+        code: _answer_keys(encoded, layout, code, kind)
+        for code, kind in zip(shape.codes, shape.kinds, strict=True)
     }
     tables: dict[str, np.ndarray] = {}
     for code, kind, size in zip(shape.codes, shape.kinds, shape.sizes, strict=True):
-        block = blocks[code]
-        if kind == "single":
-            tables[f"freq:{code}"] = np.bincount(block[:, 0] + 1, minlength=size + 1)[1:]
-        else:
-            answered = block[:, 0] >= 0
-            tables[f"freq:{code}"] = block[answered].sum(axis=0)
-            tables[f"answered:{code}"] = np.array([answered.sum()])
+        tables.update(_question_counts(code, kind, size, keys[code], encoded, layout))
     for i, j in shape.pairs():
-        tables.update(_pair_counts(shape, blocks, i, j))
+        tables.update(_pair_counts(shape, keys, encoded, layout, i, j))
     return Counts(encoded.n, tables)
 
 
-def _pair_counts(shape: Shape, blocks: dict, i: int, j: int) -> dict[str, np.ndarray]:
+def _answer_keys(encoded: Encoded, layout: Layout, code: str, kind: str) -> np.ndarray | None:
+    block = encoded.values[:, layout.indices(code)]
+    if kind == "single":
+        return block[:, 0].astype(np.int32) + 1
+    if block.shape[1] > MAX_PATTERN_OPTIONS:
+        return None
+    patterns = block.astype(np.int32) @ (1 << np.arange(block.shape[1], dtype=np.int32))
+    return np.where(block[:, 0] >= 0, patterns + 1, 0).astype(np.int32)
+
+
+def _question_counts(code, kind, size, keys, encoded: Encoded, layout: Layout) -> dict:
+    if kind == "single":
+        return {f"freq:{code}": np.bincount(keys, minlength=size + 1)[1:]}
+    block = encoded.values[:, layout.indices(code)]
+    answered = block[:, 0] >= 0
+    return {
+        f"freq:{code}": block[answered].sum(axis=0, dtype=np.int64),
+        f"answered:{code}": np.array([int(answered.sum())]),
+    }
+
+
+def _pair_counts(shape: Shape, keys: dict, encoded, layout, i: int, j: int) -> dict:
     a, b = shape.codes[i], shape.codes[j]
     kinds = (shape.kinds[i], shape.kinds[j])
     if kinds == ("single", "single"):
-        return {
-            f"pair:{a}:{b}": crosstab(
-                blocks[a][:, 0], blocks[b][:, 0], shape.sizes[i], shape.sizes[j]
-            )
-        }
+        table = crosstab(keys[a], keys[b], shape.sizes[i] + 1, shape.sizes[j] + 1)[1:, 1:]
+        return {f"pair:{a}:{b}": table}
     if kinds == ("multi", "multi"):
         return {}  # needs four-way co-selections: computed from the matrix on demand
     single, multi = (a, b) if kinds[0] == "single" else (b, a)
     size = shape.sizes[i] if kinds[0] == "single" else shape.sizes[j]
-    sizes, joint = group_coselections(blocks[single][:, 0], blocks[multi], size)
+    options = len(layout.indices(multi))
+    if keys[multi] is None:
+        block = encoded.values[:, layout.indices(multi)]
+        sizes, joint = group_coselections(keys[single] - 1, block, size)
+    else:
+        patterns = crosstab(keys[single], keys[multi], size + 1, 2**options + 1)[1:, 1:]
+        sizes, joint = _coselections_from_patterns(patterns, options)
     return {f"sizes:{a}:{b}": sizes, f"joint:{a}:{b}": joint}
 
 
 def crosstab(a: np.ndarray, b: np.ndarray, rows: int, columns: int) -> np.ndarray:
-    """r×c counts of two choice-index columns (−1 = not answered), by one bincount."""
-    combined = (a + 1) * (columns + 1) + (b + 1)
-    table = np.bincount(combined, minlength=(rows + 1) * (columns + 1))
-    return table.reshape(rows + 1, columns + 1)[1:, 1:]
+    """rows × columns counts of two key columns (values 0..rows−1 and 0..columns−1)."""
+    combined = a.astype(np.int64) * columns + b
+    return np.bincount(combined, minlength=rows * columns).reshape(rows, columns)
+
+
+def _coselections_from_patterns(patterns: np.ndarray, options: int):
+    """Group sizes and co-selection counts from counts of tick patterns per group."""
+    bits = (np.arange(2**options)[:, None] >> np.arange(options)) & 1
+    joint = np.einsum("gp,pj,pk->gjk", patterns, bits, bits)
+    return patterns.sum(axis=1), joint
 
 
 def group_coselections(groups: np.ndarray, selections: np.ndarray, size: int):

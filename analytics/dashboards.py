@@ -56,13 +56,14 @@ def cached_build(board: Board, page: str, build: Callable[[Board], dict]) -> dic
 
 
 def response_counts(survey: Survey) -> dict:
-    """All, today's, demo and real responses, in one query."""
+    """All, today's, demo, real and suspect responses, in one query."""
     midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
     return Response.objects.filter(survey=survey).aggregate(
         all=Count("id"),
         today=Count("id", filter=Q(submitted_at__gte=midnight)),
         demo=Count("id", filter=Q(is_demo=True)),
         real=Count("id", filter=Q(is_demo=False)),
+        suspect=Count("id", filter=Q(is_suspect=True)),
     )
 
 
@@ -78,6 +79,8 @@ def responses_per_day(survey: Survey, chosen: ResponseFilter) -> list[tuple[date
         responses = responses.filter(submitted_at__lt=_midnight(chosen.until + timedelta(days=1)))
     if not chosen.include_demo:
         responses = responses.filter(is_demo=False)
+    if not chosen.include_suspect:
+        responses = responses.filter(is_suspect=False)
     days = (
         responses.annotate(day=TruncDate("submitted_at"))
         .values("day")

@@ -1,4 +1,5 @@
-"""Which responses a view counts: answer groups, languages, a date range, demo or not.
+"""Which responses a view counts: answer groups, languages, a date range, demo or not,
+suspect or not.
 
 Filtered views are computed from the encoded matrix, never from the database row by row.
 """
@@ -20,6 +21,7 @@ class ResponseFilter:
     since: date | None = None
     until: date | None = None
     include_demo: bool = True
+    include_suspect: bool = True
 
     @property
     def is_everything(self) -> bool:
@@ -27,7 +29,14 @@ class ResponseFilter:
 
     def cache_key(self) -> str:
         answers = sorted((q, sorted(c)) for q, c in self.answers.items())
-        parts = (answers, sorted(self.languages), self.since, self.until, self.include_demo)
+        parts = (
+            answers,
+            sorted(self.languages),
+            self.since,
+            self.until,
+            self.include_demo,
+            self.include_suspect,
+        )
         return repr(parts)
 
 
@@ -46,6 +55,8 @@ def filter_mask(encoded: Encoded, layout: Layout, spec, chosen: ResponseFilter) 
         keep &= encoded.submitted < _epoch(chosen.until + timedelta(days=1))
     if not chosen.include_demo:
         keep &= ~encoded.is_demo
+    if not chosen.include_suspect:
+        keep &= ~encoded.is_suspect
     return keep
 
 

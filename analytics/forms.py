@@ -14,6 +14,10 @@ DEMO_CHOICES = [
     ("include", gettext_lazy("Include demo data")),
     ("exclude", gettext_lazy("Real only")),
 ]
+SUSPECT_CHOICES = [
+    ("include", gettext_lazy("Include suspect")),
+    ("exclude", gettext_lazy("Leave out suspect")),
+]
 
 
 class FilterInvalid(Exception):
@@ -27,6 +31,11 @@ class DashboardFilterForm(forms.Form):
     since = forms.DateField(label=gettext_lazy("From"), required=False, input_formats=["%Y-%m-%d"])
     until = forms.DateField(label=gettext_lazy("Until"), required=False, input_formats=["%Y-%m-%d"])
     demo = forms.ChoiceField(label=gettext_lazy("Demo data"), choices=DEMO_CHOICES, required=False)
+    # Responses flagged by the bot checks (honeypot, minimum fill time); counted unless
+    # left out here, so nothing disappears from the figures without a visible choice.
+    suspect = forms.ChoiceField(
+        label=gettext_lazy("Suspect responses"), choices=SUSPECT_CHOICES, required=False
+    )
 
     def __init__(self, spec: QuestionnaireSpec, language: str, data: QueryDict) -> None:
         super().__init__(data)
@@ -68,6 +77,7 @@ class DashboardFilterForm(forms.Form):
             since=data["since"],
             until=data["until"],
             include_demo=data["demo"] != "exclude",
+            include_suspect=data["suspect"] != "exclude",
         )
 
 

@@ -21,7 +21,10 @@ from surveys.models import Survey
 from surveys.questionnaire import QuestionnaireSpec
 from surveys.selectors import survey_questionnaire, survey_watermark
 
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
+# Part of the fingerprint: raise it when Encoded's fields or the stored counts' layout
+# change, so snapshots and chunks stored in the old format start over, not misread.
+MATRIX_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Current:
 
 def questionnaire_fingerprint(spec: QuestionnaireSpec) -> str:
     shape = [[q.code, q.kind, [c.code for c in q.choices]] for q in spec.questions]
-    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([MATRIX_FORMAT, shape]).encode()).hexdigest()
 
 
 def snapshot_current(survey: Survey) -> Current:
@@ -121,7 +124,7 @@ def chunk_encode(encoded: Encoded) -> bytes:
 
 def chunk_decode(data: bytes) -> Encoded:
     with np.load(io.BytesIO(data)) as archive:
-        return Encoded(*(archive[f"arr_{k}"] for k in range(5)))
+        return Encoded(*(archive[f"arr_{k}"] for k in range(len(archive.files))))
 
 
 _MATRIX_MEMO: dict[tuple[int, int, str], Encoded] = {}

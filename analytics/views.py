@@ -19,6 +19,7 @@ from analytics.dashboards import MATRIX_MEASURES, Board
 from analytics.findings import findings_write, paper_comparison
 from analytics.forms import FilterInvalid, filter_parse
 from analytics.selectors import survey_analysis
+from surveys.exports import EXPORT_PERMISSION
 from surveys.models import Survey
 from surveys.selectors import survey_questionnaire
 
@@ -55,11 +56,17 @@ def dashboard(view: Callable) -> Callable:
 
 
 def _page(
-    request: HttpRequest, template: str, board: Board, data_url: str, **context
+    request: HttpRequest,
+    template: str,
+    board: Board,
+    data_url: str,
+    exports: tuple[tuple[str, str], ...] = (),
+    **context,
 ) -> HttpResponse:
     filters = request.GET.copy()
     filters.pop("show", None)
     context |= {
+        "exports": _exports(request, board, filters.urlencode(), exports),
         "survey": board.survey,
         "analysis": board.analysis,
         "form": request.dashboard_form,  # type: ignore[attr-defined]
@@ -69,6 +76,31 @@ def _page(
         "changes_url": reverse("dashboard_changes", args=[board.survey.slug]),
     }
     return render(request, template, context)
+
+
+def _exports(
+    request: HttpRequest, board: Board, filters: str, extra: tuple[tuple[str, str], ...]
+) -> list[tuple[str, str]]:
+    """The export menu's (name, address) links, carrying the page's filters; empty for
+    users who may not export. ``extra``: the page's own tables, as (name, address)."""
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        return []
+    slug = board.survey.slug
+    language = translation.get_language()
+    labels = f"labels={language}" if language in board.survey.languages else ""
+
+    def link(name: str, address: str, *options: str) -> tuple[str, str]:
+        query = "&".join(part for part in (filters, *options) if part)
+        return name, f"{address}?{query}" if query else address
+
+    return [
+        link(_("Responses (CSV)"), reverse("api_export_csv", args=[slug])),
+        link(_("Responses (Excel)"), reverse("api_export_xlsx", args=[slug])),
+        link(_("Responses (SPSS)"), reverse("api_export_sav", args=[slug]), labels),
+        link(_("Codebook (CSV)"), reverse("api_codebook_csv", args=[slug])),
+        link(_("Codebook (JSON)"), reverse("api_codebook_json", args=[slug])),
+        *(link(name, address) for name, address in extra),
+    ]
 
 
 def _data(board: Board, built: dict) -> JsonResponse:
@@ -106,8 +138,16 @@ def matrix(request: HttpRequest, board: Board) -> HttpResponse:
     built = _matrix_built(board, show)
     data_url = reverse("dashboard_matrix_data", args=[board.survey.slug])
     measures = [("v", _("bias-corrected V")), ("p", "p"), ("p_adjusted", _("adjusted p"))]
+    exports = ((_("Dependence matrix (CSV)"), reverse("api_matrix_csv", args=[board.survey.slug])),)
     return _page(
-        request, "analytics/matrix.html", board, data_url, show=show, measures=measures, **built
+        request,
+        "analytics/matrix.html",
+        board,
+        data_url,
+        exports,
+        show=show,
+        measures=measures,
+        **built,
     )
 
 
@@ -133,7 +173,10 @@ def _pair(board: Board, a: str, b: str) -> dict:
 def pair(request: HttpRequest, board: Board, a: str, b: str) -> HttpResponse:
     built = _pair_built(board, a, b)
     data_url = reverse("dashboard_pair_data", args=[board.survey.slug, a, b])
-    return _page(request, "analytics/pair.html", board, data_url, **built)
+    shown = built["pair"]
+    crosstab = reverse("api_crosstab_csv", args=[board.survey.slug, shown["a"], shown["b"]])
+    exports = ((_("Crosstab (CSV)"), crosstab),)
+    return _page(request, "analytics/pair.html", board, data_url, exports, **built)
 
 
 @dashboard

@@ -15,7 +15,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from analytics.forms import FilterInvalid
+from config.security import security_event
 from surveys.answers import ALL, AnswersInvalid
+from surveys.exports import ExportRefused
 from surveys.services import SubmissionRefused, SurveyClosed, TokenReused
 
 
@@ -53,10 +55,20 @@ class BodyTooLarge(exceptions.APIException):
 def api_exception_handler(exc: Exception, context: dict):
     """DRF's handler (status, WWW-Authenticate, Retry-After) with our error body."""
     exc = _api_exception(exc)
+    _security_log(exc, context)
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = _error_body(exc)
     return response
+
+
+def _security_log(exc: Exception, context: dict) -> None:
+    request = context.get("request")
+    if isinstance(exc, exceptions.Throttled):
+        wait = getattr(exc, "wait", None)
+        security_event("api_throttled", request, path=request and request.path, wait=wait)
+    elif isinstance(exc, exceptions.AuthenticationFailed):
+        security_event("api_token_refused", request, path=request and request.path)
 
 
 def _api_exception(exc: Exception) -> Exception:
@@ -77,6 +89,8 @@ def _api_exception(exc: Exception) -> Exception:
         )
     if isinstance(exc, FilterInvalid):
         return exceptions.ValidationError({"filters": str(exc)})
+    if isinstance(exc, ExportRefused):
+        return exceptions.ValidationError(str(exc))
     return exc
 
 

@@ -70,8 +70,17 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = ["id", "survey", "submitted_at", "language", "is_demo", "duration_ms"]
-    list_filter = ["survey", "submitted_at", "language", "is_demo"]
+    list_display = [
+        "id",
+        "survey",
+        "submitted_at",
+        "language",
+        "is_demo",
+        "is_suspect",
+        "suspect_reason",
+        "duration_ms",
+    ]
+    list_filter = ["survey", "submitted_at", "language", "is_demo", "is_suspect"]
     date_hierarchy = "submitted_at"
     readonly_fields = [
         "survey",
@@ -81,6 +90,8 @@ class ResponseAdmin(admin.ModelAdmin):
         "client_token",
         "duration_ms",
         "is_demo",
+        "is_suspect",
+        "suspect_reason",
     ]
     exclude = ["answers"]
     list_select_related = ["survey"]

@@ -14,10 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from analytics.filters import ResponseFilter
-from surveys.exports import FORMATS, ExportRefused, export_make
+from surveys.exports import EXPORT_PERMISSION, FORMATS, ExportRefused, export_make
 from surveys.models import Survey
 
-EXPORT_PERMISSION = "surveys.export_responses"
 FORMAT_NAMES = {
     "csv": "Responses, CSV",
     "xlsx": "Responses, Excel (.xlsx, with the codebook)",
@@ -43,6 +42,9 @@ class ExportForm(forms.Form):
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     include_demo = forms.BooleanField(required=False, initial=True, label="Include demo data")
+    include_suspect = forms.BooleanField(
+        required=False, initial=True, label="Include suspect responses"
+    )
 
     def __init__(self, survey: Survey, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +57,10 @@ class ExportForm(forms.Form):
     def chosen(self) -> ResponseFilter:
         data = self.cleaned_data
         return ResponseFilter(
-            since=data["since"], until=data["until"], include_demo=data["include_demo"]
+            since=data["since"],
+            until=data["until"],
+            include_demo=data["include_demo"],
+            include_suspect=data["include_suspect"],
         )
 
 

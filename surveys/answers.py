@@ -108,4 +108,5 @@ def _other_text_clean(question: QuestionSpec, selected: list[str], text: object)
 
 
 def _is_control(character: str) -> bool:
-    return character not in "\n\t" and unicodedata.category(character) == "Cc"
+    # Cs: a lone surrogate (JSON allows "\ud800"), which PostgreSQL's jsonb refuses to store.
+    return character not in "\n\t" and unicodedata.category(character) in ("Cc", "Cs")

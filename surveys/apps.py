@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = "Surveys"
+
+    def ready(self) -> None:
+        from config.security import receivers_connect
+        from surveys import signals  # noqa: F401  (connects the revision receivers)
+
+        receivers_connect()

@@ -8,6 +8,7 @@ so a view can stream them (``StreamingHttpResponse``) and a command can write th
 import csv
 import io
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
@@ -19,6 +20,7 @@ from django.utils import timezone
 from analytics.export import PairUnknown, crosstab_csv, matrix_csv
 from analytics.filters import ResponseFilter
 from analytics.selectors import survey_analysis
+from config.security import security_event
 from surveys import csv_format
 from surveys.codebook import codebook_csv, codebook_json, codebook_rows
 from surveys.exports_files import responses_sav, responses_xlsx
@@ -44,6 +46,8 @@ FORMATS = {
     "crosstab-csv": ("crosstab", "csv", CSV),
 }
 PYTHON_CHUNK_ROWS = 5_000
+# Who may export (the "admins" group, superusers).
+EXPORT_PERMISSION = "surveys.export_responses"
 
 
 class ExportRefused(Exception):
@@ -61,7 +65,7 @@ class Export:
 def responses_chosen(survey: Survey, chosen: ResponseFilter | None = None) -> QuerySet:
     """The survey's responses that the filter keeps, with analytics.filters.filter_mask's
     meaning: answer groups of single-choice questions, languages, days in the site's time
-    zone (both ends included), demo responses or not."""
+    zone (both ends included), demo responses or not, suspect responses or not."""
     chosen = chosen or ResponseFilter()
     responses = survey.responses.all()
     for code, kept in chosen.answers.items():
@@ -74,6 +78,8 @@ def responses_chosen(survey: Survey, chosen: ResponseFilter | None = None) -> Qu
         responses = responses.filter(submitted_at__lt=_midnight(chosen.until + timedelta(days=1)))
     if not chosen.include_demo:
         responses = responses.real()
+    if not chosen.include_suspect:
+        responses = responses.filter(is_suspect=False)
     return responses
 
 
@@ -145,13 +151,22 @@ def export_record(
         "since": chosen.since and chosen.since.isoformat(),
         "until": chosen.until and chosen.until.isoformat(),
     }
-    return ExportRecord.objects.create(
+    record = ExportRecord.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         survey=survey,
         format=format,
         filters=json.loads(json.dumps(filters)),
         row_count=row_count,
     )
+    security_event(
+        "export",
+        level=logging.INFO,
+        user_id=record.user_id,
+        survey=survey.slug,
+        format=format,
+        row_count=row_count,
+    )
+    return record
 
 
 def export_filename(survey: Survey, what: str, extension: str) -> str:
@@ -197,7 +212,8 @@ def _content(survey, format, chosen, labels, language, bom, pair) -> tuple[Itera
         made = codebook_json(survey) if format == "codebook-json" else codebook_csv(survey, bom=bom)
         return [made], len(codebook_rows(spec)) - 1
     if format in ("matrix-csv", "crosstab-csv"):
-        return _analysis_table(survey, format, chosen, pair)
+        table, rows = _analysis_table(survey, format, chosen, pair)
+        return ([BOM, *table] if bom else table), rows
     responses = responses_upto_now(survey, chosen)
     count = responses.count()
     if format == "csv":

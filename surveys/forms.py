@@ -7,6 +7,7 @@ surveys.answers, so the form, the API and the CSV import refuse the same things.
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
@@ -14,12 +15,16 @@ from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid, answers_clean
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 MAX_DURATION_MS = 24 * 3600 * 1000
+HONEYPOT = "website"  # an innocuous name that form-filling bots fill in
 FORM_DAMAGED = _("This page is incomplete. Please reload it and answer again.")
 
 
 class QuestionnaireForm(forms.Form):
     client_token = forms.UUIDField(widget=forms.HiddenInput)
     started_at_ms = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # The honeypot, written out in the template: hidden from people (CSS, aria-hidden, out
+    # of the tab order), an ordinary input to bots.
+    website = forms.CharField(required=False, strip=False, label=_("Leave this field empty"))
 
     def __init__(self, spec: QuestionnaireSpec, language: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +105,17 @@ class QuestionnaireForm(forms.Form):
             if text:
                 document[other_text_key(question)] = text
         return document
+
+    def suspect_reasons(self, now_ms: int) -> list[str]:
+        """Why the submission looks automated: the honeypot was filled, or the form came
+        back sooner than SURVEY_MIN_FILL_SECONDS after it was shown. Empty: nothing odd."""
+        reasons = []
+        if self.cleaned_data.get(HONEYPOT):
+            reasons.append("honeypot")
+        started = self.cleaned_data.get("started_at_ms")
+        if started and 0 <= now_ms - started < settings.SURVEY_MIN_FILL_SECONDS * 1000:
+            reasons.append("too_fast")
+        return reasons
 
     def duration_ms(self, now_ms: int) -> int | None:
         started = self.cleaned_data.get("started_at_ms")

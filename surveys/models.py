@@ -29,6 +29,9 @@ class Survey(models.Model):
     default_language = models.CharField(max_length=8)
     is_open = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    revision = models.PositiveIntegerField(
+        default=1, editable=False, help_text="raised whenever the questionnaire changes"
+    )
 
     objects = SurveyQuerySet.as_manager()
 
@@ -112,6 +115,11 @@ class Response(models.Model):
     client_token = models.UUIDField()
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
+    # Kept and counted like any other, but marked: the honeypot was filled or the form was
+    # sent faster than a person reads it. Dashboards can leave these out with a filter.
+    # Database defaults too, so bulk inserts that do not name the columns still work.
+    is_suspect = models.BooleanField(default=False, db_default=False)
+    suspect_reason = models.CharField(max_length=60, blank=True, default="", db_default="")
 
     objects = ResponseQuerySet.as_manager()
 

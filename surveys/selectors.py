@@ -1,14 +1,28 @@
 """Reads that need more than a one-line queryset."""
 
 from django.db.models import Max
-from django.shortcuts import get_object_or_404
 
 from surveys.models import Survey
 from surveys.questionnaire import ChoiceSpec, QuestionnaireSpec, QuestionSpec
 
+_QUESTIONNAIRES: dict[tuple, QuestionnaireSpec] = {}
+
 
 def survey_questionnaire(survey: Survey) -> QuestionnaireSpec:
-    """The survey's questionnaire as stored, in the same shape as an imported file."""
+    """The survey's questionnaire as stored, in the same shape as an imported file.
+
+    Kept per process under the survey's revision, which every change to the survey, its
+    questions or choices raises (surveys.signals): a submission then costs no queries for
+    the questionnaire it is checked against."""
+    key = (survey.pk, survey.created_at, survey.revision)
+    if key not in _QUESTIONNAIRES:
+        if len(_QUESTIONNAIRES) > 100:
+            _QUESTIONNAIRES.clear()
+        _QUESTIONNAIRES[key] = _questionnaire_read(survey)
+    return _QUESTIONNAIRES[key]
+
+
+def _questionnaire_read(survey: Survey) -> QuestionnaireSpec:
     questions = survey.questions.prefetch_related("choices").order_by("position")
     return QuestionnaireSpec(
         slug=survey.slug,
@@ -30,10 +44,6 @@ def survey_questionnaire(survey: Survey) -> QuestionnaireSpec:
             for question in questions
         ),
     )
-
-
-def survey_get_open_or_404(slug: str) -> Survey:
-    return get_object_or_404(Survey, slug=slug)
 
 
 def survey_watermark(survey: Survey) -> int:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.security import security_event
 from surveys import csv_format
 from surveys.answers import AnswersInvalid, answers_clean
 from surveys.bulk import NewResponse, responses_insert
@@ -45,36 +46,47 @@ def response_submit(
     client_token: uuid.UUID,
     duration_ms: int | None = None,
     submitted_at: datetime | None = None,
+    is_suspect: bool = False,
+    suspect_reason: str = "",
 ) -> Submission:
     """Validate the answers and store one Response, exactly once per client token.
 
     Sending the same submission again returns the stored response (created=False);
     the same token with other answers raises TokenReused and changes nothing.
+    ``is_suspect`` marks a response that looks automated; it is stored all the same.
     """
     if not survey.is_open:
         raise SurveyClosed(_("This survey is closed and no longer accepts answers."))
     if language not in survey.languages:
         raise SubmissionRefused(_("This survey is not available in that language."))
     cleaned = answers_clean(survey_questionnaire(survey).questions, answers)
-    existing = _response_with_token(survey, client_token)
-    if existing is None:
-        try:
-            with transaction.atomic():
-                response = Response.objects.create(
-                    survey=survey,
-                    answers=cleaned,
-                    language=language,
-                    client_token=client_token,
-                    duration_ms=duration_ms,
-                    submitted_at=submitted_at or timezone.now(),
-                )
-            return Submission(response=response, created=True)
-        except IntegrityError:
-            # Another request with the same token won the race; compare with its answers.
-            existing = _response_with_token(survey, client_token)
-            if existing is None:
-                raise
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey,
+                answers=cleaned,
+                language=language,
+                client_token=client_token,
+                duration_ms=duration_ms,
+                submitted_at=submitted_at or timezone.now(),
+                is_suspect=is_suspect,
+                suspect_reason=suspect_reason,
+            )
+    except IntegrityError:
+        # The token was used before (a retry, a double click, a race): insert first and
+        # look only then, so the usual, new submission costs one query.
+        existing = _response_with_token(survey, client_token)
+        if existing is None:
+            raise
+        return _resubmission(survey, existing, cleaned, language)
+    if is_suspect:
+        security_event("response_suspect", survey=survey.slug, reason=suspect_reason)
+    return Submission(response=response, created=True)
+
+
+def _resubmission(survey: Survey, existing: Response, cleaned: dict, language: str):
     if existing.answers != cleaned or existing.language != language:
+        security_event("client_token_reused", survey=survey.slug)
         raise TokenReused(
             _("This form was already sent with different answers. Please reload the page.")
         )

@@ -46,13 +46,17 @@ def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpRe
     form = QuestionnaireForm(spec, language, data=request.POST)
     refusal = None
     if form.is_valid():
+        now_ms = _now_ms()
+        reasons = form.suspect_reasons(now_ms)
         try:
             response_submit(
                 survey=survey,
                 answers=form.cleaned_data["answers"],
                 language=language,
                 client_token=form.cleaned_data["client_token"],
-                duration_ms=form.duration_ms(_now_ms()),
+                duration_ms=form.duration_ms(now_ms),
+                is_suspect=bool(reasons),
+                suspect_reason=",".join(reasons),
             )
             return redirect("survey_thanks", slug=survey.slug)
         except SurveyClosed:

@@ -43,24 +43,30 @@ def assert_same_counts(left, right):
 @requires_postgres
 def test_it_encodes_the_same_in_postgres_as_in_python(survey, answers):
     demo_responses_create(survey=survey, n=200, seed=1)
-    survey.questions.filter(code="q10").update(required=False)
+    q10 = survey.questions.get(code="q10")
+    q10.required = False
+    q10.save()
+    survey.refresh_from_db()
     response_submit(
         survey=survey,
         answers={k: v for k, v in answers.items() if k != "q10"},
         language="en",
         client_token=uuid.uuid4(),
+        is_suspect=True,
+        suspect_reason="honeypot",
     )
     spec = survey_questionnaire(survey)
     in_postgres = responses_encode(survey, spec)
     rows = list(
         survey.responses.order_by("pk").values_list(
-            "id", "submitted_at", "language", "is_demo", "answers"
+            "id", "submitted_at", "language", "is_demo", "is_suspect", "answers"
         )
     )
     in_python = documents_encode(spec, rows)
     for left, right in zip(in_postgres.fields(), in_python.fields(), strict=True):
         assert np.array_equal(left, right)
     assert in_postgres.values[-1, -1] == -1  # q10 left unanswered
+    assert in_postgres.is_suspect.tolist() == [False] * 200 + [True]
 
 
 def test_it_refreshes_incrementally_to_the_counts_of_a_full_recount(survey):
@@ -100,6 +106,7 @@ def test_it_starts_over_when_the_questionnaire_changes(survey, tmp_path):
     path = tmp_path / "changed.json"
     path.write_text(json.dumps(document, ensure_ascii=False))
     questionnaire_import(spec=questionnaire_load(path))
+    survey.refresh_from_db()
     current = snapshot_current(survey)
     assert len(current.counts.tables["freq:q10"]) == 4
     assert_same_counts(current.counts, counts_from_scratch(survey))

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from playwright.sync_api import expect
 
 from surveys.services import demo_responses_create
 
@@ -119,9 +120,9 @@ def test_it_draws_the_dashboards_and_shows_a_new_response_live(
 
     respondent = browser.new_context()
     _answer_survey(respondent.new_page(), live_server)
-    page.wait_for_function(
-        "document.getElementById('response-count').textContent === '301'", timeout=5000
-    )
+    # A locator, not wait_for_function: the page's Content-Security-Policy forbids the
+    # eval that a JavaScript predicate needs.
+    expect(page.locator("#response-count")).to_have_text("301", timeout=5000)
     assert page.locator("#live-status").get_attribute("data-count") == "301"
 
 
@@ -192,6 +193,28 @@ def test_it_shows_a_response_submitted_through_another_server_process(
 
     respondent = browser.new_context()
     _answer_survey(respondent.new_page(), SimpleNamespace(url=second_server))
-    page.wait_for_function(
-        "document.getElementById('response-count').textContent === '301'", timeout=5000
-    )
+    # A locator, not wait_for_function: the page's Content-Security-Policy forbids the
+    # eval that a JavaScript predicate needs.
+    expect(page.locator("#response-count")).to_have_text("301", timeout=5000)
+
+
+def test_it_draws_the_dashboards_and_the_api_docs_without_csp_violations(
+    demo_survey, staff_user, live_server, browser
+):
+    page = browser.new_context().new_page()
+    violations: list[str] = []
+
+    def note(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", note)
+    _log_in(page, live_server, "/dashboard/us-russia-kz/")
+    page.wait_for_selector(".js-plotly-plot")
+    page.goto(f"{live_server.url}/dashboard/us-russia-kz/matrix/")
+    page.wait_for_selector(".js-plotly-plot")
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")
+    page.goto(f"{live_server.url}/s/us-russia-kz/?lang=kk")
+    page.wait_for_selector("fieldset.question")
+    assert violations == []

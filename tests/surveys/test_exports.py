@@ -93,9 +93,10 @@ def test_it_makes_the_same_csv_in_sql_as_in_python(survey, data):
     spec = spec_of(survey)
     Response.objects.all().delete()
     label = data.draw(HOSTILE_TEXT.filter(bool), label="label")
-    Choice.objects.filter(question__code="q01", code="teacher").update(
-        label={"kk": label, "ru": "=" + label, "en": "x"}
-    )
+    teacher = Choice.objects.get(question__code="q01", code="teacher")
+    teacher.label = {"kk": label, "ru": "=" + label, "en": "x"}
+    teacher.save()
+    survey.refresh_from_db()
     for _ in range(data.draw(st.integers(1, 4), label="n")):
         Response.objects.create(
             survey=survey,

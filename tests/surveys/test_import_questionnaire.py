@@ -137,3 +137,18 @@ def test_it_imports_a_questionnaire_in_one_language_only(tmp_path):
     survey = Survey.objects.get(slug="english-only")
     assert survey.languages == ["en"]
     assert set(survey.questions.get(code="q01").text) == {"en"}
+
+
+@pytest.mark.django_db
+def test_it_raises_the_revision_when_a_question_changes_in_the_admin_way():
+    from surveys.selectors import survey_questionnaire
+
+    run(str(DEFAULT_QUESTIONNAIRE))
+    survey = Survey.objects.get()
+    before = survey_questionnaire(survey)
+    question = survey.questions.get(code="q04")
+    question.text = {**question.text, "en": "Edited in the admin"}
+    question.save()
+    survey.refresh_from_db()
+    assert survey_questionnaire(survey).questions[3].text["en"] == "Edited in the admin"
+    assert before.questions[3].text["en"] != "Edited in the admin"

@@ -1,0 +1,433 @@
+"""Submissions and dashboards under load, against gunicorn + PostgreSQL on this machine.
+
+Scenarios, each bounded in time (--seconds) and count (--max-requests), traffic to
+127.0.0.1 only, clients are threads opening one connection per request (gunicorn's sync
+workers close it after each answer anyway):
+
+  floor       POST to bench/floor_app.py: a bare Django view inserting one row
+  api         POST /api/v1/surveys/<slug>/responses/, a fresh Idempotency-Key each
+  form        POST the respondent form, a fresh client_token each (one GET per client first)
+  dashboards  a signed-in staff poller (page, changes, data) while API submissions run
+  restart     API submissions while the database restarts (its own cluster on a free port);
+              what clients were told is compared with what is stored
+
+The app and the floor get their own database on 127.0.0.1:5432 (created, dropped here) with
+3000 demo responses; the restart scenario gets a throwaway PostgreSQL cluster.
+
+    .venv/bin/python bench/load.py            # about 3 minutes
+    .venv/bin/python bench/load.py --seconds 5 --only api
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)
+
+from tests.reliability.pgcluster import PostgresCluster, free_port, postgres_bindir  # noqa: E402
+from tests.reliability.respondent import (  # noqa: E402
+    SLUG,
+    FormSession,
+    api_submit,
+    form_open,
+    is_thanked,
+    request,
+)
+
+SERVER = "postgres://postgres@127.0.0.1:5432"
+QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
+SCENARIOS = ("floor", "api", "form", "dashboards", "restart")
+ADMIN_PASSWORD = uuid.uuid4().hex
+
+
+@dataclass
+class Tally:
+    """Latencies of answered requests and every outcome, per scenario or URL."""
+
+    latencies: list[float] = field(default_factory=list)
+    outcomes: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    server_cpu: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, started: float, outcome: str | int) -> None:
+        elapsed = time.perf_counter() - started
+        with self.lock:
+            self.latencies.append(elapsed)
+            self.outcomes[outcome] += 1
+
+    def row(self, name: str, clients: int, good: set) -> str:
+        n = len(self.latencies)
+        cuts = statistics.quantiles(self.latencies, n=100) if n > 1 else [0.0] * 99
+        errors = sum(count for outcome, count in self.outcomes.items() if outcome not in good)
+        unavailable = self.outcomes[503]
+        other_5xx = sum(
+            c for o, c in self.outcomes.items() if isinstance(o, int) and o >= 500 and o != 503
+        )
+        cpu = f"{self.server_cpu * 1000 / n:.1f}" if self.server_cpu and n else "-"
+        return (
+            f"| {name:<26} | {clients:>7} | {n:>8} | {n / self.seconds:>7.0f} | "
+            f"{cuts[49] * 1000:>6.1f} | {cuts[94] * 1000:>6.1f} | {cuts[98] * 1000:>6.1f} | "
+            f"{errors:>6} | {unavailable:>4} | {other_5xx:>8} | {cpu:>10} |"
+        )
+
+
+HEADER = (
+    "| scenario                   | clients | requests |   req/s | p50 ms | p95 ms | p99 ms | "
+    "errors |  503 | other 5xx | CPU ms/req |\n|"
+    + "|".join("-" * w for w in (28, 9, 10, 9, 8, 8, 8, 8, 6, 11, 12))
+    + "|"
+)
+
+
+def run_clients(clients: int, seconds: float, max_requests: int, one_request, cpu=None) -> Tally:
+    """`clients` threads calling one_request(client_number, tally) until time or count is up;
+    cpu() gives the server's CPU seconds so far, to charge the run with its share."""
+    tally = Tally()
+    cpu_before = cpu() if cpu else 0.0
+    deadline = time.perf_counter() + seconds
+    budget = iter(range(max_requests))
+
+    def client(number: int) -> None:
+        while time.perf_counter() < deadline and next(budget, None) is not None:
+            one_request(number, tally)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    tally.seconds = time.perf_counter() - started
+    tally.server_cpu = cpu() - cpu_before if cpu else 0.0
+    return tally
+
+
+def timed(tally: Tally, send) -> object:
+    started = time.perf_counter()
+    try:
+        reply = send()
+    except OSError as error:
+        tally.add(started, type(error).__name__)
+        return None
+    tally.add(started, reply.status)
+    return reply
+
+
+def manage(database_url: str, *arguments: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env={**os.environ, **app_environment(database_url)},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def app_environment(database_url: str) -> dict[str, str]:
+    """Production settings over plain HTTP on 127.0.0.1, the API throttle out of the way."""
+    return {
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-load-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "API_SUBMISSION_RATE": "1000000/min",
+        "ADMIN_PASSWORD": ADMIN_PASSWORD,
+    }
+
+
+def server_cpu(master: int, database_url: str):
+    """A function giving the CPU seconds used so far by gunicorn's workers and by the
+    PostgreSQL backends connected to the database (persistent connections: the same ones
+    all along)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    name = database_url.rsplit("/", 1)[1]
+
+    def process_seconds(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    def total() -> float:
+        workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        connection = psycopg2.connect(database_url)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+            backends = [row[0] for row in cursor.fetchall()]
+        connection.close()
+        return sum(process_seconds(int(pid)) for pid in [*workers, *backends])
+
+    return total
+
+
+@contextmanager
+def gunicorn(database_url: str, app: str, workers: int, log: Path):
+    port = free_port()
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", app, "-w", str(workers)]
+            + ["--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env={**os.environ, **app_environment(database_url)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    request(port, "GET", "/", timeout=1)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"gunicorn {app} did not start; see {log}") from None
+                    time.sleep(0.2)
+            yield port, server_cpu(server.pid, database_url)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def prepare(database_url: str, demo: int) -> None:
+    manage(database_url, "migrate", "--noinput")
+    manage(database_url, "import_questionnaire", str(QUESTIONNAIRE))
+    if demo:
+        manage(database_url, "seed_demo", "--n", str(demo))
+
+
+def staff_cookies(port: int) -> dict[str, str]:
+    page = request(port, "GET", "/accounts/login/")
+    token = page.body.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    body = f"username=admin&password={ADMIN_PASSWORD}&csrfmiddlewaretoken={token}".encode()
+    cookie = f"csrftoken={page.cookies['csrftoken']}"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    signed_in = request(port, "POST", "/accounts/login/", body=body, headers=headers)
+    if signed_in.status != 302 or "sessionid" not in signed_in.cookies:
+        raise RuntimeError(f"could not sign in as admin (HTTP {signed_in.status})")
+    return {"sessionid": signed_in.cookies["sessionid"]}
+
+
+def api_load(port: int, told: list | None = None):
+    """API submissions; when `told` is given, (sent at, status, id) for each is kept."""
+
+    def one(_client: int, tally: Tally) -> None:
+        sent = time.perf_counter()
+        key = uuid.uuid4().hex
+        reply = timed(tally, lambda: api_submit(port, key))
+        if told is not None:
+            acknowledged = reply is not None and reply.status in (200, 201)
+            told.append(
+                (sent, reply and reply.status, reply.json()["id"] if acknowledged else None)
+            )
+
+    return one
+
+
+def form_load(port: int, clients: int):
+    sessions: list[FormSession] = [form_open(port, "en") for _ in range(clients)]
+
+    def one(client: int, tally: Tally) -> None:
+        reply = timed(tally, lambda: sessions[client].post(port, uuid.uuid4()))
+        if reply is not None and reply.status == 302 and not is_thanked(reply):
+            raise RuntimeError("the form redirected somewhere other than the thank-you page")
+
+    return one
+
+
+def floor_load(port: int):
+    body = json.dumps({"language": "en", "answers": {"q01": "teacher"}}).encode()
+    headers = {"Content-Type": "application/json"}
+    return lambda _client, tally: timed(
+        tally, lambda: request(port, "POST", "/floor/", body=body, headers=headers)
+    )
+
+
+def dashboards_while_submitting(port: int, args) -> dict[str, Tally]:
+    cookie = "; ".join(f"{k}={v}" for k, v in staff_cookies(port).items())
+    urls = {
+        "page": f"/dashboard/{SLUG}/",
+        "changes": f"/dashboard/{SLUG}/changes/",
+        "data": f"/dashboard/{SLUG}/data/",
+    }
+    polls = {name: Tally() for name in urls}
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            for name, url in urls.items():
+                headers = {"Cookie": cookie}
+                timed(
+                    polls[name],
+                    lambda u=url, h=headers: request(port, "GET", u, headers=h, timeout=60),
+                )
+
+    poller = threading.Thread(target=poll)
+    started = time.perf_counter()
+    poller.start()
+    submissions = run_clients(args.clients, args.seconds, args.max_requests, api_load(port))
+    stop.set()
+    poller.join()
+    for tally in polls.values():
+        tally.seconds = time.perf_counter() - started
+    return {"submissions": submissions, **polls}
+
+
+def restart_during_load(args, log: Path) -> tuple[Tally, dict]:
+    """API load on a throwaway cluster that is stopped (fast) and started a third of the
+    way in; every id a client was given must be stored."""
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) not found: set PG_BINDIR")
+    told: list = []
+    moments: dict[str, float] = {}
+    with PostgresCluster(bindir) as cluster:
+        prepare(cluster.url, demo=0)
+        with gunicorn(cluster.url, "config.wsgi:application", args.workers, log) as (port, _cpu):
+
+            def restart() -> None:
+                time.sleep(args.seconds / 3)
+                moments["stop"] = time.perf_counter()
+                cluster.stop()
+                time.sleep(1)
+                cluster.start()
+                moments["start"] = time.perf_counter()
+
+            restarter = threading.Thread(target=restart)
+            restarter.start()
+            tally = run_clients(args.clients, args.seconds, args.max_requests, api_load(port, told))
+            restarter.join()
+        connection = psycopg2.connect(cluster.url)
+        with connection, connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM surveys_response")
+            stored = {row[0] for row in cursor.fetchall()}
+        connection.close()
+    acknowledged = {id for _sent, _status, id in told if id is not None}
+    after = [(sent, status) for sent, status, _id in told if sent >= moments["start"]]
+    first_ok = min((sent for sent, status in after if status in (200, 201)), default=None)
+    return tally, {
+        "acknowledged": len(acknowledged),
+        "stored": len(stored),
+        "lost": len(acknowledged - stored),
+        "stored, not acknowledged": len(stored - acknowledged),
+        "outage seconds (stop to start returned)": round(moments["start"] - moments["stop"], 2),
+        "failed requests sent after start returned": sum(
+            1 for _sent, status in after if status not in (200, 201)
+        ),
+        "first acknowledged send after start (ms)": None
+        if first_ok is None
+        else round((first_ok - moments["start"]) * 1000, 1),
+    }
+
+
+def main() -> None:
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20, help="per scenario (default 20)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument("--workers", type=int, default=2 * cores + 1, help="gunicorn workers")
+    parser.add_argument("--max-requests", type=int, default=50_000, help="per scenario")
+    parser.add_argument("--demo", type=int, default=3000, help="demo responses for dashboards")
+    parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
+    parser.add_argument("--database", default="bench_load", help="created, then dropped")
+    args = parser.parse_args()
+    chosen = [name for name in SCENARIOS if name in args.only.split(",")]
+    print(f"{cores} cores, gunicorn sync workers: {args.workers}, clients: {args.clients}")
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    logs = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    database_url = f"{SERVER}/{args.database}"
+    _database("create", args.database)
+    try:
+        rows, notes = _run(chosen, args, database_url, logs)
+    finally:
+        _database("drop", args.database)
+    print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    print(f"gunicorn logs: {logs}\n")
+    print(HEADER)
+    for row in rows:
+        print(row)
+    for name, value in notes.items():
+        print(f"{name}: {value}")
+
+
+def _run(chosen: list[str], args, database_url: str, logs: Path) -> tuple[list[str], dict]:
+    prepare(database_url, args.demo)
+    manage(database_url, "collectstatic", "--noinput")
+    manage(database_url, "ensure_admin")
+    rows: list[str] = []
+    notes: dict = {}
+    clients, seconds, most = args.clients, args.seconds, args.max_requests
+    if "floor" in chosen:
+        _floor_table(database_url)
+        floor = gunicorn(
+            database_url, "bench.floor_app:application", args.workers, logs / "floor.log"
+        )
+        with floor as (port, cpu):
+            tally = run_clients(clients, seconds, most, floor_load(port), cpu)
+        rows.append(tally.row("floor (bare Django view)", clients, {201}))
+    if {"api", "form", "dashboards"} & set(chosen):
+        app = gunicorn(database_url, "config.wsgi:application", args.workers, logs / "app.log")
+        with app as (port, cpu):
+            if "api" in chosen:
+                tally = run_clients(clients, seconds, most, api_load(port), cpu)
+                rows.append(tally.row("API submissions", clients, {201}))
+            if "form" in chosen:
+                tally = run_clients(clients, seconds, most, form_load(port, clients), cpu)
+                rows.append(tally.row("form submissions", clients, {302}))
+            if "dashboards" in chosen:
+                rows += _dashboard_rows(dashboards_while_submitting(port, args), clients)
+    if "restart" in chosen:
+        tally, notes = restart_during_load(args, logs / "restart.log")
+        rows.append(tally.row("API across DB restart", clients, {200, 201}))
+    return rows, notes
+
+
+def _dashboard_rows(tallies: dict[str, Tally], clients: int) -> list[str]:
+    rows = [tallies.pop("submissions").row("API submissions + staff", clients, {201})]
+    for name, tally in tallies.items():
+        rows.append(tally.row(f"  staff polling: {name}", 1, {200}))
+    return rows
+
+
+def _floor_table(database_url: str) -> None:
+    connection = psycopg2.connect(database_url)
+    with connection, connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, token uuid, body jsonb)"
+        )
+    connection.close()
+
+
+def _database(action: str, name: str) -> None:
+    connection = psycopg2.connect(f"{SERVER}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if action == "create":
+            cursor.execute(f"CREATE DATABASE {name}")
+    connection.close()
+
+
+if __name__ == "__main__":
+    main()

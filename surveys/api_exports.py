@@ -1,0 +1,288 @@
+"""Exports through the API (admins only): responses as CSV, Excel or SPSS, the codebook, and
+the analysis tables, each at its own address so the file type is in the URL.
+
+The query string takes the dashboards' filters (analytics.forms), so a dashboard's export
+links carry its filters unchanged. Files come from ``export_make``, which also writes the
+export log; CSV files are streamed, so memory stays flat however many responses there are.
+"""
+
+from typing import ClassVar
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.utils import translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import exceptions, serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from analytics.api import FILTER_PARAMETERS
+from analytics.dashboards import pair_find
+from analytics.filters import ResponseFilter
+from analytics.forms import filter_parse
+from analytics.selectors import survey_analysis
+from config.api import ErrorSerializer
+from surveys.api import survey_or_404
+from surveys.exports import EXPORT_PERMISSION, FORMATS, export_make
+from surveys.questionnaire import KINDS
+from surveys.selectors import survey_questionnaire
+
+TRUE, FALSE = ("1", "true"), ("0", "false", "")
+
+# Empty, like an untouched field of a form, means no choice.
+LANGUAGE_OR_EMPTY = {"type": "string", "enum": ["kk", "ru", "en", ""]}
+LABELS_PARAMETER = OpenApiParameter(
+    "labels",
+    LANGUAGE_OR_EMPTY,
+    description="Write single-choice answers as their labels in this language (one of the "
+    "survey's languages) instead of their codes.",
+)
+SAV_LABELS_PARAMETER = OpenApiParameter(
+    "labels",
+    LANGUAGE_OR_EMPTY,
+    description="The language of the variable and value labels (one of the survey's "
+    "languages); without it, the survey's default language.",
+)
+BOM_PARAMETER = OpenApiParameter(
+    "bom",
+    # Empty, like an unticked box of a form, means no.
+    {"type": "string", "enum": [*TRUE, *FALSE]},
+    description="1 or true: start the file with a UTF-8 byte order mark, which Excel needs "
+    "to read UTF-8.",
+)
+EXPORT_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="A filter or option cannot be used."),
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in and no valid token."),
+    403: OpenApiResponse(ErrorSerializer, description="No permission to export responses."),
+    404: OpenApiResponse(ErrorSerializer, description="No such survey (or pair)."),
+}
+
+
+class CanExport(BasePermission):
+    """The "admins" group and superusers; anonymous requests get 401, other staff 403."""
+
+    message = _("Exporting responses needs the “Can export responses” permission.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.has_perm(EXPORT_PERMISSION)
+
+
+class ErrorsAsJson(BaseContentNegotiation):
+    """Files carry their own content type; errors are always JSON, whatever Accept asks
+    (so ``Accept: text/csv`` is not answered with 406)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _flag(request: Request, name: str) -> bool:
+    value = request.query_params.get(name, "")
+    if value not in TRUE + FALSE:
+        raise exceptions.ValidationError({name: _("Send 1 or 0 (true or false).")})
+    return value in TRUE
+
+
+def _binary(description: str, format: str) -> dict:
+    content_type = FORMATS[format][2].split(";")[0]
+    return {
+        (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=description),
+        **EXPORT_ERRORS,
+    }
+
+
+class ExportApi(APIView):
+    """One export format; subclasses say which and which query parameters it reads."""
+
+    permission_classes = [CanExport]
+    content_negotiation_class = ErrorsAsJson
+    format: ClassVar[str]
+    filtered: ClassVar[bool] = True  # reads the dashboard filters
+    labelled: ClassVar[bool] = False  # reads ?labels=
+    bom: ClassVar[bool] = False  # reads ?bom=
+
+    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
+        survey = survey_or_404(slug)
+        chosen = self.chosen(request, survey) if self.filtered else None
+        labels = (request.query_params.get("labels") or None) if self.labelled else None
+        if pair:
+            analysis = survey_analysis(survey, chosen)
+            if pair_find(analysis, pair["a"], pair["b"]) is None:
+                raise exceptions.NotFound(_("There is no such pair of question codes."))
+        export = export_make(
+            survey=survey,
+            format=self.format,
+            user=request.user,
+            chosen=chosen,
+            labels=labels if self.format != "sav" else None,
+            language=labels if self.format == "sav" else None,
+            bom=_flag(request, "bom") if self.bom else False,
+            pair=(pair["a"], pair["b"]) if pair else None,
+        )
+        response: HttpResponseBase
+        if export.content_type.startswith("text/csv"):
+            response = StreamingHttpResponse(export.content, content_type=export.content_type)
+        else:
+            response = HttpResponse(b"".join(export.content), content_type=export.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, export.filename)
+        return response
+
+    @staticmethod
+    def chosen(request: Request, survey) -> ResponseFilter:
+        spec = survey_questionnaire(survey)
+        return filter_parse(
+            spec, translation.get_language(), request.query_params
+        ).response_filter()
+
+
+RESPONSES_NOTE = (
+    "Admins only. Takes the dashboards' filters; the file is named in Content-Disposition "
+    "and every export is recorded in the export log."
+)
+
+
+class ResponsesCsvApi(ExportApi):
+    format, labelled, bom = "csv", True, True
+
+    @extend_schema(
+        operation_id="export_responses_csv",
+        summary="Export the responses as CSV (streamed)",
+        description=f"The CSV that import_responses reads, one row per response. {RESPONSES_NOTE}",
+        parameters=[*FILTER_PARAMETERS, LABELS_PARAMETER, BOM_PARAMETER],
+        responses=_binary("The responses, RFC 4180 CSV in UTF-8.", "csv"),
+    )
+    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
+        return super().get(request, slug)
+
+
+class ResponsesXlsxApi(ExportApi):
+    format, labelled = "xlsx", True
+
+    @extend_schema(
+        operation_id="export_responses_xlsx",
+        summary="Export the responses as an Excel workbook",
+        description=f"A responses sheet and a codebook sheet. {RESPONSES_NOTE}",
+        parameters=[*FILTER_PARAMETERS, LABELS_PARAMETER],
+        responses=_binary("The workbook (.xlsx).", "xlsx"),
+    )
+    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
+        return super().get(request, slug)
+
+
+class ResponsesSavApi(ExportApi):
+    format, labelled = "sav", True
+
+    @extend_schema(
+        operation_id="export_responses_sav",
+        summary="Export the responses as an SPSS file",
+        description="Single choices coded 1..k with value labels, multi-choice options as "
+        f"0/1 variables, question texts as variable labels. {RESPONSES_NOTE}",
+        parameters=[*FILTER_PARAMETERS, SAV_LABELS_PARAMETER],
+        responses=_binary("The SPSS system file (.sav).", "sav"),
+    )
+    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
+        return super().get(request, slug)
+
+
+class CodebookCsvApi(ExportApi):
+    format, filtered, bom = "codebook-csv", False, True
+
+    @extend_schema(
+        operation_id="export_codebook_csv",
+        summary="Export the codebook as CSV",
+        description="Question codes, texts in each language, kinds, choice codes and labels, "
+        "and the export's column names. Admins only.",
+        parameters=[BOM_PARAMETER],
+        responses=_binary("The codebook, CSV in UTF-8.", "codebook-csv"),
+    )
+    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
+        return super().get(request, slug)
+
+
+def _texts(**kwargs) -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.CharField(), help_text="A text per language code.", **kwargs
+    )
+
+
+@extend_schema_serializer(component_name="Codebook")
+class CodebookSerializer(serializers.Serializer):
+    """The codebook JSON file's shape, for the schema (the file itself is sent as built)."""
+
+    class CodebookQuestionSerializer(serializers.Serializer):
+        class CodebookChoiceSerializer(serializers.Serializer):
+            code = serializers.CharField()
+            value = serializers.IntegerField(help_text="The SPSS value (1..k).")
+            label = _texts()  # type: ignore[assignment]
+            other = serializers.BooleanField(help_text="Ticking it asks for free text.")
+            column = serializers.CharField(help_text="The export column holding it.")
+
+        code = serializers.CharField()
+        kind = serializers.ChoiceField(choices=KINDS)
+        required = serializers.BooleanField()  # type: ignore[assignment]
+        text = _texts()
+        columns = serializers.ListField(child=serializers.CharField())
+        choices = CodebookChoiceSerializer(many=True)
+
+    survey = serializers.SlugField()
+    languages = serializers.ListField(child=serializers.CharField())
+    title = _texts()
+    meta_columns = serializers.ListField(child=serializers.CharField())
+    questions = CodebookQuestionSerializer(many=True)
+
+
+class CodebookJsonApi(ExportApi):
+    format, filtered = "codebook-json", False
+
+    @extend_schema(
+        operation_id="export_codebook_json",
+        summary="Export the codebook as JSON",
+        description="The codebook as a downloadable JSON file. Admins only.",
+        responses={
+            200: OpenApiResponse(CodebookSerializer, description="The codebook, JSON."),
+            **EXPORT_ERRORS,
+        },
+    )
+    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
+        return super().get(request, slug)
+
+
+class MatrixCsvApi(ExportApi):
+    format, bom = "matrix-csv", True
+
+    @extend_schema(
+        operation_id="export_matrix_csv",
+        summary="Export the dependence matrix as CSV",
+        description=f"One row per question pair with every field of the analysis. {RESPONSES_NOTE}",
+        parameters=[*FILTER_PARAMETERS, BOM_PARAMETER],
+        responses=_binary("The dependence matrix, CSV in UTF-8.", "matrix-csv"),
+    )
+    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
+        return super().get(request, slug)
+
+
+class CrosstabCsvApi(ExportApi):
+    format, bom = "crosstab-csv", True
+
+    @extend_schema(
+        operation_id="export_crosstab_csv",
+        summary="Export one question pair's crosstab as CSV (a and b in either order)",
+        description="One row per cell: count, expected count, adjusted residual, row and "
+        f"column percent. {RESPONSES_NOTE}",
+        parameters=[*FILTER_PARAMETERS, BOM_PARAMETER],
+        responses=_binary("The crosstab, CSV in UTF-8.", "crosstab-csv"),
+    )
+    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
+        return super().get(request, slug, **pair)
