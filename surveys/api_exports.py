@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
+    extend_schema_view,
 )
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import BaseContentNegotiation
@@ -153,38 +154,34 @@ RESPONSES_NOTE = (
 )
 
 
-class ResponsesCsvApi(ExportApi):
-    format, labelled, bom = "csv", True, True
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="export_responses_csv",
         summary="Export the responses as CSV (streamed)",
         description=f"The CSV that import_responses reads, one row per response. {RESPONSES_NOTE}",
         parameters=[*FILTER_PARAMETERS, LABELS_PARAMETER, BOM_PARAMETER],
         responses=_binary("The responses, RFC 4180 CSV in UTF-8.", "csv"),
     )
-    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
-        return super().get(request, slug)
+)
+class ResponsesCsvApi(ExportApi):
+    format, labelled, bom = "csv", True, True
 
 
-class ResponsesXlsxApi(ExportApi):
-    format, labelled = "xlsx", True
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="export_responses_xlsx",
         summary="Export the responses as an Excel workbook",
         description=f"A responses sheet and a codebook sheet. {RESPONSES_NOTE}",
         parameters=[*FILTER_PARAMETERS, LABELS_PARAMETER],
         responses=_binary("The workbook (.xlsx).", "xlsx"),
     )
-    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
-        return super().get(request, slug)
+)
+class ResponsesXlsxApi(ExportApi):
+    format, labelled = "xlsx", True
 
 
-class ResponsesSavApi(ExportApi):
-    format, labelled = "sav", True
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="export_responses_sav",
         summary="Export the responses as an SPSS file",
         description="Single choices coded 1..k with value labels, multi-choice options as "
@@ -192,14 +189,13 @@ class ResponsesSavApi(ExportApi):
         parameters=[*FILTER_PARAMETERS, SAV_LABELS_PARAMETER],
         responses=_binary("The SPSS system file (.sav).", "sav"),
     )
-    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
-        return super().get(request, slug)
+)
+class ResponsesSavApi(ExportApi):
+    format, labelled = "sav", True
 
 
-class CodebookCsvApi(ExportApi):
-    format, filtered, bom = "codebook-csv", False, True
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="export_codebook_csv",
         summary="Export the codebook as CSV",
         description="Question codes, texts in each language, kinds, choice codes and labels, "
@@ -207,8 +203,9 @@ class CodebookCsvApi(ExportApi):
         parameters=[BOM_PARAMETER],
         responses=_binary("The codebook, CSV in UTF-8.", "codebook-csv"),
     )
-    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
-        return super().get(request, slug)
+)
+class CodebookCsvApi(ExportApi):
+    format, filtered, bom = "codebook-csv", False, True
 
 
 def _texts(**kwargs) -> serializers.DictField:
@@ -243,10 +240,8 @@ class CodebookSerializer(serializers.Serializer):
     questions = CodebookQuestionSerializer(many=True)
 
 
-class CodebookJsonApi(ExportApi):
-    format, filtered = "codebook-json", False
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="export_codebook_json",
         summary="Export the codebook as JSON",
         description="The codebook as a downloadable JSON file. Admins only.",
@@ -255,28 +250,26 @@ class CodebookJsonApi(ExportApi):
             **EXPORT_ERRORS,
         },
     )
-    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
-        return super().get(request, slug)
+)
+class CodebookJsonApi(ExportApi):
+    format, filtered = "codebook-json", False
 
 
-class MatrixCsvApi(ExportApi):
-    format, bom = "matrix-csv", True
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="export_matrix_csv",
         summary="Export the dependence matrix as CSV",
         description=f"One row per question pair with every field of the analysis. {RESPONSES_NOTE}",
         parameters=[*FILTER_PARAMETERS, BOM_PARAMETER],
         responses=_binary("The dependence matrix, CSV in UTF-8.", "matrix-csv"),
     )
-    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
-        return super().get(request, slug)
+)
+class MatrixCsvApi(ExportApi):
+    format, bom = "matrix-csv", True
 
 
-class CrosstabCsvApi(ExportApi):
-    format, bom = "crosstab-csv", True
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="export_crosstab_csv",
         summary="Export one question pair's crosstab as CSV (a and b in either order)",
         description="One row per cell: count, expected count, adjusted residual, row and "
@@ -284,5 +277,6 @@ class CrosstabCsvApi(ExportApi):
         parameters=[*FILTER_PARAMETERS, BOM_PARAMETER],
         responses=_binary("The crosstab, CSV in UTF-8.", "crosstab-csv"),
     )
-    def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
-        return super().get(request, slug, **pair)
+)
+class CrosstabCsvApi(ExportApi):
+    format, bom = "crosstab-csv", True
