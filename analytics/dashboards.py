@@ -6,7 +6,7 @@ what a reload would."""
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from analytics import charts
 from analytics.charts import Labels
-from analytics.filters import ResponseFilter
+from analytics.filters import ResponseFilter, responses_filtered
 from analytics.findings import effect_in_words, pair_sentence, shown_p
 from surveys.models import Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
@@ -68,19 +68,7 @@ def response_counts(survey: Survey) -> dict:
 
 
 def responses_per_day(survey: Survey, chosen: ResponseFilter) -> list[tuple[date, int]]:
-    responses = Response.objects.filter(survey=survey)
-    for code, kept in chosen.answers.items():
-        responses = responses.filter(**{f"answers__{code}__in": list(kept)})
-    if chosen.languages:
-        responses = responses.filter(language__in=chosen.languages)
-    if chosen.since:
-        responses = responses.filter(submitted_at__gte=_midnight(chosen.since))
-    if chosen.until:
-        responses = responses.filter(submitted_at__lt=_midnight(chosen.until + timedelta(days=1)))
-    if not chosen.include_demo:
-        responses = responses.filter(is_demo=False)
-    if not chosen.include_suspect:
-        responses = responses.filter(is_suspect=False)
+    responses = responses_filtered(survey, chosen)
     days = (
         responses.annotate(day=TruncDate("submitted_at"))
         .values("day")
@@ -88,10 +76,6 @@ def responses_per_day(survey: Survey, chosen: ResponseFilter) -> list[tuple[date
         .order_by("day")
     )
     return [(row["day"], row["n"]) for row in days]
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def overview_build(board: Board) -> dict:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from analytics.encode import LANGUAGES, Encoded, Layout
+from surveys.models import Survey
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,31 @@ def filter_mask(encoded: Encoded, layout: Layout, spec, chosen: ResponseFilter) 
     return keep
 
 
-def _epoch(day: date) -> int:
+def responses_filtered(survey: Survey, chosen: ResponseFilter | None = None) -> QuerySet:
+    """The survey's responses the filter keeps, in the database: the same meaning as
+    filter_mask (answer groups of single-choice questions, languages, days in the site's
+    time zone with both ends included, demo or not, suspect or not)."""
+    chosen = chosen or ResponseFilter()
+    responses = survey.responses.all()
+    for code, kept in chosen.answers.items():
+        responses = responses.filter(**{f"answers__{code}__in": list(kept)})
+    if chosen.languages:
+        responses = responses.filter(language__in=chosen.languages)
+    if chosen.since:
+        responses = responses.filter(submitted_at__gte=_midnight(chosen.since))
+    if chosen.until:
+        responses = responses.filter(submitted_at__lt=_midnight(chosen.until + timedelta(days=1)))
+    if not chosen.include_demo:
+        responses = responses.real()
+    if not chosen.include_suspect:
+        responses = responses.filter(is_suspect=False)
+    return responses
+
+
+def _midnight(day: date) -> datetime:
     """Midnight starting the day, in the site's time zone."""
-    return int(timezone.make_aware(datetime.combine(day, time.min)).timestamp())
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _epoch(day: date) -> int:
+    return int(_midnight(day).timestamp())

@@ -11,14 +11,13 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from analytics.export import PairUnknown, crosstab_csv, matrix_csv
-from analytics.filters import ResponseFilter
+from analytics.filters import ResponseFilter, responses_filtered
 from analytics.selectors import survey_analysis
 from config.security import security_event
 from surveys import csv_format
@@ -62,31 +61,6 @@ class Export:
     row_count: int
 
 
-def responses_chosen(survey: Survey, chosen: ResponseFilter | None = None) -> QuerySet:
-    """The survey's responses that the filter keeps, with analytics.filters.filter_mask's
-    meaning: answer groups of single-choice questions, languages, days in the site's time
-    zone (both ends included), demo responses or not, suspect responses or not."""
-    chosen = chosen or ResponseFilter()
-    responses = survey.responses.all()
-    for code, kept in chosen.answers.items():
-        responses = responses.filter(**{f"answers__{code}__in": list(kept)})
-    if chosen.languages:
-        responses = responses.filter(language__in=chosen.languages)
-    if chosen.since:
-        responses = responses.filter(submitted_at__gte=_midnight(chosen.since))
-    if chosen.until:
-        responses = responses.filter(submitted_at__lt=_midnight(chosen.until + timedelta(days=1)))
-    if not chosen.include_demo:
-        responses = responses.real()
-    if not chosen.include_suspect:
-        responses = responses.filter(is_suspect=False)
-    return responses
-
-
-def _midnight(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def responses_csv(
     survey: Survey,
     *,
@@ -102,7 +76,7 @@ def responses_csv(
     spec = survey_questionnaire(survey)
     _check_language(survey, labels, "labels")
     if responses is None:
-        responses = responses_chosen(survey, chosen)
+        responses = responses_filtered(survey, chosen)
     if bom:
         yield BOM
     yield _csv_line(csv_format.header(spec)).encode()
@@ -176,7 +150,7 @@ def export_filename(survey: Survey, what: str, extension: str) -> str:
 def responses_upto_now(survey: Survey, chosen: ResponseFilter | None) -> QuerySet:
     """The chosen responses stored so far: the count recorded is the count exported, even
     when responses arrive while the file streams."""
-    return responses_chosen(survey, chosen).filter(pk__lte=survey_watermark(survey))
+    return responses_filtered(survey, chosen).filter(pk__lte=survey_watermark(survey))
 
 
 def export_make(

@@ -7,9 +7,8 @@ import uuid
 import pytest
 from django.contrib.auth.models import Group, User
 
-from analytics.filters import ResponseFilter
+from analytics.filters import ResponseFilter, responses_filtered
 from analytics.selectors import survey_analysis
-from surveys.exports import responses_chosen
 from surveys.models import Response
 from surveys.services import response_submit
 from tests.conftest import form_data
@@ -90,8 +89,10 @@ def test_it_counts_suspect_responses_unless_the_filter_leaves_them_out(one_suspe
 
 
 def test_it_exports_suspect_responses_unless_left_out(one_suspect_one_not):
-    assert responses_chosen(one_suspect_one_not).count() == 2
-    assert responses_chosen(one_suspect_one_not, ResponseFilter(include_suspect=False)).count() == 1
+    assert responses_filtered(one_suspect_one_not).count() == 2
+    assert (
+        responses_filtered(one_suspect_one_not, ResponseFilter(include_suspect=False)).count() == 1
+    )
 
 
 def test_it_offers_the_suspect_filter_on_the_dashboards(client, one_suspect_one_not):

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 from analytics.analysis import AnalysisOptions
 from analytics.encode import Layout, responses_encode
-from analytics.filters import ResponseFilter, filter_mask
+from analytics.filters import ResponseFilter, filter_mask, responses_filtered
 from analytics.models import MatrixChunk, Snapshot
 from analytics.selectors import survey_analysis
-from surveys.exports import export_make, records_python, responses_chosen, responses_csv
+from surveys.exports import export_make, records_python, responses_csv
 from surveys.exports_postgres import records_copy
 from surveys.models import Choice, ExportRecord, Response, Survey
 from surveys.questionnaire import questionnaire_load
@@ -161,7 +161,7 @@ def test_it_filters_as_the_dashboard_does(survey, answers, chosen):
     spec = spec_of(survey)
     encoded = responses_encode(survey, spec)
     expected = encoded.ids[filter_mask(encoded, Layout.of(spec), spec, chosen)].tolist()
-    exported = list(responses_chosen(survey, chosen).order_by("pk").values_list("pk", flat=True))
+    exported = list(responses_filtered(survey, chosen).order_by("pk").values_list("pk", flat=True))
     assert exported == expected
     lines = joined(responses_csv(survey, chosen=chosen)).decode().splitlines()[1:]
     assert [int(line.split(",")[0]) for line in lines] == expected
