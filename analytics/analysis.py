@@ -11,6 +11,7 @@ from analytics.counts import Counts, Shape
 from analytics.multiple_response import (
     MultipleResponseTest,
     multi_by_multi_test,
+    single_by_multi_test,
     single_by_multi_test_from_counts,
 )
 from analytics.stats import TwoWayTest, adjust_p_values, choice_frequencies, two_way_test
@@ -26,15 +27,17 @@ class AnalysisOptions:
     adjust: str = "bh"
     alpha: float = 0.05
     significance_adjusted: bool = False  # the article judged on unadjusted p
+    bootstrap: int = 0  # resamples for a bootstrap p of multiple-response tests (0: none)
 
 
 def analysis_build(
-    spec: QuestionnaireSpec, counts: Counts, options: AnalysisOptions, multi_selections=None
+    spec: QuestionnaireSpec, counts: Counts, options: AnalysisOptions, answers=None
 ) -> dict:
-    """The analysis of these counts. ``multi_selections`` maps a multi-choice question to
-    its (n × options) 0/1 matrix, −1 where unanswered, needed only for multi × multi pairs."""
+    """The analysis of these counts. ``answers`` maps each question to its columns of the
+    encoded matrix (−1 where unanswered); only multi × multi pairs and bootstrap p-values
+    need the respondents' answers rather than counts."""
     shape = Shape.of(spec)
-    pairs = [_pair(spec, counts, i, j, options, multi_selections) for i, j in shape.pairs()]
+    pairs = [_pair(spec, counts, i, j, options, answers) for i, j in shape.pairs()]
     shown = [pair.pop("_shown_p") for pair in pairs]
     adjusted = adjust_p_values(shown, options.adjust)
     for pair, shown_p, adjusted_p in zip(pairs, shown, adjusted, strict=True):
@@ -79,7 +82,7 @@ def _question(question, counts: Counts) -> dict:
     }
 
 
-def _pair(spec, counts: Counts, i: int, j: int, options: AnalysisOptions, selections) -> dict:
+def _pair(spec, counts: Counts, i: int, j: int, options: AnalysisOptions, answers) -> dict:
     a, b = spec.questions[i], spec.questions[j]
     key = f"{a.code}:{b.code}"
     if a.kind == b.kind == "single":
@@ -87,17 +90,34 @@ def _pair(spec, counts: Counts, i: int, j: int, options: AnalysisOptions, select
         two_way = two_way_test(table, permutations=options.permutations, seed=options.seed)
         return {"a": a.code, "b": b.code, "kind": "single×single", **_two_way(two_way, a, b)}
     if a.kind == b.kind == "multi":
-        both = _multi_by_multi(selections[a.code], selections[b.code])
+        both = _multi_by_multi(answers[a.code], answers[b.code], options)
         return {"a": a.code, "b": b.code, "kind": "multi×multi", **_multiple(both, a, b)}
-    sizes, joint = counts.tables[f"sizes:{key}"], counts.tables[f"joint:{key}"]
-    multi = b if a.kind == "single" else a
-    mixed = single_by_multi_test_from_counts(joint, sizes)
+    single, multi = (a, b) if a.kind == "single" else (b, a)
+    if options.bootstrap:
+        mixed = _single_by_multi(answers[single.code], answers[multi.code], single, options)
+    else:
+        mixed = single_by_multi_test_from_counts(
+            counts.tables[f"joint:{key}"], counts.tables[f"sizes:{key}"]
+        )
     return {"a": a.code, "b": b.code, "kind": "single×multi", **_multiple(mixed, None, multi)}
 
 
-def _multi_by_multi(a: np.ndarray, b: np.ndarray) -> MultipleResponseTest:
+def _multi_by_multi(a: np.ndarray, b: np.ndarray, options) -> MultipleResponseTest:
     answered = (a[:, 0] >= 0) & (b[:, 0] >= 0)
-    return multi_by_multi_test(a[answered], b[answered])
+    return multi_by_multi_test(
+        a[answered], b[answered], bootstrap=options.bootstrap, seed=options.seed
+    )
+
+
+def _single_by_multi(groups: np.ndarray, ticks: np.ndarray, single, options):
+    answered = (groups[:, 0] >= 0) & (ticks[:, 0] >= 0)
+    return single_by_multi_test(
+        groups[answered, 0],
+        ticks[answered],
+        n_groups=len(single.choices),
+        bootstrap=options.bootstrap,
+        seed=options.seed,
+    )
 
 
 def _two_way(test: TwoWayTest, a, b) -> dict:
@@ -161,6 +181,7 @@ def _multiple(test: MultipleResponseTest, a, b) -> dict:
         "df": test.rs2_df,
         "p": test.rs2_p,
         "p_bonferroni": test.p_bonferroni,
+        "p_bootstrap": test.p_bootstrap,
         "rs2_statistic": test.rs2_statistic,
         "rs2_df": test.rs2_df,
         "rs2_p": test.rs2_p,

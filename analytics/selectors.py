@@ -33,17 +33,16 @@ def survey_analysis(
 
 
 def _analyse(survey, current: Current, chosen: ResponseFilter, options: AnalysisOptions) -> dict:
-    needs_matrix = not chosen.is_everything or current.spec_has_two_multis
-    counts, selections = current.counts, None
-    if needs_matrix:
+    needs_answers = current.spec_has_two_multis or options.bootstrap > 0
+    counts, answers = current.counts, None
+    if needs_answers or not chosen.is_everything:
         encoded = snapshot_matrix(survey, current)
         if not chosen.is_everything:
             encoded = encoded.where(filter_mask(encoded, current.layout, current.spec, chosen))
             counts = counts_compute(Shape.of(current.spec), current.layout, encoded)
-        selections = {
+        answers = {
             q.code: encoded.values[:, current.layout.indices(q.code)]
             for q in current.spec.questions
-            if q.kind == "multi"
         }
-    analysis = analysis_build(current.spec, counts, options, selections)
+    analysis = analysis_build(current.spec, counts, options, answers)
     return {"survey": survey.slug, "watermark": current.watermark, **analysis}

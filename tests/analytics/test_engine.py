@@ -190,3 +190,24 @@ def test_it_refuses_bad_analyze_arguments(survey):
         call_command("analyze", "us-russia-kz", "--permutations", "0")
     with pytest.raises(CommandError, match="No survey 'nope'"):
         call_command("analyze", "nope")
+
+
+def test_it_adds_a_seeded_bootstrap_p_to_multiple_response_pairs_on_request(survey):
+    demo_responses_create(survey=survey, n=200, seed=6)
+    plain = analyze("us-russia-kz", "--permutations", "200")["pairs"]
+    booted = analyze("us-russia-kz", "--permutations", "200", "--bootstrap", "99")["pairs"]
+    for before, after in zip(plain, booted, strict=True):
+        if before["kind"] == "single×multi":
+            assert before["p_bootstrap"] is None
+            assert 1 / 100 <= after["p_bootstrap"] <= 1
+            assert after["rs2_statistic"] == pytest.approx(before["rs2_statistic"])
+    again = analyze("us-russia-kz", "--permutations", "200", "--bootstrap", "99")["pairs"]
+    assert [p.get("p_bootstrap") for p in again] == [p.get("p_bootstrap") for p in booted]
+
+
+def test_it_judges_significance_on_the_adjusted_p_when_asked(survey):
+    demo_responses_create(survey=survey, n=300, seed=7)
+    pairs = analyze("us-russia-kz", "--permutations", "200", "--significance", "adjusted")["pairs"]
+    for pair in pairs:
+        if pair["p_adjusted"] is not None:
+            assert pair["significant"] == (pair["p_adjusted"] < 0.05)

@@ -25,12 +25,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--adjust", choices=ADJUST_METHODS, default="bh", help="multiple-testing adjustment"
         )
+        parser.add_argument(
+            "--significance",
+            choices=["unadjusted", "adjusted"],
+            default="unadjusted",
+            help="judge 'significant' on the shown p (as the article did) or the adjusted p",
+        )
+        parser.add_argument(
+            "--bootstrap",
+            type=whole_number(0),
+            default=0,
+            metavar="B",
+            help="also a bootstrap p (B resamples) for multiple-response pairs",
+        )
 
     def handle(
         self, *args, slug: str, json: bool, seed: int, permutations: int, adjust: str, **options
     ) -> None:
         survey = survey_named(slug)
-        chosen = AnalysisOptions(permutations=permutations, seed=seed, adjust=adjust)
+        chosen = AnalysisOptions(
+            permutations=permutations,
+            seed=seed,
+            adjust=adjust,
+            significance_adjusted=options["significance"] == "adjusted",
+            bootstrap=options["bootstrap"],
+        )
         analysis = survey_analysis(survey, options=chosen)
         if json:
             self.stdout.write(_dumps(analysis))
