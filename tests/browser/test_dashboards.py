@@ -16,44 +16,17 @@ from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 
 from surveys.services import demo_responses_create
+from tests.browser.conftest import BROWSER_TESTS
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1",
-        reason="Chromium is not installed at /usr/bin/chromium (set REQUIRE_BROWSER=1 to fail)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture
 def demo_survey(survey):
     demo_responses_create(survey=survey, n=300, seed=3)
     return survey
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django must allow ORM calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
