@@ -76,7 +76,7 @@ def record_expression(spec: QuestionnaireSpec, labels: str | None) -> sql.Compos
     cells: list[sql.Composable] = [
         sql.SQL("id::text"),
         sql.SQL(_TIMESTAMP),
-        _text_cell(sql.SQL("language"), neutralised=False),
+        sql.SQL("language"),  # one of the survey's language codes: never needs quoting
     ]
     for question in spec.questions:
         value = sql.SQL("(answers->>{})").format(sql.Literal(question.code))
@@ -116,13 +116,11 @@ def _flags(question: QuestionSpec) -> sql.Composable:
     )
 
 
-def _text_cell(value: sql.Composable, neutralised: bool = True) -> sql.Composable:
+def _text_cell(value: sql.Composable) -> sql.Composable:
     """csv_format.neutralise, then csv.writer's quoting; NULL is an empty cell."""
-    shown = value
-    if neutralised:
-        shown = sql.SQL(
-            "CASE WHEN left({v}, 1) IN ({starts}) THEN '''' || {v} ELSE {v} END"
-        ).format(v=value, starts=sql.SQL(", ").join(sql.Literal(s) for s in FORMULA_STARTS))
+    shown = sql.SQL("CASE WHEN left({v}, 1) IN ({starts}) THEN '''' || {v} ELSE {v} END").format(
+        v=value, starts=sql.SQL(", ").join(sql.Literal(s) for s in FORMULA_STARTS)
+    )
     return sql.SQL(
         "CASE WHEN {v} IS NULL THEN '' WHEN {v} ~ {special} "
         "THEN '\"' || replace({shown}, '\"', '\"\"') || '\"' ELSE {shown} END"
