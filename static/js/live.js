@@ -25,6 +25,23 @@
         if (!data) return;
         window.dashboardDraw(data.figures, true);
         showUpdated(data.n);
+        return refreshTables();
+      });
+  }
+
+  // The numbers beside the charts (tables, counts, sentences): take the page as the server
+  // renders it now and swap in each [data-live] block that changed.
+  function refreshTables() {
+    return fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelectorAll("[data-live]");
+        var shown = document.querySelectorAll("[data-live]");
+        if (fresh.length !== shown.length) return;
+        shown.forEach(function (block, k) {
+          if (block.innerHTML !== fresh[k].innerHTML) block.innerHTML = fresh[k].innerHTML;
+        });
       });
   }
 

@@ -97,6 +97,9 @@ def test_it_draws_the_dashboards_and_shows_a_new_response_live(
     # eval that a JavaScript predicate needs.
     expect(page.locator("#response-count")).to_have_text("301", timeout=5000)
     assert page.locator("#live-status").get_attribute("data-count") == "301"
+    # the tables beside the charts follow too, still without a reload
+    expect(page.locator('dd[data-count="all"]')).to_have_text("301", timeout=3000)
+    expect(page.locator("#q01 table caption")).to_contain_text("301", timeout=3000)
 
 
 @pytest.fixture
