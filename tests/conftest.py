@@ -1,5 +1,6 @@
 """Shared builders: the default questionnaire imported, and a complete set of answers."""
 
+import json
 import uuid
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from django.db import connection
 from surveys.models import Survey
 from surveys.questionnaire import questionnaire_load
 from surveys.services import questionnaire_import
+from tests.reliability.respondent import ANSWERS
 
 DEFAULT_QUESTIONNAIRE = Path(__file__).parent.parent / "surveys/questionnaires/us-russia-kz.json"
 
@@ -31,21 +33,20 @@ def survey(db) -> Survey:
 
 
 @pytest.fixture
+def copy_survey(survey, tmp_path) -> Survey:
+    """A second survey with the default questionnaire, for round trips."""
+    document = json.loads(DEFAULT_QUESTIONNAIRE.read_text())
+    document["slug"] = "copy"
+    path = tmp_path / "copy.json"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    questionnaire_import(spec=questionnaire_load(path))
+    return Survey.objects.get(slug="copy")
+
+
+@pytest.fixture
 def answers() -> dict:
     """A complete, valid answer document for the default questionnaire."""
-    return {
-        "q01": "teacher",
-        "q02": "full",
-        "q03": ["sanctions", "cyber", "other"],
-        "q03_other": "Информациялық соғыс — information war",
-        "q04": "yes",
-        "q05": "yes",
-        "q06": "keeps_multivector",
-        "q07": "yes",
-        "q08": "no",
-        "q09": "negative",
-        "q10": "medium",
-    }
+    return dict(ANSWERS)
 
 
 def form_data(answers: dict, token: uuid.UUID | None = None) -> dict:

@@ -10,19 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surveys.models import Response, Survey
-from surveys.questionnaire import questionnaire_load
-from surveys.services import demo_responses_create, questionnaire_import
-from tests.conftest import DEFAULT_QUESTIONNAIRE
-
-
-@pytest.fixture
-def copy_survey(survey, tmp_path) -> Survey:
-    document = json.loads(DEFAULT_QUESTIONNAIRE.read_text())
-    document["slug"] = "copy"
-    path = tmp_path / "copy.json"
-    path.write_text(json.dumps(document, ensure_ascii=False))
-    questionnaire_import(spec=questionnaire_load(path))
-    return Survey.objects.get(slug="copy")
+from surveys.services import demo_responses_create
 
 
 def export(slug: str) -> str:

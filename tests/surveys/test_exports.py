@@ -29,10 +29,9 @@ from analytics.selectors import survey_analysis
 from surveys.exports import export_make, records_python, responses_csv
 from surveys.exports_postgres import records_copy
 from surveys.models import Choice, ExportRecord, Response, Survey
-from surveys.questionnaire import questionnaire_load
 from surveys.selectors import survey_questionnaire
-from surveys.services import demo_responses_create, questionnaire_import, response_submit
-from tests.conftest import DEFAULT_QUESTIONNAIRE, requires_postgres
+from surveys.services import demo_responses_create, response_submit
+from tests.conftest import requires_postgres
 
 pytestmark = requires_postgres
 
@@ -165,16 +164,6 @@ def test_it_filters_as_the_dashboard_does(survey, answers, chosen):
     assert exported == expected
     lines = joined(responses_csv(survey, chosen=chosen)).decode().splitlines()[1:]
     assert [int(line.split(",")[0]) for line in lines] == expected
-
-
-@pytest.fixture
-def copy_survey(survey, tmp_path) -> Survey:
-    document = json.loads(DEFAULT_QUESTIONNAIRE.read_text())
-    document["slug"] = "copy"
-    path = tmp_path / "copy.json"
-    path.write_text(json.dumps(document, ensure_ascii=False))
-    questionnaire_import(spec=questionnaire_load(path))
-    return Survey.objects.get(slug="copy")
 
 
 def is_typeable(text: str) -> bool:
