@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on sys.path, where "analytics" would be this file.
 sys.path[0] = str(ROOT)
 
-SERVER = "postgres://postgres@127.0.0.1:5432"
+from bench.scratch import django_setup, scratch_database  # noqa: E402
+
 QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
 SEEDED_AT_MOST = 100_000
 REFRESH_BATCH = 1_000
@@ -60,43 +61,9 @@ def main() -> None:
         _peak_memory_child(args.peak_memory_of)
         return
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    url = f"{SERVER}/{args.database}"
-    _database_recreate(args.database)
-    try:
-        _django_setup(url)
+    with scratch_database(args.database) as url:
+        django_setup(url)
         _run(url, sizes, args)
-    finally:
-        _database_drop(args.database)
-
-
-def _database_recreate(name: str) -> None:
-    _server_execute(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-
-
-def _database_drop(name: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    _server_execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def _server_execute(*statements: str) -> None:
-    connection = psycopg2.connect(f"{SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    connection.close()
-
-
-def _django_setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "0")  # production settings: no per-query SQL log
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
-    import django
-
-    django.setup()
 
 
 def _run(url: str, sizes: list[int], args: argparse.Namespace) -> None:
@@ -277,7 +244,7 @@ def _peak_memory(url: str) -> dict[str, float]:
 
 
 def _peak_memory_child(url: str) -> None:
-    _django_setup(url)
+    django_setup(url)
     from surveys.models import Survey
 
     survey = Survey.objects.get(slug="us-russia-kz")

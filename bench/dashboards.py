@@ -12,17 +12,16 @@ and dropped here.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import psycopg2
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
-SERVER = "postgres://postgres@127.0.0.1:5432"
+
+from bench.scratch import django_setup, scratch_database  # noqa: E402
+
 SLUG = "us-russia-kz"
 
 
@@ -32,29 +31,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40, help="timed requests per URL")
     parser.add_argument("--database", default="bench_dashboards", help="created, then dropped")
     args = parser.parse_args()
-    _database("create", args.database)
-    try:
-        os.environ["DATABASE_URL"] = f"{SERVER}/{args.database}"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
+    with scratch_database(args.database) as url:
+        django_setup(url, debug=True)
         _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _database("drop", args.database)
-
-
-def _database(action: str, name: str) -> None:
-    connection = psycopg2.connect(f"{SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
-        if action == "create":
-            cursor.execute(f"CREATE DATABASE {name}")
-    connection.close()
 
 
 def _run(args) -> None:

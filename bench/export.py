@@ -20,12 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg2
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
-SERVER = "postgres://postgres@127.0.0.1:5432"
+from bench.scratch import django_setup, scratch_database  # noqa: E402
+
 QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
 SEEDED_AT_MOST = 100_000
 TARGET_ROWS_PER_SECOND = 150_000
@@ -43,37 +42,9 @@ def main() -> None:
         _child(*args.child)
         return
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    url = f"{SERVER}/{args.database}"
-    _server_execute(
-        f'DROP DATABASE IF EXISTS "{args.database}"', f'CREATE DATABASE "{args.database}"'
-    )
-    try:
-        _django_setup(url)
+    with scratch_database(args.database) as url:
+        django_setup(url)
         _run(url, sizes, args.naive_at)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _server_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-
-
-def _server_execute(*statements: str) -> None:
-    connection = psycopg2.connect(f"{SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    connection.close()
-
-
-def _django_setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "0")  # production settings: no per-query SQL log
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
-    import django
-
-    django.setup()
 
 
 def _run(url: str, sizes: list[int], naive_at: int) -> None:
@@ -134,7 +105,7 @@ def _exported(url: str, path: str) -> dict:
 
 
 def _child(url: str, path: str) -> None:
-    _django_setup(url)
+    django_setup(url)
     from surveys.exports import records_python, responses_csv
     from surveys.models import Survey
     from surveys.selectors import survey_questionnaire

@@ -38,6 +38,7 @@ import psycopg2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
+from bench.scratch import scratch_database  # noqa: E402
 from tests.reliability.pgcluster import PostgresCluster, free_port, postgres_bindir  # noqa: E402
 from tests.reliability.respondent import (  # noqa: E402
     SLUG,
@@ -48,7 +49,6 @@ from tests.reliability.respondent import (  # noqa: E402
     request,
 )
 
-SERVER = "postgres://postgres@127.0.0.1:5432"
 QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
 SCENARIOS = ("floor", "api", "form", "dashboards", "restart")
 ADMIN_PASSWORD = uuid.uuid4().hex
@@ -356,12 +356,8 @@ def main() -> None:
     print(f"{cores} cores, gunicorn sync workers: {args.workers}, clients: {args.clients}")
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     logs = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    database_url = f"{SERVER}/{args.database}"
-    _database("create", args.database)
-    try:
+    with scratch_database(args.database) as database_url:
         rows, notes = _run(chosen, args, database_url, logs)
-    finally:
-        _database("drop", args.database)
     print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"gunicorn logs: {logs}\n")
     print(HEADER)
@@ -416,16 +412,6 @@ def _floor_table(database_url: str) -> None:
         cursor.execute(
             "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, token uuid, body jsonb)"
         )
-    connection.close()
-
-
-def _database(action: str, name: str) -> None:
-    connection = psycopg2.connect(f"{SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        if action == "create":
-            cursor.execute(f"CREATE DATABASE {name}")
     connection.close()
 
 

@@ -18,12 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg2
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # run as a script, this folder would come first on sys.path
 
-SERVER = "postgres://postgres@127.0.0.1:5432"
+from bench.scratch import django_setup, scratch_database  # noqa: E402
+
 QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
 TARGET_PER_SECOND = 10_000
 
@@ -50,22 +49,8 @@ def _on_sqlite(n: int) -> dict:
 
 
 def _on_postgres(args: argparse.Namespace) -> dict:
-    _server_execute(
-        f'DROP DATABASE IF EXISTS "{args.database}"', f'CREATE DATABASE "{args.database}"'
-    )
-    try:
-        return _child(f"{SERVER}/{args.database}", args.n)
-    finally:
-        _server_execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-
-
-def _server_execute(*statements: str) -> None:
-    connection = psycopg2.connect(f"{SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    connection.close()
+    with scratch_database(args.database) as url:
+        return _child(url, args.n)
 
 
 def _child(url: str, n: int) -> dict:
@@ -79,13 +64,7 @@ def _child(url: str, n: int) -> dict:
 
 
 def _seed_timed(url: str, n: int) -> dict:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "0")  # production settings: no per-query SQL log
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
-    import django
-
-    django.setup()
+    django_setup(url)
     import numpy as np
     from django.core.management import call_command
 
