@@ -46,7 +46,7 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy config surveys analytics
+	$(VENV)/bin/mypy config core surveys analytics exports api
 
 format: install-dev
 	$(VENV)/bin/ruff format .

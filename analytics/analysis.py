@@ -1,4 +1,4 @@
-"""Assemble the full analysis (DESIGN.md §7 `analyze --json`) from counts.
+"""Assemble the full analysis (`analyze --json`, docs/architecture.md#contracts) from counts.
 
 Pure: counts in, plain JSON-ready dicts out (no NaN or Infinity: null with a reason).
 """

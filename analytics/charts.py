@@ -1,15 +1,20 @@
 """Plotly figures for the dashboards, as JSON-ready dicts drawn by static/js/dashboard.js.
 
-Colours are the Okabe–Ito palette, which stays distinguishable with colour-blindness."""
+Colours are the Okabe–Ito palette, which stays distinguishable with colour-blindness.
+plotly is imported in the functions that draw, so that loading the dashboards' URLs (every
+command and process start) does not pay for it."""
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from surveys.models import in_language
 from surveys.questionnaire import QuestionnaireSpec
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 # Sequential, colour-blind safe (cividis): light = weak association, dark = strong.
@@ -39,12 +44,14 @@ class Labels:
         return self.choices[question].get(choice, choice)
 
 
-def _plain(figure: go.Figure) -> dict:
+def _plain(figure: "go.Figure") -> dict:
     return json.loads(figure.to_json())
 
 
 def frequency_figure(question: dict, labels: Labels) -> dict:
     """Horizontal bars: percent of respondents per choice with the 95 % Wilson interval."""
+    import plotly.graph_objects as go
+
     # With no answers (an empty filter) percentages and intervals are None: draw nothing.
     rows = [
         {**row, **{k: row[k] or 0.0 for k in ("percent", "ci_low", "ci_high")}}
@@ -85,6 +92,8 @@ def frequency_figure(question: dict, labels: Labels) -> dict:
 
 def timeline_figure(days: list[tuple[date, int]]) -> dict:
     """Responses per day."""
+    import plotly.graph_objects as go
+
     figure = go.Figure(
         go.Bar(
             x=[day.isoformat() for day, _n in days],
@@ -99,6 +108,8 @@ def timeline_figure(days: list[tuple[date, int]]) -> dict:
 
 def matrix_figure(cells: list[list[dict | None]], codes: list[str], show: str) -> dict:
     """The heatmap of all pairs: colour = the chosen measure, text = the marks."""
+    import plotly.graph_objects as go
+
     values = [[cell["value"] if cell else None for cell in row] for row in cells]
     text = [[cell["text"] if cell else "" for cell in row] for row in cells]
     is_v = show == "v"
@@ -125,6 +136,8 @@ def matrix_figure(cells: list[list[dict | None]], codes: list[str], show: str) -
 
 def stacked_figure(pair: dict, labels: Labels) -> dict:
     """Row percentages of a crosstab as stacked horizontal bars, one bar per row category."""
+    import plotly.graph_objects as go
+
     rows = [labels.choice(pair["a"], code) for code in pair["rows"]]
     traces = [
         go.Bar(
@@ -152,6 +165,8 @@ def stacked_figure(pair: dict, labels: Labels) -> dict:
 
 def selected_share_figure(pair: dict, groups: list[str], multi: str, labels: Labels) -> dict:
     """For a single × multi pair: per option, the share of each group who selected it."""
+    import plotly.graph_objects as go
+
     traces = [
         go.Bar(
             name=group,

@@ -7,7 +7,8 @@ the suspect flag (surveys.models.Response.is_suspect).
 
 On PostgreSQL the database does the coding and streams it with COPY, which is what makes a
 full analysis of a million responses take seconds, not minutes; on SQLite the same matrix
-is built from the JSON documents in Python. A test checks the two agree.
+is built from the JSON documents in Python. A test checks the two agree. pandas (its CSV
+reader parses the COPY stream) is imported where it is used, not at start-up.
 """
 
 import io
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-import pandas as pd
 from django.db import connection
 
 from surveys.models import Response, Survey
@@ -197,6 +197,8 @@ _META_EXPRESSIONS = (
 
 
 def _frame_to_encoded(buffer: io.BytesIO, width: int) -> Encoded:
+    import pandas as pd
+
     if not buffer.getbuffer().nbytes:
         return Encoded.empty(width)
     # Narrow types as parsed: a million responses stay ~25 MB instead of ~180 MB of int64.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analytics.filters import ResponseFilter
+from core.errors import ApplicationError
 from surveys.models import in_language
 from surveys.questionnaire import QuestionnaireSpec
 
@@ -20,8 +21,11 @@ SUSPECT_CHOICES = [
 ]
 
 
-class FilterInvalid(Exception):
+class FilterInvalid(ApplicationError):
     """A query string the dashboards cannot use; the message says what to change."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, errors={"filters": message})
 
 
 class DashboardFilterForm(forms.Form):

@@ -5,7 +5,8 @@ independence between two categorical variables with multiple responses", Biometr
 the modified Pearson statistic X²_S (the sum of one Pearson X² per item, or per item pair),
 with Bonferroni, second-order Rao–Scott and bootstrap p-values. A zero cell of an item's table is
 replaced by 0.5 before its X² is computed, as in the published method. No field of a result is
-ever NaN or inf: a test that cannot be done has ``None`` fields and a ``reason``.
+ever NaN or inf: a test that cannot be done has ``None`` fields and a ``reason``. scipy is
+imported where it is called, as in stats.py, to keep start-up fast.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -168,6 +168,8 @@ def _assemble(
     reason: str | None,
 ) -> MultipleResponseTest:
     """Per-table X², Bonferroni and Rao–Scott p-values from the stacked (m, R, C) tables."""
+    from scipy import stats
+
     m, df = len(tables), (tables.shape[1] - 1) * (tables.shape[2] - 1)
     valid = _testable(tables) & (df > 0)
     x2 = np.zeros(m)
@@ -195,6 +197,8 @@ def _item_test(
     a_item: int | None, b_item: int, table: IntArray, df: int, x2: float | None, m: int
 ) -> ItemTest:
     """One table's result; statistic and p-values None when it cannot be tested."""
+    from scipy import stats
+
     as_tuple = tuple(tuple(row) for row in table.tolist())
     if x2 is None:
         return ItemTest(a_item, b_item, None, df, None, None, as_tuple)
@@ -207,6 +211,8 @@ def _rao_scott(statistic: float, k: int, m: FloatArray) -> tuple[float, float, f
 
     Σλ² = tr((D⁻¹Σ)²) = ‖m‖²_F; None when it is zero.
     """
+    from scipy import stats
+
     sum_squares = float(np.sum(m * m))
     if sum_squares <= _ZERO_SUM_SQUARES:
         return None

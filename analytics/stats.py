@@ -2,7 +2,8 @@
 
 Pure functions over arrays of counts (numpy and scipy only). Every result is a small frozen
 dataclass whose fields never hold NaN or inf: a test that cannot be done has ``None`` fields and
-a ``reason`` in plain English.
+a ``reason`` in plain English. scipy is imported inside the functions that call it: it
+takes a second to load, and every process start reaches this module through the URLs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -106,6 +106,8 @@ def _independence_test(
     seed: int,
 ) -> TwoWayTest:
     """All fields of ``two_way_test`` for a table with at least two rows and two columns."""
+    from scipy import stats
+
     pearson = stats.chi2_contingency(table, correction=False)
     g = stats.chi2_contingency(table, correction=False, lambda_="log-likelihood")
     statistic, expected, n = float(pearson.statistic), pearson.expected_freq, int(table.sum())
@@ -149,6 +151,8 @@ def _monte_carlo_p(table: IntArray, expected: FloatArray, permutations: int, see
     ``scipy.stats.random_table``) and returns p = (1 + #{X*² ≥ X²}) / (B + 1) (Davison &
     Hinkley 1997, *Bootstrap Methods*, §4.2.1). Same table and seed give the same p.
     """
+    from scipy import stats
+
     statistic = ((table - expected) ** 2 / expected).sum()
     random_tables = stats.random_table(table.sum(axis=1), table.sum(axis=0))
     simulated = random_tables.rvs(permutations, random_state=np.random.default_rng(seed))
@@ -191,6 +195,8 @@ def _two_by_two(table: IntArray) -> tuple[float | None, float | None, float | No
 
     Yates subtracts min(0.5, |O − E|) from every |O − E|, as R's ``chisq.test(correct=TRUE)``.
     """
+    from scipy import stats
+
     if table.shape != (2, 2):
         return None, None, None
     yates = stats.chi2_contingency(table, correction=True)
@@ -235,6 +241,8 @@ def adjust_p_values(p_values: Sequence[float | None], method: str = "bh") -> lis
     maximum from the smallest); "none": unchanged. m counts only the non-None entries;
     adjusted values are capped at 1.
     """
+    from scipy import stats
+
     if method not in _P_ADJUST_METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(_P_ADJUST_METHODS)}")
     present = [i for i, p in enumerate(p_values) if p is not None]
@@ -262,6 +270,8 @@ def wilson_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float
     (p̂ + z²/2n ± z √(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n), Wilson 1927, JASA 22:209–212;
     method 3 of Newcombe 1998, Stat. Med. 17:857–872; R's ``prop.test(correct=FALSE)``.
     """
+    from scipy import stats
+
     if n == 0:
         return None
     if not 0 <= count <= n:

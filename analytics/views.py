@@ -19,8 +19,7 @@ from analytics.dashboards import MATRIX_MEASURES, Board
 from analytics.findings import findings_write, paper_comparison
 from analytics.forms import FilterInvalid, filter_parse
 from analytics.selectors import survey_analysis
-from surveys.exports import EXPORT_PERMISSION
-from surveys.models import Response, Survey
+from surveys.models import EXPORT_PERMISSION, Response, Survey
 from surveys.selectors import survey_questionnaire
 
 

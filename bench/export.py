@@ -106,7 +106,7 @@ def _exported(url: str, path: str) -> dict:
 
 def _child(url: str, path: str) -> None:
     django_setup(url)
-    from surveys.exports import records_python, responses_csv
+    from exports.services import records_python, responses_csv
     from surveys.models import Survey
     from surveys.selectors import survey_questionnaire
 

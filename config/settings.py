@@ -61,15 +61,18 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Our apps, lowest layer first: each imports only from those above it in this list.
+    "core",
     "surveys",
     "analytics",
+    "exports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.outage.DatabaseOutageMiddleware",
+    "core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,8 +168,8 @@ AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.security.lockout_page"
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_page"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept: personal data we need not
 AXES_VERBOSE = False  # the "security" log reports failures and lockouts, as JSON
 
@@ -212,13 +215,13 @@ SURVEY_MIN_FILL_SECONDS = envint("SURVEY_MIN_FILL_SECONDS", 3)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.security.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.security.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "security": {"class": "logging.StreamHandler", "formatter": "json"},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # Failed sign-ins, lockouts, throttling, refused tokens, exports: see config/security.py.
+    # Failed sign-ins, lockouts, throttling, refused tokens, exports: see core/security.py.
     "loggers": {"security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
 }
 
@@ -228,9 +231,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PARSER_CLASSES": ["config.api.DepthSafeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.errors.DepthSafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "submissions": envrate("API_SUBMISSION_RATE", "60/min"),
     },

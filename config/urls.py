@@ -18,6 +18,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("dashboard/", include("analytics.urls")),
-    path("api/", include("config.api_urls")),
+    path("api/", include("api.urls")),
     path("", include("surveys.urls")),
 ]

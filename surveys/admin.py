@@ -1,10 +1,9 @@
-from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+"""The admin for questionnaires and responses (exports add their page in exports/admin.py)."""
+
+from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from surveys.admin_export import EXPORT_PERMISSION, survey_export
-from surveys.models import Choice, ExportRecord, Question, Response, Survey
+from surveys.models import Choice, Question, Response, Survey
 
 
 class QuestionInline(admin.TabularInline):
@@ -30,27 +29,6 @@ class SurveyAdmin(admin.ModelAdmin):
     list_display = ["slug", "title", "is_open", "response_count", "created_at"]
     list_filter = ["is_open"]
     inlines = [QuestionInline]
-    actions = ["export"]
-
-    def get_urls(self):
-        export = self.admin_site.admin_view(
-            lambda request, survey_id: survey_export(request, survey_id, self.admin_site)
-        )
-        return [
-            path("<int:survey_id>/export/", export, name="surveys_survey_export"),
-            *super().get_urls(),
-        ]
-
-    @admin.action(description="Export the selected survey…", permissions=["export"])
-    def export(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, "Select exactly one survey to export.", messages.WARNING)
-            return None
-        url = reverse("admin:surveys_survey_export", args=[queryset.get().pk])
-        return HttpResponseRedirect(url)
-
-    def has_export_permission(self, request) -> bool:
-        return request.user.has_perm(EXPORT_PERMISSION)
 
     @admin.display(description="title")
     def title(self, survey: Survey) -> str:
@@ -122,22 +100,3 @@ class ResponseAdmin(admin.ModelAdmin):
             rows.append((question.code, question.text_in(language), shown))
         body = format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", rows)
         return format_html("<table>{}</table>", body)
-
-
-@admin.register(ExportRecord)
-class ExportRecordAdmin(admin.ModelAdmin):
-    """The export log: read-only, newest first."""
-
-    list_display = ["created_at", "survey", "format", "user", "row_count", "filters"]
-    list_filter = ["survey", "format", "created_at"]
-    date_hierarchy = "created_at"
-    list_select_related = ["survey", "user"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

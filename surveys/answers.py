@@ -12,18 +12,21 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
 from surveys.questionnaire import QuestionSpec
 
 OTHER_TEXT_MAX_LENGTH = 500
 ALL = "__all__"
 
 
-class AnswersInvalid(Exception):
+class AnswersInvalid(ApplicationError):
     """Answers that do not fit the questionnaire; ``errors`` maps question code to message."""
 
+    errors: dict[str, str]
+
     def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{code}: {message}" for code, message in errors.items()))
-        self.errors = errors
+        message = "; ".join(f"{code}: {message}" for code, message in errors.items())
+        super().__init__(message, errors=errors)
 
 
 def other_text_key(question: QuestionSpec) -> str:

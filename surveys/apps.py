@@ -6,7 +6,4 @@ class SurveysConfig(AppConfig):
     verbose_name = "Surveys"
 
     def ready(self) -> None:
-        from config.security import receivers_connect
         from surveys import signals  # noqa: F401  (connects the revision receivers)
-
-        receivers_connect()

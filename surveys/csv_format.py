@@ -1,4 +1,4 @@
-"""The responses CSV (DESIGN.md §7): one format for export and import.
+"""The responses CSV (docs/architecture.md#contracts): one format for export and import.
 
 Header ``response_id,submitted_at,language`` then a column per single-choice question
 (the choice code), a 0/1 column per option of a multi-choice question (``q03.cyber``) and a

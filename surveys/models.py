@@ -10,6 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 
+# Who may export (the "admins" group, superusers): ExportRecord's permission.
+EXPORT_PERMISSION = "surveys.export_responses"
+
 
 def in_language(texts: dict, language: str, fallback: str) -> str:
     return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")

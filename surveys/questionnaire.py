@@ -1,4 +1,4 @@
-"""The questionnaire JSON format (see DESIGN.md §7): parse a file into a checked spec.
+"""The questionnaire JSON format (docs/architecture.md#contracts): a file into a checked spec.
 
 Everything here is pure: a malformed file raises QuestionnaireInvalid with a message
 naming the place (e.g. ``questions[2] (q03).choices[1].label``) before anything is stored.
@@ -9,12 +9,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import ApplicationError
+
 KNOWN_LANGUAGES = ("kk", "ru", "en")
 KINDS = ("single", "multi")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
-class QuestionnaireInvalid(Exception):
+class QuestionnaireInvalid(ApplicationError):
     """The file is not a valid questionnaire; the message names the place."""
 
 

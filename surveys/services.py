@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.security import security_event
+from core.errors import ApplicationError
+from core.security import security_event
 from surveys import csv_format
 from surveys.answers import AnswersInvalid, answers_clean
 from surveys.bulk import NewResponse, responses_insert
@@ -20,12 +21,13 @@ from surveys.questionnaire import QuestionnaireSpec
 from surveys.selectors import survey_questionnaire
 
 
-class SubmissionRefused(Exception):
+class SubmissionRefused(ApplicationError):
     """The submission cannot be stored; the message says why, in the respondent's language."""
 
 
 class SurveyClosed(SubmissionRefused):
-    pass
+    status = 410
+    code = "survey_closed"
 
 
 class TokenReused(SubmissionRefused):
@@ -58,7 +60,8 @@ def response_submit(
     if not survey.is_open:
         raise SurveyClosed(_("This survey is closed and no longer accepts answers."))
     if language not in survey.languages:
-        raise SubmissionRefused(_("This survey is not available in that language."))
+        unavailable = str(_("This survey is not available in that language."))
+        raise SubmissionRefused(unavailable, errors={"language": unavailable})
     cleaned = answers_clean(survey_questionnaire(survey).questions, answers)
     try:
         with transaction.atomic():
@@ -181,7 +184,7 @@ def demo_responses_create(
     return stored
 
 
-class ImportRefused(Exception):
+class ImportRefused(ApplicationError):
     """The CSV cannot be imported; the message names the row and column. Nothing stored."""
 
 

@@ -23,7 +23,7 @@ class DatabaseGoneMiddleware:
 
 @pytest.fixture
 def client(settings) -> Client:
-    outage = settings.MIDDLEWARE.index("config.outage.DatabaseOutageMiddleware")
+    outage = settings.MIDDLEWARE.index("core.outage.DatabaseOutageMiddleware")
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE[: outage + 1],
         f"{__name__}.DatabaseGoneMiddleware",

@@ -3,7 +3,7 @@
 The database itself refuses: a trigger raises after the row is inserted, inside the same
 statement. That is a fault on the server's side that sending again will not cure, so the
 respondent gets a 500 with a page saying, in their language, that nothing was saved.
-(An unreachable database is a 503 instead: config/outage.py.)"""
+(An unreachable database is a 503 instead: core/outage.py.)"""
 
 import json
 

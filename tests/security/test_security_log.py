@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from config.security import JsonFormatter, account_pseudonym, client_network
-from surveys.exports import export_make
+from core.security import JsonFormatter, account_pseudonym, client_network
+from exports.services import export_make
 from tests.conftest import form_data
 
 SUBMIT = "/api/v1/surveys/us-russia-kz/responses/"

@@ -9,7 +9,7 @@ import uuid
 import openpyxl
 import pytest
 
-from surveys.exports import export_make
+from exports.services import export_make
 from surveys.models import Response
 
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.contrib.auth.models import User
 
-from surveys.exports import export_make
+from exports.services import export_make
 from surveys.models import Response
 from surveys.services import response_submit
 from tests.conftest import form_data

@@ -26,8 +26,8 @@ from analytics.encode import Layout, responses_encode
 from analytics.filters import ResponseFilter, filter_mask, responses_filtered
 from analytics.models import MatrixChunk, Snapshot
 from analytics.selectors import survey_analysis
-from surveys.exports import export_make, records_python, responses_csv
-from surveys.exports_postgres import records_copy
+from exports.postgres_csv import records_copy
+from exports.services import export_make, records_python, responses_csv
 from surveys.models import Choice, ExportRecord, Response, Survey
 from surveys.selectors import survey_questionnaire
 from surveys.services import demo_responses_create, response_submit

@@ -14,11 +14,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from analytics.forms import FilterInvalid
-from config.security import security_event
-from surveys.answers import ALL, AnswersInvalid
-from surveys.exports import ExportRefused
-from surveys.services import SubmissionRefused, SurveyClosed, TokenReused
+from core.errors import ApplicationError
+from core.security import security_event
+from surveys.answers import ALL
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -35,16 +33,6 @@ class ErrorSerializer(serializers.Serializer):
                 help_text="Validation errors only: a message per field or question code.",
             ),
         }
-
-
-class SurveyClosedError(exceptions.APIException):
-    status_code = status.HTTP_410_GONE
-    default_code = "survey_closed"
-
-
-class IdempotencyConflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "idempotency_key_reused"
 
 
 class BodyTooLarge(exceptions.APIException):
@@ -72,26 +60,22 @@ def _security_log(exc: Exception, context: dict) -> None:
 
 
 def _api_exception(exc: Exception) -> Exception:
-    if isinstance(exc, AnswersInvalid):
-        return exceptions.ValidationError(exc.errors)
-    if isinstance(exc, SurveyClosed):
-        return SurveyClosedError(str(exc))
-    if isinstance(exc, TokenReused):
-        return IdempotencyConflict(
-            _("This Idempotency-Key was already used with a different body; use a new key.")
-        )
-    if isinstance(exc, SubmissionRefused):
-        return exceptions.ValidationError({"language": str(exc)})
+    if isinstance(exc, ApplicationError):
+        return _domain_exception(exc)
     if isinstance(exc, RequestDataTooBig):
         return BodyTooLarge(
             _("The request body is larger than %(limit)d bytes; send less.")
             % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
         )
-    if isinstance(exc, FilterInvalid):
-        return exceptions.ValidationError({"filters": str(exc)})
-    if isinstance(exc, ExportRefused):
-        return exceptions.ValidationError(str(exc))
     return exc
+
+
+def _domain_exception(exc: ApplicationError) -> exceptions.APIException:
+    if exc.status == status.HTTP_400_BAD_REQUEST:
+        return exceptions.ValidationError(exc.errors or str(exc.message))
+    error = exceptions.APIException(str(exc.message), code=exc.code)
+    error.status_code = exc.status
+    return error
 
 
 def _error_body(exc: exceptions.APIException) -> dict:

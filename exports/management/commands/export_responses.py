@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from surveys.exports import ExportRefused, export_make
+from exports.services import ExportRefused, export_make
 from surveys.management.arguments import survey_named
 
 FORMATS = ("csv", "xlsx", "sav", "codebook-csv", "codebook-json")

@@ -22,8 +22,8 @@ from rest_framework.views import APIView
 from analytics.dashboards import pair_find
 from analytics.forms import filter_parse
 from analytics.selectors import survey_analysis
-from config.api import ErrorSerializer
-from surveys.api import survey_or_404
+from api.errors import ErrorSerializer
+from api.surveys import survey_or_404
 from surveys.questionnaire import KINDS
 from surveys.selectors import survey_questionnaire
 

@@ -27,14 +27,15 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from analytics.api import FILTER_PARAMETERS
 from analytics.dashboards import pair_find
 from analytics.filters import ResponseFilter
 from analytics.forms import filter_parse
 from analytics.selectors import survey_analysis
-from config.api import ErrorSerializer
-from surveys.api import survey_or_404
-from surveys.exports import EXPORT_PERMISSION, FORMATS, export_make
+from api.analytics import FILTER_PARAMETERS
+from api.errors import ErrorSerializer
+from api.surveys import survey_or_404
+from exports.services import FORMATS, export_make
+from surveys.models import EXPORT_PERMISSION
 from surveys.questionnaire import KINDS
 from surveys.selectors import survey_questionnaire
 

@@ -8,13 +8,14 @@ import csv
 import io
 import json
 
+from core.errors import ApplicationError
 from surveys.csv_format import neutralise
 
 # Per-cell tables of a pair: in the crosstab CSV, not in the matrix.
 TABLE_KEYS = ("table", "expected", "adjusted_residuals", "row_percent", "column_percent", "items")
 
 
-class PairUnknown(Exception):
+class PairUnknown(ApplicationError):
     """No pair of these two questions; the message lists what to ask for."""
 
 

@@ -14,9 +14,9 @@ import pyreadstat
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from exports.codebook import codebook_rows
 from surveys import csv_format
 from surveys.answers import other_text_key
-from surveys.codebook import codebook_rows
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 CHUNK_BYTES = 1 << 20

@@ -1,4 +1,4 @@
-"""Exports of a survey's responses: the CSV of DESIGN.md §7, codebooks, and the export log.
+"""Exports of a survey's responses (CSV, Excel, SPSS), codebooks, analysis tables, export log.
 
 ``export_make`` is the one entry point for the admin, the API and the command: it builds the
 file in the format asked for and records who exported what. Files are iterables of bytes,
@@ -16,14 +16,14 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from analytics.export import PairUnknown, crosstab_csv, matrix_csv
 from analytics.filters import ResponseFilter, responses_filtered
 from analytics.selectors import survey_analysis
-from config.security import security_event
+from core.errors import ApplicationError
+from core.security import security_event
+from exports.codebook import codebook_csv, codebook_json, codebook_rows
+from exports.postgres_csv import records_copy
+from exports.tables import PairUnknown, crosstab_csv, matrix_csv
 from surveys import csv_format
-from surveys.codebook import codebook_csv, codebook_json, codebook_rows
-from surveys.exports_files import responses_sav, responses_xlsx
-from surveys.exports_postgres import records_copy
 from surveys.models import ExportRecord, Survey
 from surveys.questionnaire import QuestionnaireSpec
 from surveys.selectors import survey_questionnaire, survey_watermark
@@ -45,11 +45,9 @@ FORMATS = {
     "crosstab-csv": ("crosstab", "csv", CSV),
 }
 PYTHON_CHUNK_ROWS = 5_000
-# Who may export (the "admins" group, superusers).
-EXPORT_PERMISSION = "surveys.export_responses"
 
 
-class ExportRefused(Exception):
+class ExportRefused(ApplicationError):
     """The export cannot be made as asked; the message says what to change."""
 
 
@@ -188,6 +186,9 @@ def _content(survey, format, chosen, labels, language, bom, pair) -> tuple[Itera
     if format in ("matrix-csv", "crosstab-csv"):
         table, rows = _analysis_table(survey, format, chosen, pair)
         return ([BOM, *table] if bom else table), rows
+    # openpyxl, pyreadstat and pandas load only for a file that needs them.
+    from exports.excel_spss import responses_sav, responses_xlsx
+
     responses = responses_upto_now(survey, chosen)
     count = responses.count()
     if format == "csv":

@@ -20,11 +20,12 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from config.api import ErrorSerializer
+from api.errors import ErrorSerializer
+from core.errors import ApplicationError
 from surveys.models import Survey, in_language
 from surveys.questionnaire import KINDS, QuestionnaireSpec
 from surveys.selectors import survey_questionnaire
-from surveys.services import response_submit
+from surveys.services import TokenReused, response_submit
 
 # Idempotency keys become client tokens: uuid5(namespace, slug + key). Never change it, or
 # retries across the change would store a second response.
@@ -37,6 +38,11 @@ LANG_PARAMETER = OpenApiParameter(
     description="Language of the texts (kk, ru, en). Without it, or when the survey is not "
     "offered in it, the Accept-Language header decides, then the survey's default language.",
 )
+
+
+class IdempotencyKeyReused(ApplicationError):
+    status = 409
+    code = "idempotency_key_reused"
 
 
 def survey_or_404(slug: str) -> Survey:
@@ -217,9 +223,14 @@ class ResponseSubmitApi(APIView):
         client_token = _client_token(survey, request.headers.get("Idempotency-Key"))
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        submission = response_submit(
-            survey=survey, client_token=client_token, **given.validated_data
-        )
+        try:
+            submission = response_submit(
+                survey=survey, client_token=client_token, **given.validated_data
+            )
+        except TokenReused:
+            raise IdempotencyKeyReused(
+                _("This Idempotency-Key was already used with a different body; use a new key.")
+            ) from None
         return Response(
             self.OutputSerializer({"id": submission.response.pk}).data,
             status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK,

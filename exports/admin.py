@@ -1,21 +1,25 @@
-"""The admin's Export page of a survey: choose a format, download the file.
+"""The admin's Export page of a survey (choose a format, download the file) and the export log.
 
 Only users with ``surveys.export_responses`` (the "admins" group, superusers) may export;
-other staff get 403. Every download is recorded in the export log.
+other staff get 403. Every download is recorded in the export log. The survey's admin is
+extended here rather than in surveys/admin.py, so that surveys never imports exports.
 """
 
 from typing import cast
 
 from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from analytics.filters import ResponseFilter
-from surveys.exports import EXPORT_PERMISSION, FORMATS, ExportRefused, export_make
-from surveys.models import Survey
+from exports.services import FORMATS, ExportRefused, export_make
+from surveys.admin import SurveyAdmin
+from surveys.models import EXPORT_PERMISSION, ExportRecord, Survey
 
 FORMAT_NAMES = {
     "csv": "Responses, CSV",
@@ -96,3 +100,52 @@ def survey_export(request: HttpRequest, survey_id: int, admin_site) -> HttpRespo
         "opts": Survey._meta,
     }
     return TemplateResponse(request, "admin/surveys/survey/export.html", context)
+
+
+admin.site.unregister(Survey)
+
+
+@admin.register(Survey)
+class SurveyExportAdmin(SurveyAdmin):
+    """The survey's admin with an "Export" page and action."""
+
+    actions = ["export"]
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(
+            lambda request, survey_id: survey_export(request, survey_id, self.admin_site)
+        )
+        return [
+            path("<int:survey_id>/export/", export, name="surveys_survey_export"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Export the selected survey…", permissions=["export"])
+    def export(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one survey to export.", messages.WARNING)
+            return None
+        url = reverse("admin:surveys_survey_export", args=[queryset.get().pk])
+        return HttpResponseRedirect(url)
+
+    def has_export_permission(self, request) -> bool:
+        return request.user.has_perm(EXPORT_PERMISSION)
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(admin.ModelAdmin):
+    """The export log: read-only, newest first."""
+
+    list_display = ["created_at", "survey", "format", "user", "row_count", "filters"]
+    list_filter = ["survey", "format", "created_at"]
+    date_hierarchy = "created_at"
+    list_select_related = ["survey", "user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
