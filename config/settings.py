@@ -155,6 +155,16 @@ STORAGES = {
     },
 }
 
+# One cache for the questionnaire (keyed by its revision) and the analyses and dashboard
+# figures (keyed by the response watermark), so nothing cached is ever stale. Per process
+# here; a shared backend serves every process the same entries.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -250,6 +260,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "surveys.questionnaire.KINDS",
-        "PairKindEnum": "analytics.api.PAIR_KINDS",
+        "PairKindEnum": "api.analytics.PAIR_KINDS",
     },
 }

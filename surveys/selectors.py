@@ -1,25 +1,27 @@
 """Reads that need more than a one-line queryset."""
 
+from django.core.cache import cache
 from django.db.models import Max
 
 from surveys.models import Survey
 from surveys.questionnaire import ChoiceSpec, QuestionnaireSpec, QuestionSpec
 
-_QUESTIONNAIRES: dict[tuple, QuestionnaireSpec] = {}
+QUESTIONNAIRE_SECONDS = 24 * 3600
 
 
 def survey_questionnaire(survey: Survey) -> QuestionnaireSpec:
     """The survey's questionnaire as stored, in the same shape as an imported file.
 
-    Kept per process under the survey's revision, which every change to the survey, its
-    questions or choices raises (surveys.signals): a submission then costs no queries for
-    the questionnaire it is checked against."""
-    key = (survey.pk, survey.created_at, survey.revision)
-    if key not in _QUESTIONNAIRES:
-        if len(_QUESTIONNAIRES) > 100:
-            _QUESTIONNAIRES.clear()
-        _QUESTIONNAIRES[key] = _questionnaire_read(survey)
-    return _QUESTIONNAIRES[key]
+    Cached under the survey's revision, which every change to the survey, its questions or
+    choices raises (surveys.signals), so a cached copy is never stale: a submission then
+    costs no queries for the questionnaire it is checked against. The creation time in the
+    key keeps a survey re-created under a reused id (SQLite) from meeting the old copy."""
+    key = f"questionnaire:{survey.pk}:{survey.created_at.timestamp()}"
+    spec = cache.get(key, version=survey.revision)
+    if spec is None:
+        spec = _questionnaire_read(survey)
+        cache.set(key, spec, timeout=QUESTIONNAIRE_SECONDS, version=survey.revision)
+    return spec
 
 
 def _questionnaire_read(survey: Survey) -> QuestionnaireSpec:

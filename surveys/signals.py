@@ -1,5 +1,5 @@
 """Raise a survey's revision whenever its questionnaire changes (admin edits, imports), so
-per-process copies of the questionnaire (surveys.selectors) are never stale."""
+cached copies of the questionnaire (surveys.selectors) are never stale."""
 
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_save

@@ -111,9 +111,9 @@ def test_it_makes_the_same_csv_in_sql_as_in_python(survey, data):
 
 
 def test_it_pages_through_many_responses_in_order(survey, monkeypatch):
-    from surveys import exports_postgres
+    from exports import postgres_csv
 
-    monkeypatch.setattr(exports_postgres, "PAGE_ROWS", 7)
+    monkeypatch.setattr(postgres_csv, "PAGE_ROWS", 7)
     demo_responses_create(survey=survey, n=50, seed=1)
     spec = spec_of(survey)
     made_in_sql = joined(records_copy(survey.responses.all(), spec, None))
