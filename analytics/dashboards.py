@@ -3,12 +3,10 @@
 The page views and their JSON data endpoints share these, so a live redraw shows exactly
 what a reload would."""
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -17,6 +15,7 @@ from analytics import charts
 from analytics.charts import Labels
 from analytics.filters import ResponseFilter, responses_filtered
 from analytics.findings import effect_in_words, pair_sentence, shown_p
+from analytics.selectors import watermark_cached
 from surveys.models import Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
 
@@ -38,21 +37,13 @@ class Board:
 def cached_build(board: Board, page: str, build: Callable[[Board], dict]) -> dict:
     """A page's tables and figures, built once per watermark, filter and language: building
     Plotly figures costs more than the analysis itself."""
-    described = repr(
-        (
-            page,
-            board.analysis["watermark"],
-            board.chosen.cache_key(),
-            board.labels.choices,
-            board.labels.questions,
-        )
+    return watermark_cached(
+        f"dashboard:{page}",
+        board.survey,
+        board.analysis["watermark"],
+        (board.chosen.cache_key(), board.labels.choices, board.labels.questions),
+        lambda: build(board),
     )
-    key = f"dashboard:{board.survey.pk}:{hashlib.sha256(described.encode()).hexdigest()}"
-    built = cache.get(key)
-    if built is None:
-        built = build(board)
-        cache.set(key, built, timeout=3600)
-    return built
 
 
 def response_counts(survey: Survey) -> dict:

@@ -1,6 +1,8 @@
 """The analysis a page or command shows: from the snapshot, filtered, cached by watermark."""
 
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 
@@ -9,6 +11,27 @@ from analytics.counts import Shape, counts_compute
 from analytics.filters import ResponseFilter, filter_mask
 from analytics.snapshot import Current, snapshot_current, snapshot_matrix
 from surveys.models import Survey
+
+CACHE_SECONDS = 3600
+Cached = TypeVar("Cached")
+
+
+def watermark_cached(
+    what: str, survey: Survey, watermark: int, described: object, compute: Callable[[], Cached]
+) -> Cached:
+    """``compute()``, or its value cached for this survey's ``watermark`` and ``described``
+    (the filter, options, language… that the value depends on).
+
+    The watermark is the cache version, so a new response makes every older value
+    unreachable: nothing served is ever stale, and nothing is computed twice for the same
+    data. ``described`` is hashed to keep keys short and free of spaces."""
+    digest = hashlib.sha256(repr(described).encode()).hexdigest()
+    key = f"{what}:{survey.pk}:{digest}"
+    value = cache.get(key, version=watermark)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=CACHE_SECONDS, version=watermark)
+    return value
 
 
 def survey_analysis(
@@ -23,13 +46,13 @@ def survey_analysis(
     chosen = chosen or ResponseFilter()
     options = options or AnalysisOptions()
     current = snapshot_current(survey)
-    described = f"{current.fingerprint}:{current.watermark}:{chosen.cache_key()}:{options}"
-    key = f"analysis:{survey.pk}:{hashlib.sha256(described.encode()).hexdigest()}"
-    result = cache.get(key)
-    if result is None:
-        result = _analyse(survey, current, chosen, options)
-        cache.set(key, result, timeout=3600)
-    return result
+    return watermark_cached(
+        "analysis",
+        survey,
+        current.watermark,
+        (current.fingerprint, chosen.cache_key(), options),
+        lambda: _analyse(survey, current, chosen, options),
+    )
 
 
 def _analyse(survey, current: Current, chosen: ResponseFilter, options: AnalysisOptions) -> dict:

@@ -127,6 +127,9 @@ def chunk_decode(data: bytes) -> Encoded:
         return Encoded(*(archive[f"arr_{k}"] for k in range(len(archive.files))))
 
 
+# The one cache kept outside Django's: the decoded matrix is tens of megabytes at a million
+# responses (bench/analytics.py) and is read only by the process that decoded it, so a shared
+# cache would ship it over the network on every filtered view. One survey at a time.
 _MATRIX_MEMO: dict[tuple[int, int, str], Encoded] = {}
 
 
@@ -137,6 +140,6 @@ def snapshot_matrix(survey: Survey, current: Current) -> Encoded:
         chunks = MatrixChunk.objects.filter(survey=survey, first_id__lte=current.watermark)
         parts = [chunk_decode(bytes(data)) for data in chunks.values_list("data", flat=True)]
         encoded = Encoded.concatenate(parts, len(current.layout.columns))
-        _MATRIX_MEMO.clear()  # one survey's matrix at a time keeps memory bounded
+        _MATRIX_MEMO.clear()
         _MATRIX_MEMO[key] = encoded.where(encoded.ids <= current.watermark)
     return _MATRIX_MEMO[key]
