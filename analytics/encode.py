@@ -19,34 +19,22 @@ from datetime import datetime
 import numpy as np
 from django.db import connection
 
+from core.languages import language_codes
 from surveys.models import Response, Survey
-from surveys.questionnaire import QuestionnaireSpec
+from surveys.questionnaire import AnswerColumn, QuestionnaireSpec
 
-LANGUAGES = ("kk", "ru", "en")
 NOT_ANSWERED = -1
 
 
 @dataclass(frozen=True)
-class Column:
-    question: str
-    option: str | None  # the option of a multi-choice question, else None
-
-
-@dataclass(frozen=True)
 class Layout:
-    """Which matrix column holds what, derived from the questionnaire."""
+    """Which matrix column holds what: the export's answer columns, in the same order."""
 
-    columns: tuple[Column, ...]
+    columns: tuple[AnswerColumn, ...]
 
     @classmethod
     def of(cls, spec: QuestionnaireSpec) -> "Layout":
-        columns: list[Column] = []
-        for question in spec.questions:
-            if question.kind == "multi":
-                columns += [Column(question.code, c.code) for c in question.choices]
-            else:
-                columns.append(Column(question.code, None))
-        return cls(tuple(columns))
+        return cls(tuple(column for q in spec.questions for column in q.answer_columns))
 
     def indices(self, question: str) -> list[int]:
         return [i for i, column in enumerate(self.columns) if column.question == question]
@@ -56,7 +44,7 @@ class Layout:
 class Encoded:
     ids: np.ndarray  # int64
     submitted: np.ndarray  # int64 epoch seconds
-    language: np.ndarray  # int8 index into LANGUAGES
+    language: np.ndarray  # int8 index into core.languages.language_codes()
     is_demo: np.ndarray  # bool
     is_suspect: np.ndarray  # bool
     values: np.ndarray  # int8, n × len(layout.columns)
@@ -121,7 +109,7 @@ def documents_encode(spec: QuestionnaireSpec, rows: list[tuple]) -> Encoded:
     return Encoded(
         ids=np.array([r[0] for r in rows], dtype=np.int64),
         submitted=np.array([_epoch(r[1]) for r in rows], dtype=np.int64),
-        language=np.array([_language_index(r[2]) for r in rows], dtype=np.int8),
+        language=np.array([language_index(r[2]) for r in rows], dtype=np.int8),
         is_demo=np.array([bool(r[3]) for r in rows], dtype=bool),
         is_suspect=np.array([bool(r[4]) for r in rows], dtype=bool),
         values=values.reshape(len(rows), len(layout.columns)),
@@ -131,9 +119,9 @@ def documents_encode(spec: QuestionnaireSpec, rows: list[tuple]) -> Encoded:
 def _encode_answers(spec: QuestionnaireSpec, answers: dict) -> list[int]:
     row: list[int] = []
     for question in spec.questions:
-        codes = [c.code for c in question.choices]
+        codes = question.choice_codes
         value = answers.get(question.code)
-        if question.kind == "multi":
+        if question.is_multi:
             if isinstance(value, list):
                 row += [int(code in value) for code in codes]
             else:
@@ -147,18 +135,21 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def _language_index(language: str) -> int:
-    return LANGUAGES.index(language) if language in LANGUAGES else NOT_ANSWERED
+def language_index(language: str) -> int:
+    """The language's number in the matrix (NOT_ANSWERED for one the site does not offer)."""
+    languages = language_codes()
+    return languages.index(language) if language in languages else NOT_ANSWERED
 
 
 def _encode_in_postgres(survey: Survey, spec: QuestionnaireSpec, after: int) -> Encoded:
     from psycopg2 import sql
 
-    expressions = [sql.SQL(e) for e in _META_EXPRESSIONS]
+    languages = sql.Literal(list(language_codes()))
+    expressions = [sql.SQL(e).format(languages=languages) for e in _META_EXPRESSIONS]
     for question in spec.questions:
         key = sql.Literal(question.code)
-        codes = [c.code for c in question.choices]
-        if question.kind == "multi":
+        codes = question.choice_codes
+        if question.is_multi:
             for code in codes:
                 expressions.append(
                     sql.SQL(
@@ -190,7 +181,7 @@ def _encode_in_postgres(survey: Survey, spec: QuestionnaireSpec, after: int) -> 
 _META_EXPRESSIONS = (
     "id",
     "floor(extract(epoch from submitted_at))::bigint",
-    "coalesce(array_position(ARRAY['kk','ru','en'], language::text), 0) - 1",
+    "coalesce(array_position({languages}::text[], language::text), 0) - 1",
     "is_demo::int",
     "is_suspect::int",
 )

@@ -11,7 +11,7 @@ import numpy as np
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from analytics.encode import LANGUAGES, Encoded, Layout
+from analytics.encode import Encoded, Layout, language_index
 from surveys.models import Survey
 
 
@@ -45,12 +45,12 @@ class ResponseFilter:
 def filter_mask(encoded: Encoded, layout: Layout, spec, chosen: ResponseFilter) -> np.ndarray:
     """True for the responses the filter keeps."""
     keep = np.ones(encoded.n, dtype=bool)
-    choices = {q.code: [c.code for c in q.choices] for q in spec.questions}
+    choices = {q.code: q.choice_codes for q in spec.questions}
     for code, kept in chosen.answers.items():
         column = encoded.values[:, layout.indices(code)[0]]
         keep &= np.isin(column, [choices[code].index(c) for c in kept])
     if chosen.languages:
-        keep &= np.isin(encoded.language, [LANGUAGES.index(lang) for lang in chosen.languages])
+        keep &= np.isin(encoded.language, [language_index(lang) for lang in chosen.languages])
     if chosen.since:
         keep &= encoded.submitted >= _epoch(chosen.since)
     if chosen.until:

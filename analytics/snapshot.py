@@ -17,6 +17,7 @@ from django.db import transaction
 from analytics.counts import Counts, Shape, counts_compute
 from analytics.encode import Encoded, Layout, responses_encode
 from analytics.models import MatrixChunk, Snapshot
+from core.languages import language_codes
 from surveys.models import Survey
 from surveys.questionnaire import QuestionnaireSpec
 from surveys.selectors import survey_questionnaire, survey_watermark
@@ -45,12 +46,15 @@ class Current:
     @property
     def spec_has_two_multis(self) -> bool:
         """Multi × multi tests need the respondent-level matrix, not just counts."""
-        return sum(q.kind == "multi" for q in self.spec.questions) >= 2
+        return sum(q.is_multi for q in self.spec.questions) >= 2
 
 
 def questionnaire_fingerprint(spec: QuestionnaireSpec) -> str:
-    shape = [[q.code, q.kind, [c.code for c in q.choices]] for q in spec.questions]
-    return hashlib.sha256(json.dumps([MATRIX_FORMAT, shape]).encode()).hexdigest()
+    """Changes whenever stored matrices would be misread: a new matrix format, another
+    questionnaire shape, or another order of the site's languages (stored as indices)."""
+    shape = [[q.code, q.kind, q.choice_codes] for q in spec.questions]
+    document = [MATRIX_FORMAT, list(language_codes()), shape]
+    return hashlib.sha256(json.dumps(document).encode()).hexdigest()
 
 
 def snapshot_current(survey: Survey) -> Current:

@@ -34,6 +34,7 @@ from analytics.selectors import survey_analysis
 from api.analytics import FILTER_PARAMETERS
 from api.errors import ErrorSerializer
 from api.surveys import survey_or_404
+from core.languages import language_codes
 from exports.services import FORMATS, export_make
 from surveys.models import EXPORT_PERMISSION
 from surveys.questionnaire import KINDS
@@ -42,7 +43,7 @@ from surveys.selectors import survey_questionnaire
 TRUE, FALSE = ("1", "true"), ("0", "false", "")
 
 # Empty, like an untouched field of a form, means no choice.
-LANGUAGE_OR_EMPTY = {"type": "string", "enum": ["kk", "ru", "en", ""]}
+LANGUAGE_OR_EMPTY = {"type": "string", "enum": [*language_codes(), ""]}
 LABELS_PARAMETER = OpenApiParameter(
     "labels",
     LANGUAGE_OR_EMPTY,

@@ -3,7 +3,6 @@
 import uuid
 from typing import cast
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.utils import (
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer
 from core.errors import ApplicationError
+from core.languages import language_codes
 from surveys.models import Survey, in_language
 from surveys.questionnaire import KINDS, QuestionnaireSpec
 from surveys.selectors import survey_questionnaire
@@ -35,8 +35,9 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 255
 LANG_PARAMETER = OpenApiParameter(
     "lang",
     str,
-    description="Language of the texts (kk, ru, en). Without it, or when the survey is not "
-    "offered in it, the Accept-Language header decides, then the survey's default language.",
+    description=f"Language of the texts ({', '.join(language_codes())}). Without it, or when "
+    "the survey is not offered in it, the Accept-Language header decides, then the survey's "
+    "default language.",
 )
 
 
@@ -175,7 +176,7 @@ class ResponseSubmitApi(APIView):
     @extend_schema_serializer(component_name="ResponseSubmission")
     class InputSerializer(serializers.Serializer):
         language = serializers.ChoiceField(
-            choices=[code for code, _name in settings.LANGUAGES],
+            choices=language_codes(),
             help_text="The language the respondent answered in; one of the survey's languages.",
         )
         answers = serializers.DictField(

@@ -137,7 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en").strip()
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 if LANGUAGE_CODE not in dict(LANGUAGES):
-    raise ImproperEnvironment(f"LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of: kk, ru, en.")
+    raise ImproperEnvironment(
+        f"LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of: {', '.join(dict(LANGUAGES))}."
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envtimezone("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True

@@ -14,7 +14,6 @@ import logging
 import sys
 
 import psycopg2
-from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
@@ -22,6 +21,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
+
+from core.languages import language_codes
 
 # Django wraps the driver's errors; code using a raw psycopg2 connection gets them unwrapped.
 DATABASE_UNAVAILABLE = (
@@ -89,7 +90,7 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
 def _language(request: HttpRequest) -> str:
     """?lang= as on the respondent pages, else the language cookie or Accept-Language."""
     asked = request.GET.get("lang")
-    if asked in dict(settings.LANGUAGES):
+    if asked in language_codes():
         return asked
     return translation.get_language_from_request(request)
 

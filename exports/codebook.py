@@ -15,33 +15,26 @@ BOM = "\ufeff".encode()
 def codebook_entries(spec: QuestionnaireSpec) -> list[dict]:
     """Per question: code, kind, texts, choices (with their SPSS values) and the export
     columns that hold its answers."""
-    entries = []
-    for question in spec.questions:
-        has_other = any(c.is_other for c in question.choices)
-        if question.kind == "multi":
-            columns = [f"{question.code}.{c.code}" for c in question.choices]
-        else:
-            columns = [question.code]
-        entries.append(
-            {
-                "code": question.code,
-                "kind": question.kind,
-                "required": question.required,
-                "text": question.text,
-                "columns": columns + ([f"{question.code}.other_text"] if has_other else []),
-                "choices": [
-                    {
-                        "code": choice.code,
-                        "value": value,
-                        "label": choice.label,
-                        "other": choice.is_other,
-                        "column": columns[value - 1] if question.kind == "multi" else columns[0],
-                    }
-                    for value, choice in enumerate(question.choices, start=1)
-                ],
-            }
-        )
-    return entries
+    return [
+        {
+            "code": question.code,
+            "kind": question.kind,
+            "required": question.required,
+            "text": question.text,
+            "columns": list(question.export_columns),
+            "choices": [
+                {
+                    "code": choice.code,
+                    "value": value,
+                    "label": choice.label,
+                    "other": choice.is_other,
+                    "column": question.column_of(choice),
+                }
+                for value, choice in enumerate(question.choices, start=1)
+            ],
+        }
+        for question in spec.questions
+    ]
 
 
 def codebook_json(survey: Survey) -> bytes:
@@ -62,7 +55,7 @@ def codebook_rows(spec: QuestionnaireSpec) -> list[list]:
     header = ["question", "kind", "required"] + [f"text_{lang}" for lang in languages]
     header += ["choice", "value"] + [f"label_{lang}" for lang in languages] + ["other", "column"]
     rows: list[list] = [header]
-    for entry in codebook_entries(spec):
+    for question, entry in zip(spec.questions, codebook_entries(spec), strict=True):
         about = [entry["code"], entry["kind"], int(entry["required"])]
         about += [entry["text"][lang] for lang in languages]
         for choice in entry["choices"]:
@@ -73,9 +66,9 @@ def codebook_rows(spec: QuestionnaireSpec) -> list[list]:
                 + labels
                 + [int(choice["other"]), choice["column"]]
             )
-        if entry["columns"][-1].endswith(".other_text"):
+        if question.other_column:
             blanks = [""] * len(languages)
-            rows.append(about + ["", ""] + blanks + ["", entry["columns"][-1]])
+            rows.append(about + ["", ""] + blanks + ["", question.other_column])
     return rows
 
 

@@ -16,7 +16,6 @@ from openpyxl import Workbook
 
 from exports.codebook import codebook_rows
 from surveys import csv_format
-from surveys.answers import other_text_key
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 CHUNK_BYTES = 1 << 20
@@ -75,22 +74,20 @@ def _spss_frame(rows: list[tuple], spec: QuestionnaireSpec, language: str):
     value_labels: dict[str, dict[float, str]] = {}
     for question in spec.questions:
         text = question.text[language]
-        if question.kind == "multi":
-            for choice in question.choices:
-                name = f"{question.code}.{choice.code}"
-                columns[name] = _flags(answers, question.code, choice.code)
-                labels[name] = f"{text}: {choice.label[language]}"
-                value_labels[name] = {0.0: "not ticked", 1.0: "ticked"}
+        if question.is_multi:
+            for column, choice in zip(question.answer_columns, question.choices, strict=True):
+                columns[column.name] = _flags(answers, question.code, choice.code)
+                labels[column.name] = f"{text}: {choice.label[language]}"
+                value_labels[column.name] = {0.0: "not ticked", 1.0: "ticked"}
         else:
             columns[question.code] = _codes(answers, question)
             labels[question.code] = text
             value_labels[question.code] = {
                 float(k): c.label[language] for k, c in enumerate(question.choices, start=1)
             }
-        if any(c.is_other for c in question.choices):
-            name = f"{question.code}.other_text"
-            columns[name] = [a.get(other_text_key(question), "") for a in answers]
-            labels[name] = f"{text}: other (text)"
+        if question.other_column:
+            columns[question.other_column] = [a.get(question.other_key, "") for a in answers]
+            labels[question.other_column] = f"{text}: other (text)"
     return pd.DataFrame(columns), labels, value_labels
 
 

@@ -16,7 +16,6 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from psycopg2 import sql
 
-from surveys.answers import other_text_key
 from surveys.csv_format import FORMULA_STARTS, neutralise
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
@@ -80,12 +79,12 @@ def record_expression(spec: QuestionnaireSpec, labels: str | None) -> sql.Compos
     ]
     for question in spec.questions:
         value = sql.SQL("(answers->>{})").format(sql.Literal(question.code))
-        if question.kind == "multi":
+        if question.is_multi:
             cells.append(_flags(question))
         else:
             cells.append(_choice(question, value, labels))
-        if any(c.is_other for c in question.choices):
-            key = sql.Literal(other_text_key(question))
+        if question.other_column:
+            key = sql.Literal(question.other_key)
             cells.append(_text_cell(sql.SQL("(answers->>{})").format(key)))
     return sql.SQL("{} || {}").format(sql.SQL(" || ',' || ").join(cells), sql.Literal("\r\n"))
 

@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from surveys.models import Choice, Question, Response, Survey
+from surveys.models import Choice, Question, Response, Survey, in_language
+from surveys.selectors import survey_questionnaire
 
 
 class QuestionInline(admin.TabularInline):
@@ -83,10 +84,14 @@ class ResponseAdmin(admin.ModelAdmin):
 
     @admin.display(description="answers")
     def readable_answers(self, response: Response):
+        spec = survey_questionnaire(response.survey)
         language = response.language
         rows = []
-        for question in response.survey.questions.prefetch_related("choices"):
-            labels = {c.code: c.label_in(language) for c in question.choices.all()}
+        for question in spec.questions:
+            labels = {
+                c.code: in_language(c.label, language, spec.default_language)
+                for c in question.choices
+            }
             value = response.answers.get(question.code)
             if value is None:
                 shown = "—"
@@ -94,9 +99,10 @@ class ResponseAdmin(admin.ModelAdmin):
                 shown = "; ".join(labels.get(code) or code for code in value) or "(none ticked)"
             else:
                 shown = labels.get(value, value)
-            other = response.answers.get(f"{question.code}_other")
+            other = response.answers.get(question.other_key)
             if other:
                 shown = f"{shown} — “{other}”"
-            rows.append((question.code, question.text_in(language), shown))
+            text = in_language(question.text, language, spec.default_language)
+            rows.append((question.code, text, shown))
         body = format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", rows)
         return format_html("<table>{}</table>", body)

@@ -29,21 +29,13 @@ class AnswersInvalid(ApplicationError):
         super().__init__(message, errors=errors)
 
 
-def other_text_key(question: QuestionSpec) -> str:
-    return f"{question.code}_other"
-
-
-def other_choice(question: QuestionSpec) -> str | None:
-    return next((c.code for c in question.choices if c.is_other), None)
-
-
 def answers_clean(questions: Iterable[QuestionSpec], answers: object) -> dict:
     """Return the answers in canonical form, or raise AnswersInvalid naming each problem."""
     questions = tuple(questions)
     if not isinstance(answers, dict):
         raise AnswersInvalid({ALL: str(_("The answers must be an object of question codes."))})
     errors: dict[str, str] = {}
-    known = {q.code for q in questions} | {other_text_key(q) for q in questions}
+    known = {q.code for q in questions} | {q.other_key for q in questions}
     for key in answers:
         if key not in known:
             errors[str(key)] = str(_("There is no question with this code."))
@@ -62,21 +54,21 @@ def _question_clean(question: QuestionSpec, answers: dict) -> dict:
     value = answers.get(question.code)
     selected = _selected(question, value)
     if not selected and question.required:
-        if question.kind == "multi":
+        if question.is_multi:
             raise ValueError(_("Please tick at least one option."))
         raise ValueError(_("Please choose an answer."))
     cleaned: dict = {}
     if value is not None:
-        cleaned[question.code] = selected if question.kind == "multi" else selected[0]
-    cleaned.update(_other_text_clean(question, selected, answers.get(other_text_key(question))))
+        cleaned[question.code] = selected if question.is_multi else selected[0]
+    cleaned.update(_other_text_clean(question, selected, answers.get(question.other_key)))
     return cleaned
 
 
 def _selected(question: QuestionSpec, value: object) -> list[str]:
     if value is None:
         return []
-    codes = [c.code for c in question.choices]
-    if question.kind == "single":
+    codes = question.choice_codes
+    if not question.is_multi:
         if isinstance(value, list):
             raise ValueError(_("Please choose only one answer."))
         if value not in codes:
@@ -92,8 +84,8 @@ def _selected(question: QuestionSpec, value: object) -> list[str]:
 
 
 def _other_text_clean(question: QuestionSpec, selected: list[str], text: object) -> dict:
-    other = other_choice(question)
-    if other is None or other not in selected:
+    other = question.other_choice
+    if other is None or other.code not in selected:
         if text not in (None, ""):
             raise ValueError(_("Tick “other” to give your own answer, or clear the text."))
         return {}
@@ -107,7 +99,7 @@ def _other_text_clean(question: QuestionSpec, selected: list[str], text: object)
         )
     if any(_is_control(character) for character in text):
         raise ValueError(_("Your answer contains invisible control characters; please retype it."))
-    return {other_text_key(question): text}
+    return {question.other_key: text}
 
 
 def _is_control(character: str) -> bool:

@@ -10,7 +10,6 @@ leading ``'`` is taken off on import, so export → import gives back the exact 
 from dataclasses import dataclass
 from datetime import datetime
 
-from surveys.answers import other_text_key
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 META_COLUMNS = ("response_id", "submitted_at", "language")
@@ -29,15 +28,7 @@ class ParsedRow:
 
 
 def header(spec: QuestionnaireSpec) -> list[str]:
-    columns = list(META_COLUMNS)
-    for question in spec.questions:
-        if question.kind == "multi":
-            columns += [f"{question.code}.{c.code}" for c in question.choices]
-        else:
-            columns.append(question.code)
-        if any(c.is_other for c in question.choices):
-            columns.append(f"{question.code}.other_text")
-    return columns
+    return [*META_COLUMNS, *(name for q in spec.questions for name in q.export_columns)]
 
 
 def neutralise(text: str) -> str:
@@ -56,15 +47,15 @@ def row_format(
     row: list = [response_id, submitted_at.isoformat(), language]
     for question in spec.questions:
         value = answers.get(question.code)
-        if question.kind == "multi":
-            row += ["" if value is None else int(c.code in value) for c in question.choices]
+        if question.is_multi:
+            row += ["" if value is None else int(code in value) for code in question.choice_codes]
         elif value is None:
             row.append("")
         else:
             shown = {c.code: c.label[labels] for c in question.choices} if labels else {}
             row.append(neutralise(shown.get(value, value)))
-        if any(c.is_other for c in question.choices):
-            row.append(neutralise(answers.get(other_text_key(question), "")))
+        if question.other_column:
+            row.append(neutralise(answers.get(question.other_key, "")))
     return row
 
 
@@ -82,20 +73,18 @@ def row_parse(spec: QuestionnaireSpec, cells: dict[str, str]) -> ParsedRow:
 
 def _question_parse(question: QuestionSpec, cells: dict[str, str]) -> dict:
     parsed: dict = {}
-    if question.kind == "multi":
-        flags = {
-            c.code: cells.get(f"{question.code}.{c.code}", "").strip() for c in question.choices
-        }
+    if question.is_multi:
+        flags = {column: cells.get(column.name, "").strip() for column in question.answer_columns}
         if any(flags.values()):
             for column, flag in flags.items():
                 if flag not in ("0", "1"):
-                    raise RowInvalid(f"column {question.code}.{column}: {flag!r} is not 0 or 1")
-            parsed[question.code] = [code for code, flag in flags.items() if flag == "1"]
+                    raise RowInvalid(f"column {column.name}: {flag!r} is not 0 or 1")
+            parsed[question.code] = [column.option for column, flag in flags.items() if flag == "1"]
     elif cells.get(question.code, "").strip():
         parsed[question.code] = cells[question.code].strip()
-    text = restore(cells.get(f"{question.code}.other_text", ""))
+    text = restore(cells.get(question.other_column, "")) if question.other_column else ""
     if text:
-        parsed[other_text_key(question)] = text
+        parsed[question.other_key] = text
     return parsed
 
 
@@ -118,8 +107,8 @@ def _moment(text: str) -> datetime | None:
 def error_column(question_code: str, spec: QuestionnaireSpec) -> str:
     """The CSV column an answers error about this key points at."""
     for question in spec.questions:
-        if question_code == other_text_key(question):
-            return f"{question.code}.other_text"
-        if question_code == question.code and question.kind == "multi":
+        if question.other_column and question_code == question.other_key:
+            return question.other_column
+        if question_code == question.code and question.is_multi:
             return f"{question.code}.*"
     return question_code

@@ -68,8 +68,8 @@ def _languages(spec: QuestionnaireSpec, n: int, rng: np.random.Generator) -> lis
 
 
 def _uniform_column(question: QuestionSpec, n: int, rng: np.random.Generator) -> list:
-    codes = [c.code for c in question.choices]
-    if question.kind == "single":
+    codes = question.choice_codes
+    if not question.is_multi:
         return list(rng.choice(codes, size=n))
     ticked = rng.random((n, len(codes))) < 0.4
     if question.required:
@@ -78,11 +78,13 @@ def _uniform_column(question: QuestionSpec, n: int, rng: np.random.Generator) ->
 
 
 def _add_other_texts(question: QuestionSpec, answers: list[dict]) -> None:
-    other = next((c.code for c in question.choices if c.is_other), None)
+    if question.other_choice is None:
+        return
+    other = question.other_choice.code
     for document in answers:
         value = document.get(question.code)
-        if other is not None and (value == other or (isinstance(value, list) and other in value)):
-            document[f"{question.code}_other"] = "demo"
+        if value == other or (isinstance(value, list) and other in value):
+            document[question.other_key] = "demo"
 
 
 def _quota(shares: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:

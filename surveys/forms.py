@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid, answers_clean, other_text_key
+from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid, answers_clean
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 MAX_DURATION_MS = 24 * 3600 * 1000
@@ -34,8 +34,8 @@ class QuestionnaireForm(forms.Form):
             self.initial.setdefault("client_token", uuid.uuid4())
         for question in spec.questions:
             self.fields[question.code] = self._answer_field(question)
-            if any(c.is_other for c in question.choices):
-                self.fields[other_text_key(question)] = forms.CharField(
+            if question.other_choice:
+                self.fields[question.other_key] = forms.CharField(
                     required=False,
                     strip=False,
                     widget=forms.Textarea(attrs={"rows": 2, "maxlength": OTHER_TEXT_MAX_LENGTH}),
@@ -43,7 +43,7 @@ class QuestionnaireForm(forms.Form):
 
     def _answer_field(self, question: QuestionSpec) -> forms.Field:
         choices = [(c.code, c.label[self.language]) for c in question.choices]
-        if question.kind == "multi":
+        if question.is_multi:
             return forms.MultipleChoiceField(
                 choices=choices, required=False, widget=forms.CheckboxSelectMultiple
             )
@@ -70,7 +70,7 @@ class QuestionnaireForm(forms.Form):
         errors = self.judged_errors()
         rows = []
         for number, question in enumerate(self.spec.questions, start=1):
-            other_key = other_text_key(question)
+            other_key = question.other_key
             rows.append(
                 {
                     "number": number,
@@ -96,14 +96,14 @@ class QuestionnaireForm(forms.Form):
         document: dict = {}
         for question in self.spec.questions:
             value = self.cleaned_data.get(question.code)
-            if question.kind == "multi":
+            if question.is_multi:
                 # Seeing the question and ticking nothing is an answer ("none of these").
                 document[question.code] = list(value or [])
             elif value:
                 document[question.code] = value
-            text = self.cleaned_data.get(other_text_key(question))
+            text = self.cleaned_data.get(question.other_key)
             if text:
-                document[other_text_key(question)] = text
+                document[question.other_key] = text
         return document
 
     def suspect_reasons(self, now_ms: int) -> list[str]:

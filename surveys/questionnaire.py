@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ApplicationError
+from core.languages import language_codes
 
-KNOWN_LANGUAGES = ("kk", "ru", "en")
 KINDS = ("single", "multi")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -28,12 +28,66 @@ class ChoiceSpec:
 
 
 @dataclass(frozen=True)
+class AnswerColumn:
+    """One column of the responses export that holds an answer: the single choice of a
+    question (``q01``) or the 0/1 flag of one option of a multi-choice question
+    (``q03.cyber``). The encoded matrix has the same columns in the same order."""
+
+    question: str
+    option: str | None  # the option of a multi-choice question, else None
+
+    @property
+    def name(self) -> str:
+        return self.question if self.option is None else f"{self.question}.{self.option}"
+
+
+@dataclass(frozen=True)
 class QuestionSpec:
     code: str
     kind: str
     required: bool
     text: dict[str, str]
     choices: tuple[ChoiceSpec, ...]
+
+    @property
+    def is_multi(self) -> bool:
+        return self.kind == "multi"
+
+    @property
+    def choice_codes(self) -> list[str]:
+        return [choice.code for choice in self.choices]
+
+    @property
+    def other_choice(self) -> ChoiceSpec | None:
+        """The choice that asks for the respondent's own words, if there is one."""
+        return next((choice for choice in self.choices if choice.is_other), None)
+
+    @property
+    def other_key(self) -> str:
+        """Where the answers document keeps the "other" free text."""
+        return f"{self.code}_other"
+
+    @property
+    def other_column(self) -> str | None:
+        """The export column of the "other" free text, if the question has an other choice."""
+        return f"{self.code}.other_text" if self.other_choice else None
+
+    @property
+    def answer_columns(self) -> tuple[AnswerColumn, ...]:
+        """One column for a single-choice question, one per option of a multi-choice one."""
+        if self.is_multi:
+            return tuple(AnswerColumn(self.code, choice.code) for choice in self.choices)
+        return (AnswerColumn(self.code, None),)
+
+    @property
+    def export_columns(self) -> tuple[str, ...]:
+        """The names of all its export columns: the answer columns, then the other text."""
+        names = tuple(column.name for column in self.answer_columns)
+        return names + ((self.other_column,) if self.other_column else ())
+
+    def column_of(self, choice: ChoiceSpec) -> str:
+        """The export column that records this choice."""
+        return AnswerColumn(self.code, choice.code if self.is_multi else None).name
 
 
 @dataclass(frozen=True)
@@ -44,6 +98,10 @@ class QuestionnaireSpec:
     title: dict[str, str]
     intro: dict[str, str]
     questions: tuple[QuestionSpec, ...]
+
+    @property
+    def single_choice_questions(self) -> tuple[QuestionSpec, ...]:
+        return tuple(question for question in self.questions if question.kind == "single")
 
 
 def questionnaire_load(path: Path) -> QuestionnaireSpec:
@@ -108,13 +166,14 @@ def _code(item: dict, key: str, place: str, pattern: re.Pattern = CODE_PATTERN) 
 
 def _languages(root: dict) -> tuple[str, ...]:
     languages = root.get("languages")
+    known = language_codes()
     if (
         not isinstance(languages, list)
         or not languages
-        or any(language not in KNOWN_LANGUAGES for language in languages)
+        or any(language not in known for language in languages)
     ):
         raise QuestionnaireInvalid(
-            f"languages: {languages!r} must be a non-empty list drawn from {list(KNOWN_LANGUAGES)}."
+            f"languages: {languages!r} must be a non-empty list drawn from {list(known)}."
         )
     _unique(languages, "languages", "language")
     return tuple(languages)
@@ -189,8 +248,8 @@ def _no_answer_key_clash(questions: tuple[QuestionSpec, ...]) -> None:
     """An "other" text is stored under "<code>_other"; no question may be called that."""
     codes = {q.code for q in questions}
     for question in questions:
-        if any(c.is_other for c in question.choices) and f"{question.code}_other" in codes:
+        if question.other_choice and question.other_key in codes:
             raise QuestionnaireInvalid(
-                f"questions ({question.code}_other): this code is reserved for the free text "
+                f"questions ({question.other_key}): this code is reserved for the free text "
                 f"of {question.code}'s 'other' choice; rename the question."
             )

@@ -8,13 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
+from core.languages import language_names
 from surveys.answers import OTHER_TEXT_MAX_LENGTH
 from surveys.forms import QuestionnaireForm
 from surveys.models import Survey
 from surveys.selectors import survey_questionnaire
 from surveys.services import SubmissionRefused, SurveyClosed, TokenReused, response_submit
-
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
 def survey_list(request: HttpRequest) -> HttpResponse:
@@ -95,7 +94,7 @@ def _render(request, survey, language, template, context, status=200) -> HttpRes
         "language": language,
         "survey_title": survey.title_in(language),
         "survey_intro": survey.intro_in(language),
-        "language_choices": [(code, LANGUAGE_NAMES[code]) for code in survey.languages],
+        "language_choices": [(code, language_names()[code]) for code in survey.languages],
         **context,
     }
     response = render(request, template, context, status=status)
