@@ -1,15 +1,21 @@
-"""The dashboard filters, read from the query string so a filtered view is a shareable link."""
+"""The response filters, declared once: the dashboards' filter bar, the API's query parameters
+(api/filters.py) and the admin's export page are all this form.
+
+They are read from the query string, so a filtered view is a shareable link:
+``?q01=teacher&q01=researcher&language=kk&since=2026-01-01&until=2026-02-01&demo=exclude``.
+An empty value, which an untouched field of the filter bar sends, is no filter.
+"""
 
 from django import forms
-from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analytics.filters import ResponseFilter
 from core.errors import ApplicationError
+from core.languages import language_names
 from surveys.models import in_language
-from surveys.questionnaire import QuestionnaireSpec
+from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 DEMO_CHOICES = [
     ("include", gettext_lazy("Include demo data")),
@@ -19,6 +25,7 @@ SUSPECT_CHOICES = [
     ("include", gettext_lazy("Include suspect")),
     ("exclude", gettext_lazy("Leave out suspect")),
 ]
+ANSWER_FILTER_HELP = "Keep respondents who chose one of these."
 
 
 class FilterInvalid(ApplicationError):
@@ -28,36 +35,73 @@ class FilterInvalid(ApplicationError):
         super().__init__(message, errors={"filters": message})
 
 
-class DashboardFilterForm(forms.Form):
-    language = forms.MultipleChoiceField(
-        label=gettext_lazy("Language"), choices=settings.LANGUAGES, required=False
+class KeptChoicesField(forms.MultipleChoiceField):
+    """The choices whose respondents are kept, repeatable (``?q01=teacher&q01=researcher``).
+    An empty value keeps everyone: an untouched select of the filter bar sends ``q01=``."""
+
+    def to_python(self, value) -> list[str]:
+        return [choice for choice in super().to_python(value) if choice]
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return list(language_names().items())
+
+
+class ResponseFilterForm(forms.Form):
+    """Which responses count. Besides the fields declared here, one KeptChoicesField per
+    single-choice question, named by its code and labelled by its text."""
+
+    language = KeptChoicesField(
+        label=gettext_lazy("Language"),
+        choices=_language_choices,
+        required=False,
+        help_text="Keep responses given in these languages.",
     )
-    since = forms.DateField(label=gettext_lazy("From"), required=False, input_formats=["%Y-%m-%d"])
-    until = forms.DateField(label=gettext_lazy("Until"), required=False, input_formats=["%Y-%m-%d"])
-    demo = forms.ChoiceField(label=gettext_lazy("Demo data"), choices=DEMO_CHOICES, required=False)
+    since = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Keep responses from this day on (YYYY-MM-DD).",
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Until"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Keep responses up to this day, included (YYYY-MM-DD).",
+    )
+    demo = forms.ChoiceField(
+        label=gettext_lazy("Demo data"),
+        choices=DEMO_CHOICES,
+        required=False,
+        help_text="exclude: real responses only.",
+    )
     # Responses flagged by the bot checks (honeypot, minimum fill time); counted unless
     # left out here, so nothing disappears from the figures without a visible choice.
     suspect = forms.ChoiceField(
-        label=gettext_lazy("Suspect responses"), choices=SUSPECT_CHOICES, required=False
+        label=gettext_lazy("Suspect responses"),
+        choices=SUSPECT_CHOICES,
+        required=False,
+        help_text="exclude: leave out responses flagged as suspect (honeypot filled, or "
+        "sent faster than the minimum fill time).",
     )
 
-    def __init__(self, spec: QuestionnaireSpec, language: str, data: QueryDict) -> None:
+    def __init__(
+        self, spec: QuestionnaireSpec, language: str, data: QueryDict | None = None
+    ) -> None:
         super().__init__(data)
         self.spec = spec
-        for question in spec.questions:
-            if question.kind == "single":
-                self.fields[question.code] = forms.MultipleChoiceField(
-                    label=question.code.upper(),
-                    choices=[
-                        (c.code, in_language(c.label, language, spec.default_language))
-                        for c in question.choices
-                    ],
-                    required=False,
-                )
+        for question in spec.single_choice_questions:
+            self.fields[question.code] = _answer_filter(question, language, spec.default_language)
+
+    def answer_filters(self) -> list[forms.BoundField]:
+        """One filter per single-choice question, in questionnaire order."""
+        return [self[question.code] for question in self.spec.single_choice_questions]
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
-        multi = [q.code for q in self.spec.questions if q.kind == "multi" and q.code in self.data]
+        multi = [q.code for q in self.spec.questions if q.is_multi and q.code in self.data]
         if multi:
             raise forms.ValidationError(
                 _("Filtering by %(codes)s is not possible: choose a single-choice question.")
@@ -71,9 +115,7 @@ class DashboardFilterForm(forms.Form):
     def response_filter(self) -> ResponseFilter:
         data = self.cleaned_data
         answers = {
-            q.code: tuple(data[q.code])
-            for q in self.spec.questions
-            if q.kind == "single" and data.get(q.code)
+            q.code: tuple(data[q.code]) for q in self.spec.single_choice_questions if data[q.code]
         }
         return ResponseFilter(
             answers=answers,
@@ -85,9 +127,18 @@ class DashboardFilterForm(forms.Form):
         )
 
 
-def filter_parse(spec: QuestionnaireSpec, language: str, query: QueryDict) -> DashboardFilterForm:
+def _answer_filter(question: QuestionSpec, language: str, fallback: str) -> KeptChoicesField:
+    return KeptChoicesField(
+        label=in_language(question.text, language, fallback),
+        choices=[(c.code, in_language(c.label, language, fallback)) for c in question.choices],
+        required=False,
+        help_text=ANSWER_FILTER_HELP,
+    )
+
+
+def filter_parse(spec: QuestionnaireSpec, language: str, query: QueryDict) -> ResponseFilterForm:
     """The bound, valid filter form for this query string; FilterInvalid says what is wrong."""
-    form = DashboardFilterForm(spec, language, query)
+    form = ResponseFilterForm(spec, language, query)
     if not form.is_valid():
         problems = [
             f"{form.fields[name].label if name in form.fields else ''}: {message}".lstrip(": ")

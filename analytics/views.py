@@ -69,7 +69,6 @@ def _page(
         "survey": board.survey,
         "analysis": board.analysis,
         "form": request.dashboard_form,  # type: ignore[attr-defined]
-        "q01_choices": board.labels.choices.get("q01", {}).items(),
         "filters": filters.urlencode(),
         "data_url": f"{data_url}?{request.GET.urlencode()}",
         "changes_url": reverse("dashboard_changes", args=[board.survey.slug]),

@@ -6,9 +6,7 @@ filters work here unchanged.
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
@@ -23,6 +21,7 @@ from analytics.dashboards import pair_find
 from analytics.forms import filter_parse
 from analytics.selectors import survey_analysis
 from api.errors import ErrorSerializer
+from api.filters import FILTER_PARAMETERS
 from api.surveys import survey_or_404
 from surveys.questionnaire import KINDS
 from surveys.selectors import survey_questionnaire
@@ -37,43 +36,6 @@ class CanViewAnalytics(BasePermission):
         return request.user.has_perm("analytics.view_analytics")
 
 
-# The dashboard's filter form sends untouched fields empty; an empty value means no filter.
-DATE_OR_EMPTY = {
-    "oneOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]
-}
-FILTER_PARAMETERS = [
-    OpenApiParameter(
-        "language",
-        OpenApiTypes.STR,
-        many=True,
-        enum=["kk", "ru", "en"],
-        description="Keep responses given in these languages (repeatable).",
-    ),
-    OpenApiParameter("since", DATE_OR_EMPTY, description="Keep responses from this day."),
-    OpenApiParameter("until", DATE_OR_EMPTY, description="Keep responses up to this day."),
-    OpenApiParameter(
-        "demo",
-        # Empty, like an untouched field of the dashboard's filter form, means include.
-        {"type": "string", "enum": ["include", "exclude", ""]},
-        description="exclude: real responses only.",
-    ),
-    OpenApiParameter(
-        "suspect",
-        {"type": "string", "enum": ["include", "exclude", ""]},
-        description="exclude: leave out responses flagged as suspect (honeypot filled, or "
-        "sent faster than the minimum fill time).",
-    ),
-    OpenApiParameter(
-        "answers",
-        # Values untyped: on the wire every value is text, and a typed value lets
-        # schemathesis count ?q01=false (a "boolean") as invalid data that was accepted.
-        {"type": "object", "additionalProperties": {}},
-        style="form",
-        explode=True,
-        description="Keep respondents who gave these answers: <single-choice question "
-        "code>=<choice code>, e.g. q01=teacher; repeat a code to keep several choices.",
-    ),
-]
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="A filter cannot be used."),
     401: OpenApiResponse(ErrorSerializer, description="Not signed in and no valid token."),

@@ -31,8 +31,8 @@ from analytics.dashboards import pair_find
 from analytics.filters import ResponseFilter
 from analytics.forms import filter_parse
 from analytics.selectors import survey_analysis
-from api.analytics import FILTER_PARAMETERS
 from api.errors import ErrorSerializer
+from api.filters import FILTER_PARAMETERS
 from api.surveys import survey_or_404
 from core.languages import language_codes
 from exports.services import FORMATS, export_make

@@ -10,16 +10,18 @@ from typing import cast
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 
-from analytics.filters import ResponseFilter
+from analytics.forms import ResponseFilterForm
 from exports.services import FORMATS, ExportRefused, export_make
 from surveys.admin import SurveyAdmin
 from surveys.models import EXPORT_PERMISSION, ExportRecord, Survey
+from surveys.selectors import survey_questionnaire
 
 FORMAT_NAMES = {
     "csv": "Responses, CSV",
@@ -32,40 +34,31 @@ FORMAT_NAMES = {
 }
 
 
-class ExportForm(forms.Form):
+class ExportForm(ResponseFilterForm):
+    """The export's options, then the dashboards' filters (the same fields, the same names)."""
+
     format = forms.ChoiceField(choices=[(f, FORMAT_NAMES[f]) for f in FORMATS])
     labels = forms.ChoiceField(
-        required=False, help_text="CSV and Excel: single choices as labels in this language."
+        required=False,
+        label="Labels",
+        help_text="CSV and Excel: single choices as labels in this language. SPSS: the "
+        "language of the variable and value labels.",
     )
-    language = forms.ChoiceField(required=False, help_text="SPSS: language of the labels.")
     bom = forms.BooleanField(
         required=False, label="Byte order mark", help_text="CSV: lets Excel read UTF-8."
     )
     a = forms.ChoiceField(required=False, label="Crosstab: first question")
     b = forms.ChoiceField(required=False, label="Crosstab: second question")
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    include_demo = forms.BooleanField(required=False, initial=True, label="Include demo data")
-    include_suspect = forms.BooleanField(
-        required=False, initial=True, label="Include suspect responses"
-    )
+    field_order = ["format", "labels", "bom", "a", "b"]
 
-    def __init__(self, survey: Survey, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        languages = [("", "—")] + [(lang, lang) for lang in survey.languages]
-        codes = [("", "—")] + [(c, c) for c in survey.questions.values_list("code", flat=True)]
-        choices = {"labels": languages, "language": languages, "a": codes, "b": codes}
+    def __init__(self, survey: Survey, data: QueryDict | None = None):
+        spec = survey_questionnaire(survey)
+        super().__init__(spec, translation.get_language(), data)
+        languages = [("", "—")] + [(lang, lang) for lang in spec.languages]
+        codes = [("", "—")] + [(q.code, q.code) for q in spec.questions]
+        choices = {"labels": languages, "a": codes, "b": codes}
         for name, offered in choices.items():
             cast(forms.ChoiceField, self.fields[name]).choices = offered
-
-    def chosen(self) -> ResponseFilter:
-        data = self.cleaned_data
-        return ResponseFilter(
-            since=data["since"],
-            until=data["until"],
-            include_demo=data["include_demo"],
-            include_suspect=data["include_suspect"],
-        )
 
 
 def survey_export(request: HttpRequest, survey_id: int, admin_site) -> HttpResponseBase:
@@ -75,14 +68,15 @@ def survey_export(request: HttpRequest, survey_id: int, admin_site) -> HttpRespo
     form = ExportForm(survey, request.GET if "format" in request.GET else None)
     if form.is_valid():
         data = form.cleaned_data
+        labels = data["labels"] or None
         try:
             export = export_make(
                 survey=survey,
                 format=data["format"],
                 user=request.user,
-                chosen=form.chosen(),
-                labels=data["labels"] or None,
-                language=data["language"] or None,
+                chosen=form.response_filter(),
+                labels=labels if data["format"] != "sav" else None,
+                language=labels if data["format"] == "sav" else None,
                 bom=data["bom"],
                 pair=(data["a"], data["b"]) if data["a"] and data["b"] else None,
             )

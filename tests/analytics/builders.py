@@ -56,3 +56,45 @@ def analyze(slug: str, *args: str) -> dict:
 
 def _refuse(name: str):
     raise AssertionError(f"the JSON holds {name}")
+
+
+def field_study() -> Survey:
+    """A survey unlike the default one: no q01, single-choice questions named in words,
+    a multi-choice question between them, English and Russian texts."""
+    document = {
+        "slug": "field-study",
+        "languages": ["en", "ru"],
+        "title": {"en": "Field study", "ru": "Полевое исследование"},
+        "questions": [
+            {
+                "code": "role",
+                "kind": "single",
+                "text": {"en": "Your role on the farm", "ru": "Ваша роль в хозяйстве"},
+                "choices": [
+                    {"code": "owner", "label": {"en": "Owner", "ru": "Владелец"}},
+                    {"code": "worker", "label": {"en": "Worker", "ru": "Работник"}},
+                ],
+            },
+            {
+                "code": "topics",
+                "kind": "multi",
+                "required": False,
+                "text": {"en": "Worries", "ru": "Заботы"},
+                "choices": [
+                    {"code": "water", "label": {"en": "Water", "ru": "Вода"}},
+                    {"code": "prices", "label": {"en": "Prices", "ru": "Цены"}},
+                ],
+            },
+            {
+                "code": "region",
+                "kind": "single",
+                "text": {"en": "Where the farm is", "ru": "Где хозяйство"},
+                "choices": [
+                    {"code": "north", "label": {"en": "North", "ru": "Север"}},
+                    {"code": "south", "label": {"en": "South", "ru": "Юг"}},
+                ],
+            },
+        ],
+    }
+    questionnaire_import(spec=questionnaire_parse(document))
+    return Survey.objects.get(slug="field-study")

@@ -376,7 +376,7 @@ def test_it_streams_the_csv_download_and_logs_it(client, survey, answers):
     response_submit(survey=survey, answers=answers, language="kk", client_token=uuid.uuid4())
     user = staff("lead", admins=True)
     client.force_login(user)
-    response = client.get(export_url(survey, format="csv", labels="ru", include_demo="on"))
+    response = client.get(export_url(survey, format="csv", labels="ru", demo="include"))
     assert response.status_code == 200
     assert response.streaming
     today = timezone.localdate().isoformat()
