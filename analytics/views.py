@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,11 +32,16 @@ def staff_only(view: Callable) -> Callable:
     )
 
 
-def dashboard(view: Callable) -> Callable:
-    """Resolve the survey and the filters of the query string into a Board, or answer 400."""
+Page = tuple[str, dict]  # a template and what it shows
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
+
+def dashboard(page: Callable[..., Page]) -> Callable:
+    """A staff page: resolve the survey and the query string's filters into a Board, and show
+    the page, or at its data/ address (``data=True``) its figures and live blocks as JSON;
+    a filter it cannot use is a 400 that says why."""
+
+    @wraps(page)
+    def view(request: HttpRequest, slug: str, data: bool = False, **kwargs) -> HttpResponse:
         survey = get_object_or_404(Survey, slug=slug)
         spec = survey_questionnaire(survey)
         language = translation.get_language()
@@ -43,37 +49,32 @@ def dashboard(view: Callable) -> Callable:
             form = filter_parse(spec, language, request.GET)
             chosen = form.response_filter()
             analysis = survey_analysis(survey, chosen)
-            request.dashboard_form = form  # type: ignore[attr-defined]
-            return view(
-                request, Board(survey, spec, Labels(spec, language), chosen, analysis), **kwargs
-            )
+            board = Board(survey, spec, Labels(spec, language), chosen, analysis)
+            template, context = page(request, board, **kwargs)
         except FilterInvalid as error:
             context = {"survey": survey, "message": str(error)}
             return render(request, "analytics/bad_filter.html", context, status=400)
+        data_url = reverse(f"dashboard_{page.__name__}_data", kwargs={"slug": slug, **kwargs})
+        context = _page_context(request, board, form, data_url, context)
+        return _data(request, template, context) if data else render(request, template, context)
 
-    return staff_only(wrapper)
+    return staff_only(view)
 
 
-def _page(
-    request: HttpRequest,
-    template: str,
-    board: Board,
-    data_url: str,
-    exports: tuple[tuple[str, str], ...] = (),
-    **context,
-) -> HttpResponse:
+def _page_context(request: HttpRequest, board: Board, form, data_url: str, context: dict) -> dict:
+    """What every dashboard page shows besides its own content. ``context["tables"]``: the
+    page's own tables for the export menu, as (name, address)."""
     filters = request.GET.copy()
     filters.pop("show", None)
-    context |= {
-        "exports": _exports(request, board, filters.urlencode(), exports),
+    return context | {
+        "exports": _exports(request, board, filters.urlencode(), context.pop("tables", ())),
         "survey": board.survey,
         "analysis": board.analysis,
-        "form": request.dashboard_form,  # type: ignore[attr-defined]
+        "form": form,
         "filters": filters.urlencode(),
         "data_url": f"{data_url}?{request.GET.urlencode()}",
         "changes_url": reverse("dashboard_changes", args=[board.survey.slug]),
     }
-    return render(request, template, context)
 
 
 def _exports(
@@ -101,24 +102,27 @@ def _exports(
     ]
 
 
-def _data(board: Board, built: dict) -> JsonResponse:
-    analysis = board.analysis
+def _data(request: HttpRequest, template: str, context: dict) -> JsonResponse:
+    """The page's figures and its live blocks as the page would show them now (the blocks
+    are rendered by the page's own template: analytics/templatetags/live.py)."""
+    fragments: dict[str, str] = {}
+    render_to_string(template, {**context, "live_fragments": fragments}, request)
+    analysis = context["analysis"]
     return JsonResponse(
-        {"watermark": analysis["watermark"], "n": analysis["n"], "figures": built["figures"]}
+        {
+            "watermark": analysis["watermark"],
+            "n": analysis["n"],
+            "figures": context["figures"],
+            "fragments": fragments,
+        }
     )
 
 
 @dashboard
-def overview(request: HttpRequest, board: Board) -> HttpResponse:
+def overview(request: HttpRequest, board: Board) -> Page:
     built = dashboards.cached_build(board, "overview", dashboards.overview_build)
     counts = dashboards.response_counts(board.survey)
-    data_url = reverse("dashboard_overview_data", args=[board.survey.slug])
-    return _page(request, "analytics/overview.html", board, data_url, counts=counts, **built)
-
-
-@dashboard
-def overview_data(request: HttpRequest, board: Board) -> HttpResponse:
-    return _data(board, dashboards.cached_build(board, "overview", dashboards.overview_build))
+    return "analytics/overview.html", {"counts": counts, **built}
 
 
 def _measure(request: HttpRequest) -> str:
@@ -131,83 +135,37 @@ def _measure(request: HttpRequest) -> str:
 
 
 @dashboard
-def matrix(request: HttpRequest, board: Board) -> HttpResponse:
+def matrix(request: HttpRequest, board: Board) -> Page:
     show = _measure(request)
-    built = _matrix_built(board, show)
-    data_url = reverse("dashboard_matrix_data", args=[board.survey.slug])
-    measures = [("v", _("bias-corrected V")), ("p", "p"), ("p_adjusted", _("adjusted p"))]
-    exports = ((_("Dependence matrix (CSV)"), reverse("api_matrix_csv", args=[board.survey.slug])),)
-    return _page(
-        request,
-        "analytics/matrix.html",
-        board,
-        data_url,
-        exports,
-        show=show,
-        measures=measures,
-        **built,
-    )
-
-
-@dashboard
-def matrix_data(request: HttpRequest, board: Board) -> HttpResponse:
-    return _data(board, _matrix_built(board, _measure(request)))
-
-
-def _matrix_built(board: Board, show: str) -> dict:
-    return dashboards.cached_build(
+    built = dashboards.cached_build(
         board, f"matrix:{show}", lambda board: dashboards.matrix_build(board, show)
     )
+    measures = [("v", _("bias-corrected V")), ("p", "p"), ("p_adjusted", _("adjusted p"))]
+    tables = ((_("Dependence matrix (CSV)"), reverse("api_matrix_csv", args=[board.survey.slug])),)
+    return "analytics/matrix.html", {"show": show, "measures": measures, "tables": tables, **built}
 
 
-def _pair(board: Board, a: str, b: str) -> dict:
-    pair = dashboards.pair_find(board.analysis, a, b)
-    if pair is None:
+@dashboard
+def pair(request: HttpRequest, board: Board, a: str, b: str) -> Page:
+    found = dashboards.pair_find(board.analysis, a, b)
+    if found is None:
         raise Http404("No such pair of questions")
-    return pair
-
-
-@dashboard
-def pair(request: HttpRequest, board: Board, a: str, b: str) -> HttpResponse:
-    built = _pair_built(board, a, b)
-    data_url = reverse("dashboard_pair_data", args=[board.survey.slug, a, b])
-    shown = built["pair"]
-    crosstab = reverse("api_crosstab_csv", args=[board.survey.slug, shown["a"], shown["b"]])
-    exports = ((_("Crosstab (CSV)"), crosstab),)
-    return _page(request, "analytics/pair.html", board, data_url, exports, **built)
-
-
-@dashboard
-def pair_data(request: HttpRequest, board: Board, a: str, b: str) -> HttpResponse:
-    return _data(board, _pair_built(board, a, b))
-
-
-def _pair_built(board: Board, a: str, b: str) -> dict:
-    pair = _pair(board, a, b)
-    return dashboards.cached_build(
-        board, f"pair:{pair['a']}:{pair['b']}", lambda board: dashboards.pair_build(board, pair)
-    )
-
-
-@dashboard
-def findings(request: HttpRequest, board: Board) -> HttpResponse:
-    written = findings_write(board.analysis, board.labels)
-    comparison = paper_comparison(board.survey.slug, board.analysis)
-    data_url = reverse("dashboard_findings_data", args=[board.survey.slug])
-    return _page(
-        request,
-        "analytics/findings.html",
+    built = dashboards.cached_build(
         board,
-        data_url,
-        findings=written,
-        comparison=comparison,
-        figures={},
+        f"pair:{found['a']}:{found['b']}",
+        lambda board: dashboards.pair_build(board, found),
     )
+    crosstab = reverse("api_crosstab_csv", args=[board.survey.slug, found["a"], found["b"]])
+    return "analytics/pair.html", {"tables": ((_("Crosstab (CSV)"), crosstab),), **built}
 
 
 @dashboard
-def findings_data(request: HttpRequest, board: Board) -> HttpResponse:
-    return _data(board, {"figures": {}})
+def findings(request: HttpRequest, board: Board) -> Page:
+    return "analytics/findings.html", {
+        "findings": findings_write(board.analysis, board.labels),
+        "comparison": paper_comparison(board.survey.slug, board.analysis),
+        "figures": {},
+    }
 
 
 def _watermark_etag(request: HttpRequest, slug: str) -> str:

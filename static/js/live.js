@@ -18,31 +18,24 @@
     status.dataset.count = count;
   }
 
+  // One request gives the page's figures and its live blocks (tables, counts, sentences)
+  // rendered as a reload would show them; only the blocks that changed are swapped in.
   function refresh() {
     return fetch(status.dataset.dataUrl, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data) return;
         window.dashboardDraw(data.figures, true);
+        swapFragments(data.fragments || {});
         showUpdated(data.n);
-        return refreshTables();
       });
   }
 
-  // The numbers beside the charts (tables, counts, sentences): take the page as the server
-  // renders it now and swap in each [data-live] block that changed.
-  function refreshTables() {
-    return fetch(window.location.href, { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) {
-        if (!html) return;
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelectorAll("[data-live]");
-        var shown = document.querySelectorAll("[data-live]");
-        if (fresh.length !== shown.length) return;
-        shown.forEach(function (block, k) {
-          if (block.innerHTML !== fresh[k].innerHTML) block.innerHTML = fresh[k].innerHTML;
-        });
-      });
+  function swapFragments(fragments) {
+    document.querySelectorAll("[data-live]").forEach(function (block) {
+      var fresh = fragments[block.dataset.live];
+      if (fresh !== undefined && block.innerHTML !== fresh) block.innerHTML = fresh;
+    });
   }
 
   function check() {

@@ -233,3 +233,24 @@ def test_it_shows_the_dashboards_in_the_staff_members_language(
         page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert f'<html lang="{language}">' in page
         assert label in page
+
+
+@pytest.mark.parametrize(
+    "page", ["/", "/matrix/", "/pairs/q01/q04/", "/pairs/q01/q03/", "/findings/"]
+)
+def test_it_sends_every_live_block_of_the_page_with_its_data(staff_client, responses, page):
+    shown = staff_client.get(f"{BASE}{page}").content.decode()
+    fragments = staff_client.get(f"{BASE}{page}data/").json()["fragments"]
+    assert sorted(fragments) == sorted(re.findall(r'data-live="([^"]+)"', shown))
+    for name, html in fragments.items():
+        assert f'<div class="live" data-live="{name}">{html}</div>' in shown
+
+
+def test_it_sends_the_new_counts_in_the_data_of_the_page(staff_client, responses, answers):
+    before = staff_client.get(f"{BASE}/data/").json()["fragments"]
+    assert '<dd data-count="all">400</dd>' in before["counts"]
+    _submit(responses, answers)
+    after = staff_client.get(f"{BASE}/data/").json()
+    assert after["n"] == 401
+    assert '<dd data-count="all">401</dd>' in after["fragments"]["counts"]
+    assert after["fragments"]["numbers-q01"] != before["numbers-q01"]

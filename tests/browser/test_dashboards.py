@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -91,6 +92,8 @@ def test_it_draws_the_dashboards_and_shows_a_new_response_live(
     page.wait_for_selector(".js-plotly-plot")
     assert page.locator("#response-count").inner_text() == "300"
 
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
     respondent = browser.new_context()
     _answer_survey(respondent.new_page(), live_server)
     # A locator, not wait_for_function: the page's Content-Security-Policy forbids the
@@ -100,6 +103,9 @@ def test_it_draws_the_dashboards_and_shows_a_new_response_live(
     # the tables beside the charts follow too, still without a reload
     expect(page.locator('dd[data-count="all"]')).to_have_text("301", timeout=3000)
     expect(page.locator("#q01 table caption")).to_contain_text("301", timeout=3000)
+    # one request for the figures and the tables: the page itself is not fetched again
+    assert "/dashboard/us-russia-kz/data/" in asked
+    assert "/dashboard/us-russia-kz/" not in asked
 
 
 @pytest.fixture
