@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from analytics.results import MultipleResponsePair, QuestionResult, TwoWayPair
 from surveys.models import in_language
 from surveys.questionnaire import QuestionnaireSpec
 
@@ -48,33 +49,32 @@ def _plain(figure: "go.Figure") -> dict:
     return json.loads(figure.to_json())
 
 
-def frequency_figure(question: dict, labels: Labels) -> dict:
+def frequency_figure(question: QuestionResult, labels: Labels) -> dict:
     """Horizontal bars: percent of respondents per choice with the 95 % Wilson interval."""
     import plotly.graph_objects as go
 
-    # With no answers (an empty filter) percentages and intervals are None: draw nothing.
-    rows = [
-        {**row, **{k: row[k] or 0.0 for k in ("percent", "ci_low", "ci_high")}}
-        for row in question["frequencies"]
-    ]
-    if question["kind"] == "multi":
-        rows = sorted(rows, key=lambda row: row["percent"])
+    rows = list(question.frequencies)
+    if question.kind == "multi":
+        rows = sorted(rows, key=lambda row: row.percent or 0.0)
     else:
-        rows = list(reversed(rows))
+        rows.reverse()
+    # With no answers (an empty filter) percentages and intervals are None: draw nothing.
+    percent = [row.percent or 0.0 for row in rows]
+    low, high = [row.ci_low or 0.0 for row in rows], [row.ci_high or 0.0 for row in rows]
     figure = go.Figure(
         go.Bar(
             orientation="h",
-            x=[row["percent"] for row in rows],
-            y=[labels.choice(question["code"], row["choice"]) for row in rows],
-            text=[f"{row['count']} · {row['percent']:.1f} %" for row in rows],
+            x=percent,
+            y=[labels.choice(question.code, row.choice) for row in rows],
+            text=[f"{row.count} · {share:.1f} %" for row, share in zip(rows, percent, strict=True)],
             textposition="inside",
             insidetextanchor="start",
             marker_color=OKABE_ITO[0],
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": [row["ci_high"] - row["percent"] for row in rows],
-                "arrayminus": [row["percent"] - row["ci_low"] for row in rows],
+                "array": [h - p for h, p in zip(high, percent, strict=True)],
+                "arrayminus": [p - lo for p, lo in zip(percent, low, strict=True)],
                 "color": "#444",
             },
             hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
@@ -134,21 +134,21 @@ def matrix_figure(cells: list[list[dict | None]], codes: list[str], show: str) -
     return _plain(figure)
 
 
-def stacked_figure(pair: dict, labels: Labels) -> dict:
+def stacked_figure(pair: TwoWayPair, labels: Labels) -> dict:
     """Row percentages of a crosstab as stacked horizontal bars, one bar per row category."""
     import plotly.graph_objects as go
 
-    rows = [labels.choice(pair["a"], code) for code in pair["rows"]]
+    rows = [labels.choice(pair.a, code) for code in pair.rows]
     traces = [
         go.Bar(
             orientation="h",
-            name=labels.choice(pair["b"], column),
+            name=labels.choice(pair.b, column),
             y=rows,
-            x=[_share_of_row(row, k) for row in pair["table"]],
+            x=[_share_of_row(row, k) for row in pair.test.table.tolist()],
             marker_color=OKABE_ITO[k % len(OKABE_ITO)],
             hovertemplate="%{y}: %{x:.1f} %<extra>%{fullData.name}</extra>",
         )
-        for k, column in enumerate(pair["columns"])
+        for k, column in enumerate(pair.columns)
     ]
     figure = go.Figure(traces)
     figure.update_layout(
@@ -163,15 +163,17 @@ def stacked_figure(pair: dict, labels: Labels) -> dict:
     return _plain(figure)
 
 
-def selected_share_figure(pair: dict, groups: list[str], multi: str, labels: Labels) -> dict:
+def selected_share_figure(
+    pair: MultipleResponsePair, groups: list[str], multi: str, labels: Labels
+) -> dict:
     """For a single × multi pair: per option, the share of each group who selected it."""
     import plotly.graph_objects as go
 
     traces = [
         go.Bar(
             name=group,
-            x=[labels.choice(multi, item["choice"]) for item in pair["items"]],
-            y=[_share(item["table"][k]) for item in pair["items"]],
+            x=[labels.choice(multi, item.choice) for item in pair.items],
+            y=[_share(item.test.table[k]) for item in pair.items],
             marker_color=OKABE_ITO[k % len(OKABE_ITO)],
         )
         for k, group in enumerate(groups)
@@ -188,6 +190,6 @@ def _share_of_row(counts: list[int], k: int) -> float | None:
     return 100 * counts[k] / total if total else None
 
 
-def _share(counts: list[int]) -> float | None:
+def _share(counts: tuple[int, ...]) -> float | None:
     total = sum(counts)
     return 100 * counts[0] / total if total else None

@@ -14,7 +14,8 @@ from django.utils import timezone
 from analytics import charts
 from analytics.charts import Labels
 from analytics.filters import ResponseFilter, responses_filtered
-from analytics.findings import effect_in_words, pair_sentence, shown_p
+from analytics.findings import effect_in_words, pair_sentence
+from analytics.results import Analysis, Pair, QuestionResult, TwoWayPair, rounded
 from analytics.selectors import watermark_cached
 from surveys.models import Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
@@ -31,7 +32,7 @@ class Board:
     spec: QuestionnaireSpec
     labels: Labels
     chosen: ResponseFilter
-    analysis: dict
+    analysis: Analysis
 
 
 def cached_build(board: Board, page: str, build: Callable[[Board], dict]) -> dict:
@@ -40,7 +41,7 @@ def cached_build(board: Board, page: str, build: Callable[[Board], dict]) -> dic
     return watermark_cached(
         f"dashboard:{page}",
         board.survey,
-        board.analysis["watermark"],
+        board.analysis.watermark,
         (board.chosen.cache_key(), board.labels.choices, board.labels.questions),
         lambda: build(board),
     )
@@ -72,31 +73,32 @@ def responses_per_day(survey: Survey, chosen: ResponseFilter) -> list[tuple[date
 def overview_build(board: Board) -> dict:
     questions = [
         {
-            "code": question["code"],
-            "text": board.labels.questions[question["code"]],
+            "code": question.code,
+            "text": board.labels.questions[question.code],
             "question": question,
             "rows": _frequency_rows(question, board.labels),
         }
-        for question in board.analysis["questions"]
+        for question in board.analysis.questions
     ]
     figures = {
-        f"freq-{q['code']}": charts.frequency_figure(q["question"], board.labels) for q in questions
+        f"freq-{question.code}": charts.frequency_figure(question, board.labels)
+        for question in board.analysis.questions
     }
     figures["timeline"] = charts.timeline_figure(responses_per_day(board.survey, board.chosen))
     return {"questions": questions, "figures": figures}
 
 
-def _frequency_rows(question: dict, labels: Labels) -> list[dict]:
-    rows = question["frequencies"]
-    if question["kind"] == "multi":
-        rows = sorted(rows, key=lambda row: -(row["percent"] or 0))
-    return [{**row, "label": labels.choice(question["code"], row["choice"])} for row in rows]
+def _frequency_rows(question: QuestionResult, labels: Labels) -> list[dict]:
+    rows = list(question.frequencies)
+    if question.kind == "multi":
+        rows = sorted(rows, key=lambda row: -(row.percent or 0))
+    return [{"frequency": row, "label": labels.choice(question.code, row.choice)} for row in rows]
 
 
 def matrix_build(board: Board, show: str) -> dict:
     """The lower triangle of all question pairs: one cell per pair, with its marks."""
     codes = [q.code for q in board.spec.questions]
-    pairs = {(pair["a"], pair["b"]): pair for pair in board.analysis["pairs"]}
+    pairs = {(pair.a, pair.b): pair for pair in board.analysis.pairs}
     grid = [
         [_matrix_cell(pairs.get((b, a)), show) if j < i else None for j, b in enumerate(codes)]
         for i, a in enumerate(codes)
@@ -108,54 +110,45 @@ def matrix_build(board: Board, show: str) -> dict:
     }
 
 
-def _matrix_cell(pair: dict | None, show: str) -> dict | None:
+def _matrix_cell(pair: Pair | None, show: str) -> dict | None:
     if pair is None:
         return None
     value = {
-        "v": pair.get("cramers_v_corrected"),
-        "p": shown_p(pair),
-        "p_adjusted": pair.get("p_adjusted"),
+        "v": pair.cramers_v_corrected,
+        "p": pair.shown_p,
+        "p_adjusted": pair.p_adjusted,
     }[show]
-    marks = ("*" if pair["significant"] else "") + ("†" if pair.get("cochran_ok") is False else "")
+    marks = ("*" if pair.significant else "") + ("†" if pair.cochran_ok is False else "")
     text = "–" if value is None else f"{value:.2f}"
     return {"pair": pair, "value": value, "text": f"{text}{marks}", "marks": marks}
 
 
-def pair_find(analysis: dict, a: str, b: str) -> dict | None:
-    for pair in analysis["pairs"]:
-        if (pair["a"], pair["b"]) in ((a, b), (b, a)):
-            return pair
-    return None
-
-
-def pair_build(board: Board, pair: dict) -> dict:
+def pair_build(board: Board, pair: Pair) -> dict:
     labels = board.labels
     built: dict = {
         "pair": pair,
-        "a_text": labels.questions[pair["a"]],
-        "b_text": labels.questions[pair["b"]],
+        "a_text": labels.questions[pair.a],
+        "b_text": labels.questions[pair.b],
         "sentence": pair_sentence(pair, labels),
-        "effect": effect_in_words(pair.get("cramers_v_corrected")),
-        "shown_p": shown_p(pair),
+        "effect": effect_in_words(pair.cramers_v_corrected),
+        "shown_p": pair.shown_p,
     }
-    if pair["kind"] == "single×single":
+    if isinstance(pair, TwoWayPair):
         built["crosstab"] = _crosstab(pair, labels)
         built["figures"] = {"pair": charts.stacked_figure(pair, labels)}
         return built
-    single, multi = (
-        (pair["a"], pair["b"]) if labels.kinds[pair["b"]] == "multi" else (pair["b"], pair["a"])
-    )
-    if pair["kind"] == "single×multi":
+    single, multi = (pair.a, pair.b) if labels.kinds[pair.b] == "multi" else (pair.b, pair.a)
+    if pair.kind == "single×multi":
         groups = _answered_choices(
-            board, single, len(pair["items"][0]["table"]) if pair["items"] else 0
+            board, single, len(pair.items[0].test.table) if pair.items else 0
         )
         built["options"] = [
             {
-                **item,
-                "label": labels.choice(multi, item["choice"]),
-                "rows": list(zip(groups, item["table"], strict=True)),
+                "item": item,
+                "label": labels.choice(multi, item.choice),
+                "rows": list(zip(groups, item.test.table, strict=True)),
             }
-            for item in pair["items"]
+            for item in pair.items
         ]
         built["figures"] = {"pair": charts.selected_share_figure(pair, groups, multi, labels)}
     else:
@@ -165,29 +158,32 @@ def pair_build(board: Board, pair: dict) -> dict:
 
 def _answered_choices(board: Board, single: str, rows: int) -> list[str]:
     """Labels of the rows of a multiple-response table: the test drops choices nobody chose."""
-    question = next(q for q in board.analysis["questions"] if q["code"] == single)
-    chosen = [row["choice"] for row in question["frequencies"] if row["count"]]
+    frequencies = board.analysis.question(single).frequencies
+    chosen = [row.choice for row in frequencies if row.count]
     if len(chosen) != rows:
-        chosen = [row["choice"] for row in question["frequencies"]][:rows]
+        chosen = [row.choice for row in frequencies][:rows]
     return [board.labels.choice(single, code) for code in chosen]
 
 
-def _crosstab(pair: dict, labels: Labels) -> dict:
+def _crosstab(pair: TwoWayPair, labels: Labels) -> dict:
+    test = pair.test
+    row_percent, column_percent = rounded(test.row_percent), rounded(test.column_percent)
+    expected, residuals = rounded(test.expected), rounded(test.adjusted_residuals)
     rows = []
-    for i, row in enumerate(pair["rows"]):
+    for i, row in enumerate(pair.rows):
         cells = [
             {
-                "count": pair["table"][i][j],
-                "row_percent": _at(pair["row_percent"], i, j),
-                "column_percent": _at(pair["column_percent"], i, j),
-                "expected": _at(pair["expected"], i, j),
-                "residual": _at(pair["adjusted_residuals"], i, j),
-                "shade": _shade(_at(pair["adjusted_residuals"], i, j)),
+                "count": int(test.table[i, j]),
+                "row_percent": _at(row_percent, i, j),
+                "column_percent": _at(column_percent, i, j),
+                "expected": _at(expected, i, j),
+                "residual": _at(residuals, i, j),
+                "shade": _shade(_at(residuals, i, j)),
             }
-            for j in range(len(pair["columns"]))
+            for j in range(len(pair.columns))
         ]
-        rows.append({"label": labels.choice(pair["a"], row), "cells": cells})
-    columns = [labels.choice(pair["b"], column) for column in pair["columns"]]
+        rows.append({"label": labels.choice(pair.a, row), "cells": cells})
+    columns = [labels.choice(pair.b, column) for column in pair.columns]
     return {"columns": columns, "rows": rows}
 
 

@@ -7,18 +7,10 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from analytics.charts import Labels
+from analytics.results import Analysis, Pair, QuestionResult, TwoWayPair, rounded
 
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "surveys" / "questionnaires"
 RESIDUAL_CUTOFF = 1.96
-
-
-def shown_p(pair: dict) -> float | None:
-    """The p the dashboards show: Monte Carlo where Cochran's rule fails, else asymptotic
-    (Rao–Scott, or Bonferroni when that is missing, for multiple-response pairs)."""
-    for key in ("p_exact", "p", "p_bonferroni"):
-        if pair.get(key) is not None:
-            return pair[key]
-    return None
 
 
 def p_text(p: float) -> str:
@@ -39,112 +31,117 @@ def effect_in_words(v: float | None) -> str:
     return _("strong")
 
 
-def pair_sentence(pair: dict, labels: Labels) -> str:
+def pair_sentence(pair: Pair, labels: Labels) -> str:
     """One sentence saying what the pair's test means."""
-    a, b = labels.questions[pair["a"]], labels.questions[pair["b"]]
-    p = shown_p(pair)
+    a, b = labels.questions[pair.a], labels.questions[pair.b]
+    p = pair.shown_p
     if p is None:
         return _("There are not enough answers to test “%(a)s” against “%(b)s”.") % {"a": a, "b": b}
-    if not pair["significant"]:
+    if not pair.significant:
         return _("Answers to “%(a)s” and “%(b)s” do not depend on each other (p %(p)s).") % {
             "a": a,
             "b": b,
             "p": p_text(p),
         }
-    if pair["kind"] == "single×single":
+    if isinstance(pair, TwoWayPair):
         return _strongest_cell_sentence(pair, labels)
-    item = min(pair["items"], key=lambda entry: entry["p"])
-    multi = pair["b"] if labels.kinds[pair["b"]] == "multi" else pair["a"]
-    option = labels.choice(multi, item.get("choice") or item["b_choice"])
+    # A significant pair was tested, so every item has its p.
+    item_p, item = min(
+        ((item.test.p, item) for item in pair.items if item.test.p is not None),
+        key=lambda tested: tested[0],
+    )
+    multi = pair.b if labels.kinds[pair.b] == "multi" else pair.a
+    option = labels.choice(multi, item.choice)
     return _(
         "Answers to “%(a)s” and “%(b)s” depend on each other (p %(p)s); the option "
         "“%(option)s” differs most between groups (p %(item_p)s)."
-    ) % {"a": a, "b": b, "p": p_text(p), "option": option, "item_p": p_text(item["p"])}
+    ) % {"a": a, "b": b, "p": p_text(p), "option": option, "item_p": p_text(item_p)}
 
 
-def _strongest_cell_sentence(pair: dict, labels: Labels) -> str:
-    residuals = pair["adjusted_residuals"]
+def _strongest_cell_sentence(pair: TwoWayPair, labels: Labels) -> str:
+    # Rounded as shown, so that cells equal but for float noise (the diagonal of a 2×2 table)
+    # tie, and the first of them is named.
+    residuals = rounded(pair.test.adjusted_residuals)
+    assert residuals is not None, "a significant pair was tested"
     i, j = max(
-        ((i, j) for i in range(len(pair["rows"])) for j in range(len(pair["columns"]))),
+        ((i, j) for i in range(len(pair.rows)) for j in range(len(pair.columns))),
         key=lambda cell: residuals[cell[0]][cell[1]],
     )
     return _(
         "Respondents who answered “%(row)s” to %(a)s more often answer “%(column)s” to %(b)s "
         "(adjusted residual %(residual).1f); the association is %(effect)s (Ṽ = %(v).2f)."
     ) % {
-        "row": labels.choice(pair["a"], pair["rows"][i]),
-        "a": pair["a"].upper(),
-        "column": labels.choice(pair["b"], pair["columns"][j]),
-        "b": pair["b"].upper(),
+        "row": labels.choice(pair.a, pair.rows[i]),
+        "a": pair.a.upper(),
+        "column": labels.choice(pair.b, pair.columns[j]),
+        "b": pair.b.upper(),
         "residual": residuals[i][j],
-        "effect": effect_in_words(pair["cramers_v_corrected"]),
-        "v": pair["cramers_v_corrected"] or 0.0,
+        "effect": effect_in_words(pair.cramers_v_corrected),
+        "v": pair.cramers_v_corrected or 0.0,
     }
 
 
-def findings_write(analysis: dict, labels: Labels) -> dict:
+def findings_write(analysis: Analysis, labels: Labels) -> dict:
     """Headline shares, dependent and independent pairs, and caveats, as sentences."""
-    pairs = analysis["pairs"]
+    pairs = analysis.pairs
     dependent = sorted(
-        (pair for pair in pairs if pair["significant"]),
-        key=lambda pair: -(pair.get("cramers_v_corrected") or 0.0),
+        (pair for pair in pairs if pair.significant),
+        key=lambda pair: -(pair.cramers_v_corrected or 0.0),
     )
     return {
-        "headlines": [_headline(question, labels) for question in analysis["questions"]],
+        "headlines": [_headline(question, labels) for question in analysis.questions],
         "dependent": [_dependence(pair, labels) for pair in dependent],
         "independent": [
-            f"{pair['a'].upper()} – {pair['b'].upper()}"
+            f"{pair.a.upper()} – {pair.b.upper()}"
             for pair in pairs
-            if not pair["significant"] and shown_p(pair) is not None
+            if not pair.significant and pair.shown_p is not None
         ],
         "caveats": [
             _(
                 "%(a)s – %(b)s: expected counts are too small for the χ² approximation; the "
                 "Monte Carlo p is shown instead."
             )
-            % {"a": pair["a"].upper(), "b": pair["b"].upper()}
+            % {"a": pair.a.upper(), "b": pair.b.upper()}
             for pair in pairs
-            if pair.get("cochran_ok") is False
+            if pair.cochran_ok is False
         ],
     }
 
 
-def _headline(question: dict, labels: Labels) -> str:
-    top = max(question["frequencies"], key=lambda row: row["count"], default=None)
-    if top is None or not question["n_answered"]:
-        return _("%(q)s: no answers yet.") % {"q": labels.questions[question["code"]]}
+def _headline(question: QuestionResult, labels: Labels) -> str:
+    top = max(question.frequencies, key=lambda row: row.count, default=None)
+    if top is None or not question.n_answered:
+        return _("%(q)s: no answers yet.") % {"q": labels.questions[question.code]}
     return _("%(q)s — “%(choice)s”: %(percent).0f %% of %(n)d respondents.") % {
-        "q": labels.questions[question["code"]],
-        "choice": labels.choice(question["code"], top["choice"]),
-        "percent": top["percent"],
-        "n": question["n_answered"],
+        "q": labels.questions[question.code],
+        "choice": labels.choice(question.code, top.choice),
+        "percent": top.percent,
+        "n": question.n_answered,
     }
 
 
-def _dependence(pair: dict, labels: Labels) -> str:
+def _dependence(pair: Pair, labels: Labels) -> str:
+    v = pair.cramers_v_corrected
     return _("%(a)s and %(b)s depend on each other: %(effect)s (Ṽ = %(v)s, p %(p)s).") % {
-        "a": pair["a"].upper(),
-        "b": pair["b"].upper(),
-        "effect": effect_in_words(pair.get("cramers_v_corrected")),
-        "v": "–"
-        if pair.get("cramers_v_corrected") is None
-        else f"{pair['cramers_v_corrected']:.2f}",
-        "p": p_text(shown_p(pair) or 1.0),
+        "a": pair.a.upper(),
+        "b": pair.b.upper(),
+        "effect": effect_in_words(v),
+        "v": "–" if v is None else f"{v:.2f}",
+        "p": p_text(pair.shown_p or 1.0),
     }
 
 
-def paper_comparison(slug: str, analysis: dict) -> list[dict] | None:
+def paper_comparison(slug: str, analysis: Analysis) -> list[dict] | None:
     """What the article reported vs what the current data show, pair by pair; None when the
     survey has no published findings to compare with."""
     path = QUESTIONNAIRES / f"{slug}.paper-findings.json"
     if not path.exists():
         return None
     reported = json.loads(path.read_text(encoding="utf-8"))["pearson_chi_square_findings"]
-    pairs = {(pair["a"], pair["b"]): pair for pair in analysis["pairs"]}
     rows = []
     for verdict, listed in (("dependent", True), ("independent", False)):
         for a, b in reported[verdict]:
-            pair = pairs.get((a, b)) or pairs.get((b, a))
+            pair = analysis.pair(a, b)
             if pair is None:
                 continue
             rows.append(
@@ -152,10 +149,10 @@ def paper_comparison(slug: str, analysis: dict) -> list[dict] | None:
                     "a": a,
                     "b": b,
                     "article_dependent": listed,
-                    "now_dependent": pair["significant"],
-                    "p": shown_p(pair),
-                    "v": pair.get("cramers_v_corrected"),
-                    "agrees": pair["significant"] == listed,
+                    "now_dependent": pair.significant,
+                    "p": pair.shown_p,
+                    "v": pair.cramers_v_corrected,
+                    "agrees": pair.significant == listed,
                 }
             )
     return rows

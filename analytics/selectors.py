@@ -6,9 +6,10 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from analytics.analysis import AnalysisOptions, analysis_build
+from analytics.analysis import analysis_build
 from analytics.counts import Shape, counts_compute
 from analytics.filters import ResponseFilter, filter_mask
+from analytics.results import Analysis, AnalysisOptions
 from analytics.snapshot import Current, snapshot_current, snapshot_matrix
 from surveys.models import Survey
 
@@ -38,11 +39,11 @@ def survey_analysis(
     survey: Survey,
     chosen: ResponseFilter | None = None,
     options: AnalysisOptions | None = None,
-) -> dict:
+) -> Analysis:
     """The full analysis of the survey's responses that pass the filter.
 
-    Cached under a key holding the watermark, so it is never stale and never recomputed
-    for the same data: a new response changes the key."""
+    Cached (the frozen ``Analysis``, pickled) for the watermark (``watermark_cached``), so it
+    is never stale and never recomputed for the same data: a new response changes the key."""
     chosen = chosen or ResponseFilter()
     options = options or AnalysisOptions()
     current = snapshot_current(survey)
@@ -55,7 +56,9 @@ def survey_analysis(
     )
 
 
-def _analyse(survey, current: Current, chosen: ResponseFilter, options: AnalysisOptions) -> dict:
+def _analyse(
+    survey, current: Current, chosen: ResponseFilter, options: AnalysisOptions
+) -> Analysis:
     needs_answers = current.spec_has_two_multis or options.bootstrap > 0
     counts, answers = current.counts, None
     if needs_answers or not chosen.is_everything:
@@ -67,5 +70,4 @@ def _analyse(survey, current: Current, chosen: ResponseFilter, options: Analysis
             q.code: encoded.values[:, current.layout.indices(q.code)]
             for q in current.spec.questions
         }
-    analysis = analysis_build(current.spec, counts, options, answers)
-    return {"survey": survey.slug, "watermark": current.watermark, **analysis}
+    return analysis_build(current.spec, counts, options, answers, watermark=current.watermark)

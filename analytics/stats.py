@@ -56,11 +56,6 @@ class TwoWayTest:
     row_percent: FloatArray | None = None
     column_percent: FloatArray | None = None
 
-    @property
-    def shown_p(self) -> float | None:
-        """The p-value to show: the Monte Carlo p when it was computed, else the asymptotic p."""
-        return self.p_exact if self.p_exact is not None else self.p
-
 
 @dataclass(frozen=True)
 class Frequency:

@@ -110,8 +110,8 @@ def _data(request: HttpRequest, template: str, context: dict) -> JsonResponse:
     analysis = context["analysis"]
     return JsonResponse(
         {
-            "watermark": analysis["watermark"],
-            "n": analysis["n"],
+            "watermark": analysis.watermark,
+            "n": analysis.n,
             "figures": context["figures"],
             "fragments": fragments,
         }
@@ -147,15 +147,15 @@ def matrix(request: HttpRequest, board: Board) -> Page:
 
 @dashboard
 def pair(request: HttpRequest, board: Board, a: str, b: str) -> Page:
-    found = dashboards.pair_find(board.analysis, a, b)
+    found = board.analysis.pair(a, b)
     if found is None:
         raise Http404("No such pair of questions")
     built = dashboards.cached_build(
         board,
-        f"pair:{found['a']}:{found['b']}",
+        f"pair:{found.a}:{found.b}",
         lambda board: dashboards.pair_build(board, found),
     )
-    crosstab = reverse("api_crosstab_csv", args=[board.survey.slug, found["a"], found["b"]])
+    crosstab = reverse("api_crosstab_csv", args=[board.survey.slug, found.a, found.b])
     return "analytics/pair.html", {"tables": ((_("Crosstab (CSV)"), crosstab),), **built}
 
 

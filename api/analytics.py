@@ -1,7 +1,8 @@
 """The analysis as JSON for staff scripts: frequencies, the dependence matrix, one pair.
 
 The query string takes the dashboards' filters (analytics.forms), so a dashboard link's
-filters work here unchanged.
+filters work here unchanged. The data is the analysis's ``to_json()`` (the JSON of
+``analyze --json``); the serializers describe it for the schema and pick the fields shown.
 """
 
 from django.utils import translation
@@ -17,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.dashboards import pair_find
 from analytics.forms import filter_parse
+from analytics.results import Analysis
 from analytics.selectors import survey_analysis
 from api.errors import ErrorSerializer
 from api.filters import FILTER_PARAMETERS
@@ -44,7 +45,7 @@ ERRORS = {
 }
 
 
-def _filtered_analysis(request: Request, slug: str) -> dict:
+def _filtered_analysis(request: Request, slug: str) -> Analysis:
     survey = survey_or_404(slug)
     spec = survey_questionnaire(survey)
     form = filter_parse(spec, translation.get_language(), request.query_params)
@@ -94,7 +95,7 @@ class FrequenciesApi(APIView):
         responses={200: OutputSerializer, **ERRORS},
     )
     def get(self, request: Request, slug: str) -> Response:
-        return Response(self.OutputSerializer(_filtered_analysis(request, slug)).data)
+        return Response(self.OutputSerializer(_filtered_analysis(request, slug).to_json()).data)
 
 
 def _number(**kwargs) -> serializers.FloatField:
@@ -191,7 +192,7 @@ class MatrixApi(APIView):
         responses={200: OutputSerializer, **ERRORS},
     )
     def get(self, request: Request, slug: str) -> Response:
-        return Response(self.OutputSerializer(_filtered_analysis(request, slug)).data)
+        return Response(self.OutputSerializer(_filtered_analysis(request, slug).to_json()).data)
 
 
 class PairApi(APIView):
@@ -203,7 +204,7 @@ class PairApi(APIView):
         responses={200: PairSerializer, **ERRORS},
     )
     def get(self, request: Request, slug: str, a: str, b: str) -> Response:
-        pair = pair_find(_filtered_analysis(request, slug), a, b)
+        pair = _filtered_analysis(request, slug).pair(a, b)
         if pair is None:
             raise exceptions.NotFound(_("There is no such pair of question codes."))
-        return Response(PairSerializer(pair).data)
+        return Response(PairSerializer(pair.to_json()).data)

@@ -27,7 +27,6 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from analytics.dashboards import pair_find
 from analytics.filters import ResponseFilter
 from analytics.forms import filter_parse
 from analytics.selectors import survey_analysis
@@ -122,7 +121,7 @@ class ExportApi(APIView):
         labels = (request.query_params.get("labels") or None) if self.labelled else None
         if pair:
             analysis = survey_analysis(survey, chosen)
-            if pair_find(analysis, pair["a"], pair["b"]) is None:
+            if analysis.pair(pair["a"], pair["b"]) is None:
                 raise exceptions.NotFound(_("There is no such pair of question codes."))
         export = export_make(
             survey=survey,

@@ -167,10 +167,13 @@ def _copy_seconds(survey) -> float:
 
 def _engine(survey) -> dict[str, float]:
     """A full analysis from PostgreSQL, timed by phase; compute = counts + analysis."""
-    from analytics.analysis import AnalysisOptions, analysis_build
+    from analytics.analysis import analysis_build
     from analytics.counts import Shape, counts_compute
     from analytics.encode import Layout, responses_encode
-    from surveys.selectors import survey_questionnaire
+    from analytics.results import AnalysisOptions
+    from surveys.selectors import survey_questionnaire, survey_watermark
+
+    watermark = survey_watermark(survey)
 
     started = time.perf_counter()
     spec = survey_questionnaire(survey)
@@ -178,7 +181,7 @@ def _engine(survey) -> dict[str, float]:
     encoded_at = time.perf_counter()
     counts = counts_compute(Shape.of(spec), Layout.of(spec), encoded)
     counted_at = time.perf_counter()
-    analysis_build(spec, counts, AnalysisOptions())
+    analysis_build(spec, counts, AnalysisOptions(), watermark=watermark)
     done_at = time.perf_counter()
     return {
         "engine_encode": encoded_at - started,

@@ -203,7 +203,7 @@ def _content(survey, format, chosen, labels, language, bom, pair) -> tuple[Itera
 def _analysis_table(survey, format, chosen, pair) -> tuple[Iterable[bytes], int]:
     analysis = survey_analysis(survey, chosen=chosen)
     if format == "matrix-csv":
-        return [matrix_csv(analysis)], len(analysis["pairs"])
+        return [matrix_csv(analysis)], len(analysis.pairs)
     if not pair:
         raise ExportRefused("A crosstab needs a pair of questions, e.g. q01 and q04.")
     try:

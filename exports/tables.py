@@ -1,17 +1,19 @@
 """The analysis as CSV tables: the dependence matrix and one pair's crosstab.
 
-Both read the dict of ``survey_analysis`` (the JSON of ``analyze --json``), so a table and
-the dashboard never disagree.
+Both read the ``Analysis`` of ``survey_analysis``, so a table and the dashboard never
+disagree; the matrix takes its columns from the pairs' JSON (``analyze --json``), so it holds
+every field that gives, in the same order.
 """
 
 import csv
 import io
 import json
 
+from analytics.results import Analysis, MultipleResponsePair, TwoWayPair, rounded
 from core.errors import ApplicationError
 from surveys.csv_format import neutralise
 
-# Per-cell tables of a pair: in the crosstab CSV, not in the matrix.
+# A pair's per-cell tables (the crosstab CSV gives them) and items: not in the matrix.
 TABLE_KEYS = ("table", "expected", "adjusted_residuals", "row_percent", "column_percent", "items")
 
 
@@ -19,18 +21,15 @@ class PairUnknown(ApplicationError):
     """No pair of these two questions; the message lists what to ask for."""
 
 
-def matrix_csv(analysis: dict) -> bytes:
-    """One row per question pair with every scalar field of the analysis; short lists (the
+def matrix_csv(analysis: Analysis) -> bytes:
+    """One row per question pair with every scalar field of its JSON; short lists (the
     row and column codes, dropped codes) as JSON text."""
+    pairs = [pair.to_json() for pair in analysis.pairs]
     fields: list[str] = []
-    for pair in analysis["pairs"]:
-        fields += [key for key in pair if _in_matrix(key) and key not in fields]
-    rows = [fields] + [[_cell(pair.get(key)) for key in fields] for pair in analysis["pairs"]]
+    for pair in pairs:
+        fields += [key for key in pair if key not in TABLE_KEYS and key not in fields]
+    rows = [fields] + [[_cell(pair.get(key)) for key in fields] for pair in pairs]
     return _csv(rows)
-
-
-def _in_matrix(key: str) -> bool:
-    return not key.startswith("_") and key not in TABLE_KEYS
 
 
 def _cell(value) -> object:
@@ -43,14 +42,6 @@ def _cell(value) -> object:
     if isinstance(value, str):
         return neutralise(value)
     return value
-
-
-def pair_of(analysis: dict, a: str, b: str) -> dict:
-    for pair in analysis["pairs"]:
-        if {pair["a"], pair["b"]} == {a, b}:
-            return pair
-    known = ", ".join(f"{p['a']}/{p['b']}" for p in analysis["pairs"])
-    raise PairUnknown(f"There is no pair {a}/{b}; choose one of {known}.")
 
 
 CROSSTAB_HEADER = [
@@ -67,25 +58,37 @@ CROSSTAB_HEADER = [
 ]
 
 
-def crosstab_csv(analysis: dict, a: str, b: str) -> bytes:
+def crosstab_csv(analysis: Analysis, a: str, b: str) -> bytes:
     """The pair's table in long format, one row per cell. Single × single: counts, expected
     counts, adjusted residuals and percentages by row and column. With a multi-choice
     question, one 2-column table per option (or option pair): counts only."""
-    pair = pair_of(analysis, a, b)
-    if pair["kind"] == "single×single":
+    pair = analysis.pair(a, b)
+    if pair is None:
+        known = ", ".join(f"{p.a}/{p.b}" for p in analysis.pairs)
+        raise PairUnknown(f"There is no pair {a}/{b}; choose one of {known}.")
+    if isinstance(pair, TwoWayPair):
         cells = _two_way_cells(pair)
     else:
         cells = _item_cells(pair, analysis)
-    return _csv([CROSSTAB_HEADER] + [[pair["a"], pair["b"], *cell] for cell in cells])
+    return _csv([CROSSTAB_HEADER] + [[pair.a, pair.b, *cell] for cell in cells])
 
 
-def _two_way_cells(pair: dict) -> list[list]:
+def _two_way_cells(pair: TwoWayPair) -> list[list]:
+    test = pair.test
+    derived = [
+        rounded(values)
+        for values in (
+            test.expected,
+            test.adjusted_residuals,
+            test.row_percent,
+            test.column_percent,
+        )
+    ]
     cells = []
-    for i, row in enumerate(pair["rows"]):
-        for j, column in enumerate(pair["columns"]):
+    for i, row in enumerate(pair.rows):
+        for j, column in enumerate(pair.columns):
             cells.append(
-                ["", row, column, pair["table"][i][j]]
-                + [_at(pair[key], i, j) for key in TABLE_KEYS[1:5]]
+                ["", row, column, int(test.table[i, j])] + [_at(table, i, j) for table in derived]
             )
     return cells
 
@@ -94,32 +97,28 @@ def _at(table: list | None, i: int, j: int) -> object:
     return "" if table is None else table[i][j]
 
 
-def _item_cells(pair: dict, analysis: dict) -> list[list]:
+def _item_cells(pair: MultipleResponsePair, analysis: Analysis) -> list[list]:
     cells = []
-    for item in pair["items"]:
-        if "choice" in item:
-            name = item["choice"]
-            rows = _group_names(analysis, pair, len(item["table"]))
+    for item in pair.items:
+        if item.a_choice is None:
+            name = item.choice
+            rows = _group_names(analysis, pair, len(item.test.table))
             columns = ["chosen", "not chosen"]
         else:
-            name = f"{item['a_choice']}/{item['b_choice']}"
-            rows = [f"{item['a_choice']} chosen", f"{item['a_choice']} not chosen"]
-            columns = [f"{item['b_choice']} chosen", f"{item['b_choice']} not chosen"]
-        for i, counts in enumerate(item["table"]):
+            name = f"{item.a_choice}/{item.choice}"
+            rows = [f"{item.a_choice} chosen", f"{item.a_choice} not chosen"]
+            columns = [f"{item.choice} chosen", f"{item.choice} not chosen"]
+        for i, counts in enumerate(item.test.table):
             for j, count in enumerate(counts):
                 cells.append([name, rows[i], columns[j], count, "", "", "", ""])
     return cells
 
 
-def _group_names(analysis: dict, pair: dict, size: int) -> list[str]:
+def _group_names(analysis: Analysis, pair: MultipleResponsePair, size: int) -> list[str]:
     """The single-choice question's answers that have respondents, named by their code when
     every answer has some (else by position among those that do)."""
-    single = next(
-        q
-        for q in analysis["questions"]
-        if q["code"] in (pair["a"], pair["b"]) and q["kind"] == "single"
-    )
-    codes = [entry["choice"] for entry in single["frequencies"]]
+    single = analysis.question(pair.a if analysis.question(pair.a).kind == "single" else pair.b)
+    codes = [entry.choice for entry in single.frequencies]
     return codes if len(codes) == size else [f"group {k}" for k in range(1, size + 1)]
 
 

@@ -69,7 +69,7 @@ def test_it_shows_export_links_carrying_the_filters(responses, url, who):
 def test_its_links_download_what_the_page_shows(responses):
     client = _client("admins")
     page = client.get(f"{BASE}/pairs/q01/q04/?{FILTER}")
-    shown_n = page.context["analysis"]["n"]
+    shown_n = page.context["analysis"].n
     links = dict(zip(EVERY_PAGE + ["crosstab"], _export_links(page), strict=True))
     for link in links.values():
         assert client.get(link).status_code == 200

@@ -173,12 +173,12 @@ def test_it_filters_by_group_language_date_and_demo(survey, answers):
     today = timezone.localdate()
     recent = survey_analysis(survey, ResponseFilter(since=today - timedelta(days=1)))
     stored = list(Response.objects.all())
-    assert everything["n"] == 201
-    assert teachers["n"] == sum(r.answers["q01"] == "teacher" for r in stored)
-    assert real["n"] == 1
-    assert english["n"] == sum(r.language == "en" for r in stored)
+    assert everything.n == 201
+    assert teachers.n == sum(r.answers["q01"] == "teacher" for r in stored)
+    assert real.n == 1
+    assert english.n == sum(r.language == "en" for r in stored)
     yesterday = timezone.now() - timedelta(days=1)
-    assert recent["n"] == sum(
+    assert recent.n == sum(
         timezone.localdate(r.submitted_at) >= timezone.localdate(yesterday) for r in stored
     )
 

@@ -81,7 +81,7 @@ def _csv_rows(response) -> list[list[str]]:
 def _filtered_n(survey, query: str) -> int:
     spec = survey_questionnaire(survey)
     chosen = filter_parse(spec, "en", QueryDict(query)).response_filter()
-    return survey_analysis(survey, chosen)["n"]
+    return survey_analysis(survey, chosen).n
 
 
 @pytest.mark.parametrize("format", ENDPOINTS)

@@ -21,10 +21,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics.analysis import AnalysisOptions
 from analytics.encode import Layout, responses_encode
 from analytics.filters import ResponseFilter, filter_mask, responses_filtered
 from analytics.models import MatrixChunk, Snapshot
+from analytics.results import AnalysisOptions
 from analytics.selectors import survey_analysis
 from exports.postgres_csv import records_copy
 from exports.services import export_make, records_python, responses_csv
@@ -207,8 +207,8 @@ def test_it_round_trips_to_the_same_analysis(survey, copy_survey, tmp_path, data
     options = AnalysisOptions(permutations=200)
     original = survey_analysis(survey, options=options)
     copied = survey_analysis(copy_survey, options=options)
-    assert copied["n"] == original["n"]
-    assert copied["pairs"] == original["pairs"]
+    assert copied.n == original.n
+    assert copied.to_json()["pairs"] == original.to_json()["pairs"]
 
 
 def test_it_describes_every_column_in_the_codebook(survey):
@@ -281,10 +281,10 @@ def test_it_agrees_with_pspp_on_chi_square(survey, tmp_path):
     sav.write_bytes(joined(export_make(survey=survey, format="sav").content))
     analysis = survey_analysis(survey)
     for a, b in (("q01", "q04"), ("q05", "q10")):
-        pair = next(p for p in analysis["pairs"] if (p["a"], p["b"]) == (a, b))
+        pair = analysis.pair(a, b)
         statistic, p = pspp_chi_square(str(sav), a, b, tmp_path)
-        assert statistic == pytest.approx(pair["statistic"], abs=5e-4)
-        assert p == pytest.approx(pair["p"], abs=5e-4, rel=1e-5)
+        assert statistic == pytest.approx(pair.test.statistic, abs=5e-4)
+        assert p == pytest.approx(pair.test.p, abs=5e-4, rel=1e-5)
 
 
 def test_it_writes_the_dependence_matrix(survey):
@@ -294,7 +294,7 @@ def test_it_writes_the_dependence_matrix(survey):
     assert len(rows) == 45
     first = rows[0]
     assert (first["a"], first["b"], first["kind"]) == ("q01", "q02", "single×single")
-    assert float(first["statistic"]) == survey_analysis(survey)["pairs"][0]["statistic"]
+    assert float(first["statistic"]) == survey_analysis(survey).pairs[0].test.statistic
     assert {"p_adjusted", "cramers_v_corrected", "rs2_p", "significant"} <= set(first)
     assert "table" not in first and "items" not in first
 
@@ -305,7 +305,7 @@ def test_it_writes_one_pairs_crosstab_in_long_format(survey):
     rows = list(csv.DictReader(io.StringIO(joined(export.content).decode())))
     assert export.filename.startswith("us-russia-kz-crosstab-q01-q04-")
     assert len(rows) == 5 * 4 == export.row_count
-    pair = next(p for p in survey_analysis(survey)["pairs"] if (p["a"], p["b"]) == ("q01", "q04"))
+    pair = survey_analysis(survey).pair("q01", "q04").to_json()
     assert int(rows[0]["count"]) == pair["table"][0][0]
     assert float(rows[0]["adjusted_residual"]) == pair["adjusted_residuals"][0][0]
     mixed = export_make(survey=survey, format="crosstab-csv", pair=("q01", "q03"))

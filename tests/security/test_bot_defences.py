@@ -82,9 +82,8 @@ def one_suspect_one_not(survey, answers):
 def test_it_counts_suspect_responses_unless_the_filter_leaves_them_out(one_suspect_one_not):
     everything = survey_analysis(one_suspect_one_not)
     left_out = survey_analysis(one_suspect_one_not, ResponseFilter(include_suspect=False))
-    assert (everything["n"], left_out["n"]) == (2, 1)
-    q04 = next(q for q in left_out["questions"] if q["code"] == "q04")
-    q04 = {row["choice"]: row["count"] for row in q04["frequencies"]}
+    assert (everything.n, left_out.n) == (2, 1)
+    q04 = {row.choice: row.count for row in left_out.question("q04").frequencies}
     assert q04["no"] == 0 and q04["yes"] == 1
 
 

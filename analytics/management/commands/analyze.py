@@ -2,7 +2,7 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from analytics.analysis import ADJUST_METHODS, AnalysisOptions
+from analytics.results import ADJUST_METHODS, Analysis, AnalysisOptions
 from analytics.selectors import survey_analysis
 from surveys.management.arguments import survey_named, whole_number
 
@@ -57,26 +57,26 @@ class Command(BaseCommand):
             self.stdout.write(_table(analysis))
 
 
-def _dumps(analysis: dict) -> str:
-    return jsonlib.dumps(analysis, ensure_ascii=False, allow_nan=False, indent=1)
+def _dumps(analysis: Analysis) -> str:
+    return jsonlib.dumps(analysis.to_json(), ensure_ascii=False, allow_nan=False, indent=1)
 
 
-def _table(analysis: dict) -> str:
+def _table(analysis: Analysis) -> str:
+    """One line per pair, with the p the dashboards show."""
     lines = [
-        f"{analysis['survey']}: {analysis['n']} responses",
+        f"{analysis.survey}: {analysis.n} responses",
         "pair      kind           n      X²        df     p          p_adj      V~     ",
     ]
-    for pair in analysis["pairs"]:
-        shown = pair["p_exact"] if pair.get("p_exact") is not None else pair["p"]
+    for pair in analysis.pairs:
         lines.append(
-            f"{pair['a']}×{pair['b']:<5} {pair['kind']:<14} {pair['n']:<6} "
-            f"{_number(pair['statistic'], '.2f'):<9} {_number(pair['df'], '.1f'):<6} "
-            f"{_number(shown, '.3g'):<10} {_number(pair['p_adjusted'], '.3g'):<10} "
-            f"{_number(pair.get('cramers_v_corrected'), '.3f'):<6}"
-            f"{'  *' if pair['significant'] else ''}"
+            f"{pair.a}×{pair.b:<5} {pair.kind:<14} {pair.test.n:<6} "
+            f"{_number(pair.test.statistic, '.2f'):<9} {_number(pair.df, '.1f'):<6} "
+            f"{_number(pair.shown_p, '.3g'):<10} {_number(pair.p_adjusted, '.3g'):<10} "
+            f"{_number(pair.cramers_v_corrected, '.3f'):<6}"
+            f"{'  *' if pair.significant else ''}"
         )
     return "\n".join(lines)
 
 
-def _number(value, spec: str) -> str:
+def _number(value: float | None, spec: str) -> str:
     return "—" if value is None else format(value, spec)
