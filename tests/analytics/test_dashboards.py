@@ -1,13 +1,16 @@
 """The staff dashboards on PostgreSQL: pages, filters, permissions, live change checks."""
 
+import io
 import re
 import uuid
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.test import Client
 
 from surveys.services import demo_responses_create, response_submit
+from tests.analytics.builders import analyze, import_csv, questionnaire
 
 BASE = "/dashboard/us-russia-kz"
 PAGES = [
@@ -129,6 +132,23 @@ def test_it_switches_the_matrix_measure(staff_client, responses, show):
     heatmap = data["figures"]["matrix"]["data"][0]
     assert heatmap["type"] == "heatmap"
     assert len(heatmap["z"]) == 10
+
+
+def test_it_shows_the_same_p_in_analyze_and_on_the_matrix_without_a_rao_scott_p(
+    staff_client, tmp_path
+):
+    # Everyone in a group ticks the same options, so the Rao–Scott covariance is zero and
+    # the pair has only its Bonferroni p.
+    questionnaire("alike", [("q1", "single", ["a", "b"]), ("q2", "multi", ["x", "y"])])
+    rows = [["a", 1, 0]] * 10 + [["b", 0, 1]] * 10
+    import_csv(tmp_path, "alike", ["q1", "q2.x", "q2.y"], rows)
+    assert analyze("alike")["pairs"][0]["rs2_p"] is None
+    out = io.StringIO()
+    call_command("analyze", "alike", stdout=out)
+    printed = out.getvalue().splitlines()[2].split()[5]
+    matrix = staff_client.get("/dashboard/alike/matrix/data/?show=p").json()
+    shown = matrix["figures"]["matrix"]["data"][0]["z"][1][0]
+    assert printed == format(shown, ".3g")
 
 
 def test_it_shows_the_crosstab_and_tests_of_a_pair(staff_client, responses):
