@@ -40,7 +40,11 @@ class Current:
 
     @cached_property
     def counts(self) -> Counts:
-        """Decoded only when an analysis is not already cached for this watermark."""
+        """Decoded only when an analysis is not already cached for this watermark. Before
+        the first response nothing is stored: then every table is there, full of zeros."""
+        if not self.stored_counts:
+            nobody = Encoded.empty(len(self.layout.columns))
+            return counts_compute(Shape.of(self.spec), self.layout, nobody)
         return Counts.from_bytes(self.stored_counts)
 
     @property
