@@ -8,7 +8,6 @@ filters work here unchanged. The data is the analysis's ``to_json()`` (the JSON 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
 )
@@ -21,7 +20,7 @@ from rest_framework.views import APIView
 from analytics.forms import filter_parse
 from analytics.results import Analysis
 from analytics.selectors import survey_analysis
-from api.errors import ErrorSerializer
+from api.errors import error_responses
 from api.filters import FILTER_PARAMETERS
 from api.surveys import survey_or_404
 from surveys.questionnaire import KINDS
@@ -37,12 +36,14 @@ class CanViewAnalytics(BasePermission):
         return request.user.has_perm("analytics.view_analytics")
 
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="A filter cannot be used."),
-    401: OpenApiResponse(ErrorSerializer, description="Not signed in and no valid token."),
-    403: OpenApiResponse(ErrorSerializer, description="No permission to view analytics."),
-    404: OpenApiResponse(ErrorSerializer, description="No such survey or pair."),
-}
+ERRORS = error_responses(
+    {
+        400: "A filter cannot be used.",
+        401: "Not signed in and no valid token.",
+        403: "No permission to view analytics.",
+        404: "No such survey or pair.",
+    }
+)
 
 
 def _filtered_analysis(request: Request, slug: str) -> Analysis:

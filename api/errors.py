@@ -9,6 +9,7 @@ selectors become 4xx here, so views never catch them.
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.settings import api_settings
@@ -33,6 +34,14 @@ class ErrorSerializer(serializers.Serializer):
                 help_text="Validation errors only: a message per field or question code.",
             ),
         }
+
+
+def error_responses(descriptions: dict[int, str]) -> dict[int, OpenApiResponse]:
+    """The schema's error responses of an operation: the error body, per status."""
+    return {
+        status_code: OpenApiResponse(ErrorSerializer, description=description)
+        for status_code, description in descriptions.items()
+    }
 
 
 class BodyTooLarge(exceptions.APIException):

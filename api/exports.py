@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 from analytics.filters import ResponseFilter
 from analytics.forms import filter_parse
 from analytics.selectors import survey_analysis
-from api.errors import ErrorSerializer
+from api.errors import error_responses
 from api.filters import FILTER_PARAMETERS
 from api.surveys import survey_or_404
 from core.languages import language_codes
@@ -62,12 +62,14 @@ BOM_PARAMETER = OpenApiParameter(
     description="1 or true: start the file with a UTF-8 byte order mark, which Excel needs "
     "to read UTF-8.",
 )
-EXPORT_ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="A filter or option cannot be used."),
-    401: OpenApiResponse(ErrorSerializer, description="Not signed in and no valid token."),
-    403: OpenApiResponse(ErrorSerializer, description="No permission to export responses."),
-    404: OpenApiResponse(ErrorSerializer, description="No such survey (or pair)."),
-}
+EXPORT_ERRORS = error_responses(
+    {
+        400: "A filter or option cannot be used.",
+        401: "Not signed in and no valid token.",
+        403: "No permission to export responses.",
+        404: "No such survey (or pair).",
+    }
+)
 
 
 class CanExport(BasePermission):
@@ -149,66 +151,6 @@ class ExportApi(APIView):
         ).response_filter()
 
 
-RESPONSES_NOTE = (
-    "Admins only. Takes the dashboards' filters; the file is named in Content-Disposition "
-    "and every export is recorded in the export log."
-)
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="export_responses_csv",
-        summary="Export the responses as CSV (streamed)",
-        description=f"The CSV that import_responses reads, one row per response. {RESPONSES_NOTE}",
-        parameters=[*FILTER_PARAMETERS, LABELS_PARAMETER, BOM_PARAMETER],
-        responses=_binary("The responses, RFC 4180 CSV in UTF-8.", "csv"),
-    )
-)
-class ResponsesCsvApi(ExportApi):
-    format, labelled, bom = "csv", True, True
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="export_responses_xlsx",
-        summary="Export the responses as an Excel workbook",
-        description=f"A responses sheet and a codebook sheet. {RESPONSES_NOTE}",
-        parameters=[*FILTER_PARAMETERS, LABELS_PARAMETER],
-        responses=_binary("The workbook (.xlsx).", "xlsx"),
-    )
-)
-class ResponsesXlsxApi(ExportApi):
-    format, labelled = "xlsx", True
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="export_responses_sav",
-        summary="Export the responses as an SPSS file",
-        description="Single choices coded 1..k with value labels, multi-choice options as "
-        f"0/1 variables, question texts as variable labels. {RESPONSES_NOTE}",
-        parameters=[*FILTER_PARAMETERS, SAV_LABELS_PARAMETER],
-        responses=_binary("The SPSS system file (.sav).", "sav"),
-    )
-)
-class ResponsesSavApi(ExportApi):
-    format, labelled = "sav", True
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="export_codebook_csv",
-        summary="Export the codebook as CSV",
-        description="Question codes, texts in each language, kinds, choice codes and labels, "
-        "and the export's column names. Admins only.",
-        parameters=[BOM_PARAMETER],
-        responses=_binary("The codebook, CSV in UTF-8.", "codebook-csv"),
-    )
-)
-class CodebookCsvApi(ExportApi):
-    format, filtered, bom = "codebook-csv", False, True
-
-
 def _texts(**kwargs) -> serializers.DictField:
     return serializers.DictField(
         child=serializers.CharField(), help_text="A text per language code.", **kwargs
@@ -241,43 +183,108 @@ class CodebookSerializer(serializers.Serializer):
     questions = CodebookQuestionSerializer(many=True)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="export_codebook_json",
-        summary="Export the codebook as JSON",
-        description="The codebook as a downloadable JSON file. Admins only.",
-        responses={
-            200: OpenApiResponse(CodebookSerializer, description="The codebook, JSON."),
-            **EXPORT_ERRORS,
-        },
-    )
+RESPONSES_NOTE = (
+    "Admins only. Takes the dashboards' filters; the file is named in Content-Disposition "
+    "and every export is recorded in the export log."
 )
-class CodebookJsonApi(ExportApi):
-    format, filtered = "codebook-json", False
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="export_matrix_csv",
-        summary="Export the dependence matrix as CSV",
-        description=f"One row per question pair with every field of the analysis. {RESPONSES_NOTE}",
-        parameters=[*FILTER_PARAMETERS, BOM_PARAMETER],
-        responses=_binary("The dependence matrix, CSV in UTF-8.", "matrix-csv"),
+def export_api(
+    format: str,
+    operation_id: str,
+    summary: str,
+    description: str,
+    file: str | OpenApiResponse,
+    *,
+    filtered: bool = True,
+    labelled: bool = False,
+    bom: bool = False,
+) -> type[ExportApi]:
+    """The API view of one export format, with its schema made from what it reads: the
+    dashboards' filters (``filtered``), ?labels= (``labelled``), ?bom= (``bom``). ``file``
+    describes the file sent, or is the whole 200 response of a file with a schema."""
+    parameters = [
+        *(FILTER_PARAMETERS if filtered else []),
+        *([SAV_LABELS_PARAMETER if format == "sav" else LABELS_PARAMETER] if labelled else []),
+        *([BOM_PARAMETER] if bom else []),
+    ]
+    if isinstance(file, OpenApiResponse):
+        responses = {200: file, **EXPORT_ERRORS}
+    else:
+        responses = _binary(file, format)
+    view = type(
+        f"{operation_id.title().replace('_', '')}Api",
+        (ExportApi,),
+        {"format": format, "filtered": filtered, "labelled": labelled, "bom": bom},
     )
-)
-class MatrixCsvApi(ExportApi):
-    format, bom = "matrix-csv", True
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="export_crosstab_csv",
-        summary="Export one question pair's crosstab as CSV (a and b in either order)",
-        description="One row per cell: count, expected count, adjusted residual, row and "
-        f"column percent. {RESPONSES_NOTE}",
-        parameters=[*FILTER_PARAMETERS, BOM_PARAMETER],
-        responses=_binary("The crosstab, CSV in UTF-8.", "crosstab-csv"),
+    note = RESPONSES_NOTE if filtered else "Admins only."
+    schema = extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        description=f"{description} {note}",
+        parameters=parameters,
+        responses=responses,
     )
+    return extend_schema_view(get=schema)(view)
+
+
+ResponsesCsvApi = export_api(
+    "csv",
+    "export_responses_csv",
+    "Export the responses as CSV (streamed)",
+    "The CSV that import_responses reads, one row per response.",
+    "The responses, RFC 4180 CSV in UTF-8.",
+    labelled=True,
+    bom=True,
 )
-class CrosstabCsvApi(ExportApi):
-    format, bom = "crosstab-csv", True
+ResponsesXlsxApi = export_api(
+    "xlsx",
+    "export_responses_xlsx",
+    "Export the responses as an Excel workbook",
+    "A responses sheet and a codebook sheet.",
+    "The workbook (.xlsx).",
+    labelled=True,
+)
+ResponsesSavApi = export_api(
+    "sav",
+    "export_responses_sav",
+    "Export the responses as an SPSS file",
+    "Single choices coded 1..k with value labels, multi-choice options as 0/1 variables, "
+    "question texts as variable labels.",
+    "The SPSS system file (.sav).",
+    labelled=True,
+)
+CodebookCsvApi = export_api(
+    "codebook-csv",
+    "export_codebook_csv",
+    "Export the codebook as CSV",
+    "Question codes, texts in each language, kinds, choice codes and labels, and the "
+    "export's column names.",
+    "The codebook, CSV in UTF-8.",
+    filtered=False,
+    bom=True,
+)
+CodebookJsonApi = export_api(
+    "codebook-json",
+    "export_codebook_json",
+    "Export the codebook as JSON",
+    "The codebook as a downloadable JSON file.",
+    OpenApiResponse(CodebookSerializer, description="The codebook, JSON."),
+    filtered=False,
+)
+MatrixCsvApi = export_api(
+    "matrix-csv",
+    "export_matrix_csv",
+    "Export the dependence matrix as CSV",
+    "One row per question pair with every field of the analysis.",
+    "The dependence matrix, CSV in UTF-8.",
+    bom=True,
+)
+CrosstabCsvApi = export_api(
+    "crosstab-csv",
+    "export_crosstab_csv",
+    "Export one question pair's crosstab as CSV (a and b in either order)",
+    "One row per cell: count, expected count, adjusted residual, row and column percent.",
+    "The crosstab, CSV in UTF-8.",
+    bom=True,
+)

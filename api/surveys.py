@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from api.errors import ErrorSerializer
+from api.errors import ErrorSerializer, error_responses
 from core.errors import ApplicationError
 from core.languages import language_codes
 from surveys.models import Survey, in_language
@@ -208,15 +208,19 @@ class ResponseSubmitApi(APIView):
         responses={
             201: OpenApiResponse(OutputSerializer, description="Stored."),
             200: OpenApiResponse(OutputSerializer, description="Already stored by this key."),
-            400: OpenApiResponse(ErrorSerializer, description="Invalid answers or body."),
-            401: OpenApiResponse(ErrorSerializer, description="An invalid token was sent."),
-            403: OpenApiResponse(ErrorSerializer, description="Signed in without CSRF token."),
-            404: OpenApiResponse(ErrorSerializer, description="No such survey."),
-            409: OpenApiResponse(ErrorSerializer, description="Key reused with another body."),
-            410: OpenApiResponse(ErrorSerializer, description="The survey is closed."),
-            413: OpenApiResponse(ErrorSerializer, description="The body is too large."),
-            415: OpenApiResponse(ErrorSerializer, description="The body is not JSON."),
-            429: OpenApiResponse(ErrorSerializer, description="Too many; see Retry-After."),
+            **error_responses(
+                {
+                    400: "Invalid answers or body.",
+                    401: "An invalid token was sent.",
+                    403: "Signed in without CSRF token.",
+                    404: "No such survey.",
+                    409: "Key reused with another body.",
+                    410: "The survey is closed.",
+                    413: "The body is too large.",
+                    415: "The body is not JSON.",
+                    429: "Too many; see Retry-After.",
+                }
+            ),
         },
     )
     def post(self, request: Request, slug: str) -> Response:
