@@ -6,6 +6,8 @@ They are read from the query string, so a filtered view is a shareable link:
 An empty value, which an untouched field of the filter bar sends, is no filter.
 """
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -16,6 +18,9 @@ from core.errors import ApplicationError
 from core.languages import language_names
 from surveys.models import in_language
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 DEMO_CHOICES = [
     ("include", gettext_lazy("Include demo data")),
@@ -47,6 +52,16 @@ def _language_choices() -> list[tuple[str, str]]:
     return list(language_names().items())
 
 
+def _day_field(label: "StrPromise", help_text: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=help_text,
+    )
+
+
 class ResponseFilterForm(forms.Form):
     """Which responses count. Besides the fields declared here, one KeptChoicesField per
     single-choice question, named by its code and labelled by its text."""
@@ -57,19 +72,9 @@ class ResponseFilterForm(forms.Form):
         required=False,
         help_text="Keep responses given in these languages.",
     )
-    since = forms.DateField(
-        label=gettext_lazy("From"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Keep responses from this day on (YYYY-MM-DD).",
-    )
-    until = forms.DateField(
-        label=gettext_lazy("Until"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Keep responses up to this day, included (YYYY-MM-DD).",
+    since = _day_field(gettext_lazy("From"), "Keep responses from this day on (YYYY-MM-DD).")
+    until = _day_field(
+        gettext_lazy("Until"), "Keep responses up to this day, included (YYYY-MM-DD)."
     )
     demo = forms.ChoiceField(
         label=gettext_lazy("Demo data"),
