@@ -6,8 +6,10 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEFAULT_QUESTIONNAIRE := surveys/questionnaires/us-russia-kz.json
+# PostgreSQL when it answers, else SQLite with a loud notice (scripts/test_database.py).
+ON_TEST_DATABASE = url=$$($(PY) scripts/test_database.py) || exit 1; DATABASE_URL="$$url"
 
-.PHONY: install install-dev run test ci lint format migrations-check bench
+.PHONY: install install-dev run test test-fast ci lint format migrations-check bench
 
 $(PY):
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)" || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -40,8 +42,11 @@ run: install
 
 test: install-dev
 	@$(PY) scripts/ensure_chromium.py
-	@url=$$($(PY) scripts/test_database.py) || exit 1; \
-	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
+	@$(ON_TEST_DATABASE) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the tests marked slow (browser, reliability, schemathesis, fuzzing, matrices).
+test-fast: install-dev
+	@$(ON_TEST_DATABASE) $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,24 +1,38 @@
-"""Shared builders: the default questionnaire imported, and a complete set of answers."""
+"""Fixtures every suite shares, and the markers that sort tests into the fast and slow sets.
 
-import json
-import uuid
+The builders behind the fixtures are in tests/factories.py.
+"""
+
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from surveys.models import Survey
-from surveys.questionnaire import questionnaire_load
-from surveys.services import questionnaire_import
-from tests.reliability.respondent import ANSWERS
+from tests import factories
 
-DEFAULT_QUESTIONNAIRE = Path(__file__).parent.parent / "surveys/questionnaires/us-russia-kz.json"
+# Whole folders that are slow get their group's marker here; slower single modules and
+# tests carry theirs (pyproject.toml registers them all).
+SLOW_FOLDERS = ("browser", "reliability")
+SLOW_GROUPS = {"browser", "reliability", "schemathesis", "fuzzing", "matrix"}
+TESTS = Path(__file__).resolve().parent
 
 
-requires_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="PostgreSQL only (make test fell back to SQLite: see its notice)",
-)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark each test of a slow folder with the folder's name, mark `slow` every test of a
+    slow group (`make test-fast` leaves those out), and skip `postgres` tests on SQLite."""
+    on_sqlite = connection.vendor != "postgresql"
+    for item in items:
+        folder = item.path.parent
+        if folder.parent == TESTS and folder.name in SLOW_FOLDERS:
+            item.add_marker(folder.name)
+        if SLOW_GROUPS & {mark.name for mark in item.iter_markers()}:
+            item.add_marker("slow")
+        if on_sqlite and item.get_closest_marker("postgres"):
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="PostgreSQL only (make test fell back to SQLite: see its notice)"
+                )
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -27,31 +41,15 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture
-def survey(db) -> Survey:
-    questionnaire_import(spec=questionnaire_load(DEFAULT_QUESTIONNAIRE))
-    return Survey.objects.get(slug="us-russia-kz")
+def survey(db):
+    return factories.default_survey()
 
 
 @pytest.fixture
-def copy_survey(survey, tmp_path) -> Survey:
-    """A second survey with the default questionnaire, for round trips."""
-    document = json.loads(DEFAULT_QUESTIONNAIRE.read_text())
-    document["slug"] = "copy"
-    path = tmp_path / "copy.json"
-    path.write_text(json.dumps(document, ensure_ascii=False))
-    questionnaire_import(spec=questionnaire_load(path))
-    return Survey.objects.get(slug="copy")
+def copy_survey(survey):
+    return factories.copy_survey()
 
 
 @pytest.fixture
 def answers() -> dict:
-    """A complete, valid answer document for the default questionnaire."""
-    return dict(ANSWERS)
-
-
-def form_data(answers: dict, token: uuid.UUID | None = None) -> dict:
-    """POST data for the respondent form carrying these answers."""
-    data: dict = {"client_token": str(token or uuid.uuid4())}
-    for key, value in answers.items():
-        data[key] = value
-    return data
+    return factories.answers_complete()

@@ -6,11 +6,10 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.test import Client
 
 from surveys.models import ExportRecord
 from surveys.services import demo_responses_create
+from tests.factories import signed_in, user_in_group, user_in_role
 
 BASE = "/dashboard/us-russia-kz"
 API = "/api/v1/surveys/us-russia-kz"
@@ -25,17 +24,6 @@ def responses(survey):
     return survey
 
 
-def _client(group: str | None = None, superuser: bool = False) -> Client:
-    if superuser:
-        user = User.objects.create_superuser("root", password="x")
-    else:
-        user = User.objects.create_user(username=f"{group}-member", password="x")
-        user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _export_links(page) -> list[str]:
     menu = re.search(r'<details class="export-menu">(.*?)</details>', page.content.decode(), re.S)
     if menu is None:
@@ -43,18 +31,20 @@ def _export_links(page) -> list[str]:
     return [html.unescape(href) for href in re.findall(r'href="([^"]+)"', menu.group(1))]
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("url", PAGES)
 def test_it_hides_the_export_menu_from_staff_without_the_permission(responses, url):
-    page = _client("staff").get(url)
+    page = signed_in(user_in_group("staff")).get(url)
     assert page.status_code == 200
     assert _export_links(page) == []
     assert "/export." not in page.content.decode()
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("url", PAGES)
 @pytest.mark.parametrize("who", ["admins", "superuser"])
 def test_it_shows_export_links_carrying_the_filters(responses, url, who):
-    client = _client(superuser=True) if who == "superuser" else _client("admins")
+    client = signed_in(user_in_role("superuser") if who == "superuser" else user_in_group("admins"))
     links = _export_links(client.get(f"{url}?{FILTER}&show=p"))
     expected = [f"{API}/{name}" for name in EVERY_PAGE]
     if "matrix" in url:
@@ -67,7 +57,7 @@ def test_it_shows_export_links_carrying_the_filters(responses, url, who):
 
 
 def test_its_links_download_what_the_page_shows(responses):
-    client = _client("admins")
+    client = signed_in(user_in_group("admins"))
     page = client.get(f"{BASE}/pairs/q01/q04/?{FILTER}")
     shown_n = page.context["analysis"].n
     links = dict(zip(EVERY_PAGE + ["crosstab"], _export_links(page), strict=True))
@@ -80,12 +70,12 @@ def test_its_links_download_what_the_page_shows(responses):
 
 
 def test_it_labels_the_spss_file_in_the_page_language(responses):
-    page = _client("admins").get(f"{BASE}/", headers={"Accept-Language": "ru"})
+    page = signed_in(user_in_group("admins")).get(f"{BASE}/", headers={"Accept-Language": "ru"})
     sav = next(link for link in _export_links(page) if "/export.sav" in link)
     assert "labels=" in sav
 
 
 def test_it_translates_the_export_menu(responses):
-    client = _client("admins")
+    client = signed_in(user_in_group("admins"))
     client.cookies["django_language"] = "ru"
     assert "Экспорт" in client.get(f"{BASE}/").content.decode()

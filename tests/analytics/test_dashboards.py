@@ -2,15 +2,21 @@
 
 import io
 import re
-import uuid
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from surveys.services import demo_responses_create, response_submit
-from tests.analytics.builders import analyze, import_csv, questionnaire
+from surveys.services import demo_responses_create
+from tests.factories import (
+    analyze,
+    import_csv,
+    questionnaire,
+    response_add,
+    signed_in,
+    user_in_group,
+)
 
 BASE = "/dashboard/us-russia-kz"
 PAGES = [
@@ -43,23 +49,12 @@ def responses(survey):
     return survey
 
 
-def _client_in_group(name: str) -> Client:
-    user = User.objects.create_user(username=f"{name}-member", password="x")
-    user.groups.add(Group.objects.get(name=name))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def staff_client(db) -> Client:
-    return _client_in_group("staff")
+    return signed_in(user_in_group("staff"))
 
 
-def _submit(survey, answers, language="en"):
-    response_submit(survey=survey, answers=answers, language=language, client_token=uuid.uuid4())
-
-
+@pytest.mark.matrix
 @pytest.mark.parametrize("url", PAGES)
 def test_it_sends_anonymous_visitors_to_the_login_page(client, responses, url):
     page = client.get(url)
@@ -67,6 +62,7 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, responses, url):
     assert page["Location"].startswith("/accounts/login/?next=")
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("url", PAGES + [f"{BASE}/changes/"])
 def test_it_refuses_respondents_without_the_permission(client, responses, url):
     client.force_login(User.objects.create_user(username="respondent", password="x"))
@@ -75,7 +71,7 @@ def test_it_refuses_respondents_without_the_permission(client, responses, url):
 
 @pytest.mark.parametrize("group", ["staff", "admins"])
 def test_it_shows_the_dashboards_to_staff_and_admins(responses, group):
-    client = _client_in_group(group)
+    client = signed_in(user_in_group(group))
     assert client.get(f"{BASE}/").status_code == 200
 
 
@@ -90,6 +86,7 @@ def test_it_translates_the_login_page(client, db):
     assert b'name="username"' in page.content
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("url", PAGES)
 @pytest.mark.parametrize("query", FILTERS)
 def test_it_answers_every_page_with_every_filter(staff_client, responses, url, query):
@@ -97,7 +94,7 @@ def test_it_answers_every_page_with_every_filter(staff_client, responses, url, q
 
 
 def test_it_shows_the_counts_on_the_overview(staff_client, responses, answers):
-    _submit(responses, answers)
+    response_add(responses, answers)
     page = staff_client.get(f"{BASE}/").content.decode()
     assert re.search(r'data-count="all">401<', page)
     assert re.search(r'data-count="demo">400<', page)
@@ -109,7 +106,7 @@ def test_it_shows_the_counts_on_the_overview(staff_client, responses, answers):
 
 
 def test_it_counts_only_the_filtered_responses(staff_client, responses, answers):
-    _submit(responses, answers, language="kk")
+    response_add(responses, answers, language="kk")
     page = staff_client.get(f"{BASE}/?demo=exclude").content.decode()
     assert '<span id="response-count">1</span>' in page
     data = staff_client.get(f"{BASE}/data/?demo=exclude&language=kk").json()
@@ -218,7 +215,7 @@ def test_it_answers_304_while_nothing_changed_and_200_after_a_response(
     assert etag == f'"{first.json()["watermark"]}"'
     assert first.json()["n"] == 400
     assert staff_client.get(f"{BASE}/changes/", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    _submit(responses, answers)
+    response_add(responses, answers)
     after = staff_client.get(f"{BASE}/changes/", HTTP_IF_NONE_MATCH=etag)
     assert after.status_code == 200
     assert after.json()["n"] == 401
@@ -232,6 +229,7 @@ def test_it_checks_for_changes_in_one_query(staff_client, responses, django_asse
         assert staff_client.get(f"{BASE}/changes/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("url", PAGES)
 def test_it_bounds_the_queries_of_each_page(
     staff_client, responses, url, django_assert_max_num_queries
@@ -269,7 +267,7 @@ def test_it_sends_every_live_block_of_the_page_with_its_data(staff_client, respo
 def test_it_sends_the_new_counts_in_the_data_of_the_page(staff_client, responses, answers):
     before = staff_client.get(f"{BASE}/data/").json()["fragments"]
     assert '<dd data-count="all">400</dd>' in before["counts"]
-    _submit(responses, answers)
+    response_add(responses, answers)
     after = staff_client.get(f"{BASE}/data/").json()
     assert after["n"] == 401
     assert '<dd data-count="all">401</dd>' in after["fragments"]["counts"]

@@ -1,7 +1,6 @@
 """The engine on PostgreSQL: encoding, incremental snapshot, filters, demo findings, JSON."""
 
 import json
-import uuid
 from datetime import timedelta
 
 import numpy as np
@@ -18,13 +17,10 @@ from analytics.snapshot import snapshot_current
 from surveys.models import Response
 from surveys.questionnaire import questionnaire_load
 from surveys.selectors import survey_questionnaire
-from surveys.services import demo_responses_create, questionnaire_import, response_submit
-from tests.analytics.builders import analyze
-from tests.conftest import DEFAULT_QUESTIONNAIRE, requires_postgres
+from surveys.services import demo_responses_create, questionnaire_import
+from tests.factories import PAPER_FINDINGS, analyze, default_questionnaire_document, response_add
 
-FINDINGS = json.loads(
-    (DEFAULT_QUESTIONNAIRE.parent / "us-russia-kz.paper-findings.json").read_text()
-)["pearson_chi_square_findings"]
+FINDINGS = json.loads(PAPER_FINDINGS.read_text())["pearson_chi_square_findings"]
 
 
 def counts_from_scratch(survey):
@@ -40,18 +36,16 @@ def assert_same_counts(left, right):
         assert np.array_equal(left.tables[key], right.tables[key]), key
 
 
-@requires_postgres
+@pytest.mark.postgres
 def test_it_encodes_the_same_in_postgres_as_in_python(survey, answers):
     demo_responses_create(survey=survey, n=200, seed=1)
     q10 = survey.questions.get(code="q10")
     q10.required = False
     q10.save()
     survey.refresh_from_db()
-    response_submit(
-        survey=survey,
-        answers={k: v for k, v in answers.items() if k != "q10"},
-        language="en",
-        client_token=uuid.uuid4(),
+    response_add(
+        survey,
+        {k: v for k, v in answers.items() if k != "q10"},
         is_suspect=True,
         suspect_reason="honeypot",
     )
@@ -78,7 +72,7 @@ def test_it_refreshes_incrementally_to_the_counts_of_a_full_recount(survey):
     assert_same_counts(refreshed.counts, counts_from_scratch(survey))
 
 
-@requires_postgres
+@pytest.mark.postgres
 def test_it_reads_only_the_responses_newer_than_its_watermark(survey):
     demo_responses_create(survey=survey, n=50, seed=1)
     watermark = snapshot_current(survey).watermark
@@ -99,7 +93,7 @@ def test_it_does_no_counting_when_nothing_changed(survey, django_assert_max_num_
 def test_it_starts_over_when_the_questionnaire_changes(survey, tmp_path):
     demo_responses_create(survey=survey, n=100, seed=1)
     snapshot_current(survey)
-    document = json.loads(DEFAULT_QUESTIONNAIRE.read_text())
+    document = default_questionnaire_document()
     document["questions"][9]["choices"].append(
         {"code": "certain", "label": {"kk": "Анық", "ru": "Наверняка", "en": "Certain"}}
     )
@@ -165,7 +159,7 @@ def test_it_uses_the_monte_carlo_p_where_cochrans_rule_fails(survey):
 
 def test_it_filters_by_group_language_date_and_demo(survey, answers):
     demo_responses_create(survey=survey, n=200, seed=1)
-    response_submit(survey=survey, answers=answers, language="en", client_token=uuid.uuid4())
+    response_add(survey, answers)
     everything = survey_analysis(survey)
     teachers = survey_analysis(survey, ResponseFilter(answers={"q01": ("teacher",)}))
     real = survey_analysis(survey, ResponseFilter(include_demo=False))

@@ -6,13 +6,11 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.test import Client
 from django.urls import reverse
 
 from surveys.models import Response
 from surveys.services import demo_responses_create
-from tests.analytics.builders import field_study
+from tests.factories import field_study, signed_in, user_in_group
 
 BASE = "/dashboard/field-study"
 
@@ -24,49 +22,44 @@ def study(db):
     return survey
 
 
-def _client_in_group(name: str) -> Client:
-    user = User.objects.create_user(username=f"{name}-member", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=name))
-    client = Client()
-    client.force_login(user)
-    return client
+@pytest.fixture
+def staff_client(db):
+    return signed_in(user_in_group("staff", is_staff=True))
 
 
 def _selects(page: str) -> list[str]:
     return re.findall(r'<select name="([^"]+)"', page)
 
 
-def test_it_offers_a_filter_for_every_single_choice_question(study):
-    page = _client_in_group("staff").get(f"{BASE}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+def test_it_offers_a_filter_for_every_single_choice_question(study, staff_client):
+    page = staff_client.get(f"{BASE}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert _selects(page) == ["role", "region", "language", "demo", "suspect"]
     assert "Ваша роль в хозяйстве" in page and "Где хозяйство" in page
     assert '<option value="owner">Владелец</option>' in page
 
 
-def test_it_filters_any_questionnaire_by_its_own_questions(study):
-    client = _client_in_group("staff")
+def test_it_filters_any_questionnaire_by_its_own_questions(study, staff_client):
     owners = Response.objects.filter(survey=study, answers__role="owner").count()
-    assert client.get(f"{BASE}/data/?role=owner").json()["n"] == owners
-    both = client.get(f"{BASE}/data/?role=owner&role=worker&region=north").json()["n"]
+    assert staff_client.get(f"{BASE}/data/?role=owner").json()["n"] == owners
+    both = staff_client.get(f"{BASE}/data/?role=owner&role=worker&region=north").json()["n"]
     assert both == Response.objects.filter(survey=study, answers__region="north").count()
-    page = client.get(f"{BASE}/?role=owner").content.decode()
+    page = staff_client.get(f"{BASE}/?role=owner").content.decode()
     assert '<option value="owner" selected>' in page
 
 
-def test_it_refuses_a_multi_choice_question_as_a_filter(study):
-    page = _client_in_group("staff").get(f"{BASE}/?topics=water")
+def test_it_refuses_a_multi_choice_question_as_a_filter(study, staff_client):
+    page = staff_client.get(f"{BASE}/?topics=water")
     assert page.status_code == 400
     assert "choose a single-choice question" in page.content.decode()
 
 
-def test_it_reads_an_untouched_filter_bar_as_no_filter(study):
-    client = _client_in_group("staff")
+def test_it_reads_an_untouched_filter_bar_as_no_filter(study, staff_client):
     untouched = "role=&region=&language=&since=&until=&demo=&suspect="
-    assert client.get(f"{BASE}/data/?{untouched}").json()["n"] == 120
+    assert staff_client.get(f"{BASE}/data/?{untouched}").json()["n"] == 120
 
 
 def test_it_puts_the_same_filters_on_the_admin_export_page(study):
-    client = _client_in_group("admins")
+    client = signed_in(user_in_group("admins", is_staff=True))
     url = reverse("admin:surveys_survey_export", args=[study.pk])
     page = client.get(url).content.decode()
     for name in ("role", "region", "language", "since", "until", "demo", "suspect"):

@@ -250,6 +250,7 @@ _SMALL = st.integers(0, 8).flatmap(
 )
 
 
+@pytest.mark.fuzzing
 @settings(max_examples=300, deadline=None)
 @given(_SMALL)
 def test_it_never_returns_nan_or_inf(data: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
@@ -260,6 +261,7 @@ def test_it_never_returns_nan_or_inf(data: tuple[np.ndarray, np.ndarray, np.ndar
         assert value is None or math.isfinite(value)
 
 
+@pytest.mark.fuzzing
 @settings(max_examples=300, deadline=None)
 @given(_SMALL)
 def test_it_gives_a_reason_whenever_a_result_is_missing(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.analytics.builders import analyze, import_csv, questionnaire
+from tests.factories import analyze, import_csv, questionnaire
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 REFERENCE = json.loads((FIXTURES / "two_way_reference.json").read_text())

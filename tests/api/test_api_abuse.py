@@ -5,7 +5,7 @@ from django.test import Client
 
 from config.env import ImproperEnvironment, envrate
 from surveys.models import Response
-from tests.api.conftest import signed_in, submit
+from tests.factories import signed_in, submit
 
 
 @pytest.fixture

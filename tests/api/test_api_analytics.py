@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from surveys.services import demo_responses_create
-from tests.api.conftest import signed_in
+from tests.factories import signed_in
 
 BASE = "/api/v1/surveys/us-russia-kz/analytics"
 ENDPOINTS = [f"{BASE}/frequencies/", f"{BASE}/matrix/", f"{BASE}/pairs/q01/q04/"]
@@ -35,6 +35,7 @@ def _as(role: str, request) -> Client:
     return signed_in(users[role]())
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("url", ENDPOINTS)
 @pytest.mark.parametrize(
     ("role", "status"),

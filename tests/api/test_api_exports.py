@@ -7,7 +7,7 @@ import json
 import openpyxl
 import pyreadstat
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.http import QueryDict, StreamingHttpResponse
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -17,7 +17,7 @@ from analytics.selectors import survey_analysis
 from surveys.models import ExportRecord
 from surveys.selectors import survey_questionnaire
 from surveys.services import demo_responses_create
-from tests.api.conftest import signed_in
+from tests.factories import signed_in, user_in_group, user_in_role
 
 BASE = "/api/v1/surveys/us-russia-kz"
 ENDPOINTS = {
@@ -49,9 +49,7 @@ def responses(survey):
 
 @pytest.fixture
 def admin(db) -> User:
-    user = User.objects.create_user("admin-member", password="pw")
-    user.groups.add(Group.objects.get(name="admins"))
-    return user
+    return user_in_group("admins")
 
 
 def _as(role: str, request) -> Client:
@@ -63,7 +61,7 @@ def _as(role: str, request) -> Client:
     users = {
         "staff": lambda: request.getfixturevalue("staff"),
         "admin": lambda: request.getfixturevalue("admin"),
-        "superuser": lambda: User.objects.create_superuser("root", password="pw"),
+        "superuser": lambda: user_in_role("superuser"),
     }
     return signed_in(users[role]())
 
@@ -84,6 +82,7 @@ def _filtered_n(survey, query: str) -> int:
     return survey_analysis(survey, chosen).n
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("format", ENDPOINTS)
 @pytest.mark.parametrize(
     ("role", "status"),

@@ -8,8 +8,7 @@ from django.test import Client
 from analytics.forms import ResponseFilterForm
 from surveys.models import Response
 from surveys.services import demo_responses_create
-from tests.analytics.builders import field_study
-from tests.api.conftest import signed_in
+from tests.factories import field_study, signed_in
 
 OPERATIONS = [
     "/api/v1/surveys/{slug}/analytics/frequencies/",

@@ -11,7 +11,7 @@ from django.test import Client
 from surveys.models import Response
 from surveys.selectors import survey_questionnaire
 from surveys.services import questionnaire_import
-from tests.api.conftest import SUBMIT, submit
+from tests.factories import SUBMIT, submit
 
 
 def test_it_stores_a_response_and_answers_201_with_its_id(client, survey, answers):

@@ -1,7 +1,7 @@
 """Reading surveys and questionnaires through the API, in the language asked for."""
 
 from surveys.models import Survey
-from tests.api.conftest import SURVEYS
+from tests.factories import SURVEYS
 
 DETAIL = f"{SURVEYS}us-russia-kz/"
 

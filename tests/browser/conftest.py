@@ -1,4 +1,5 @@
-"""Debian's Chromium driven by Playwright (its own browser download does not work here)."""
+"""Debian's Chromium driven by Playwright (its own browser download does not work here), and
+a transactional database for the live server. conftest.py marks this folder `browser`."""
 
 import os
 from pathlib import Path
@@ -15,18 +16,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-BROWSER_TESTS = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1",
-        reason="Chromium is not installed at /usr/bin/chromium (set REQUIRE_BROWSER=1 to fail)",
-    ),
-]
+
+@pytest.fixture(autouse=True)
+def committed_rows(transactional_db):
+    """The live server answers from another thread, which sees only committed rows."""
 
 
 @pytest.fixture
 def browser(monkeypatch):
+    if not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1":
+        pytest.skip(
+            "Chromium is not installed at /usr/bin/chromium (set REQUIRE_BROWSER=1 to fail)"
+        )
     # Playwright's sync API runs an event loop in this thread; Django must allow ORM calls.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright

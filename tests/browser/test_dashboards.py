@@ -17,11 +17,8 @@ from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 
 from surveys.services import demo_responses_create
-from tests.browser.conftest import BROWSER_TESTS
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
-
-pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture

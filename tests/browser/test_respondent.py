@@ -5,9 +5,6 @@ import re
 from django.db import connection
 
 from surveys.models import Response
-from tests.browser.conftest import BROWSER_TESTS
-
-pytestmark = BROWSER_TESTS
 
 
 def test_it_takes_a_phone_respondent_from_language_choice_to_one_stored_response(

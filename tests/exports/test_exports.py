@@ -31,9 +31,9 @@ from exports.services import export_make, records_python, responses_csv
 from surveys.models import Choice, ExportRecord, Response, Survey
 from surveys.selectors import survey_questionnaire
 from surveys.services import demo_responses_create, response_submit
-from tests.conftest import requires_postgres
+from tests.factories import response_add
 
-pytestmark = requires_postgres
+pytestmark = pytest.mark.postgres
 
 HOSTILE_TEXT = st.one_of(
     st.text(
@@ -86,6 +86,7 @@ def stored_answers(draw, spec) -> dict:
     return answers
 
 
+@pytest.mark.fuzzing
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_it_makes_the_same_csv_in_sql_as_in_python(survey, data):
@@ -122,7 +123,7 @@ def test_it_pages_through_many_responses_in_order(survey, monkeypatch):
 
 
 def test_it_writes_the_header_and_a_byte_order_mark(survey, answers):
-    response_submit(survey=survey, answers=answers, language="kk", client_token=uuid.uuid4())
+    response_add(survey, answers, language="kk")
     text = joined(responses_csv(survey, bom=True)).decode()
     assert text.startswith("\ufeffresponse_id,submitted_at,language,q01,q02,q03.sanctions")
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -131,7 +132,7 @@ def test_it_writes_the_header_and_a_byte_order_mark(survey, answers):
 
 
 def test_it_writes_labels_in_the_chosen_language(survey, answers):
-    response_submit(survey=survey, answers=answers, language="kk", client_token=uuid.uuid4())
+    response_add(survey, answers, language="kk")
     rows = list(csv.DictReader(io.StringIO(joined(responses_csv(survey, labels="en")).decode())))
     assert rows[0]["q01"] == "Teaching staff"
 
@@ -150,13 +151,12 @@ FILTERS = [
 ]
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("chosen", FILTERS, ids=lambda f: f.cache_key()[:40])
 def test_it_filters_as_the_dashboard_does(survey, answers, chosen):
     demo_responses_create(survey=survey, n=400, seed=3)
     for language in ("kk", "ru"):
-        response_submit(
-            survey=survey, answers=answers, language=language, client_token=uuid.uuid4()
-        )
+        response_add(survey, answers, language=language)
     spec = spec_of(survey)
     encoded = responses_encode(survey, spec)
     expected = encoded.ids[filter_mask(encoded, Layout.of(spec), spec, chosen)].tolist()
@@ -188,6 +188,7 @@ def valid_answers(draw, spec) -> dict:
     return answers
 
 
+@pytest.mark.fuzzing
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_it_round_trips_to_the_same_analysis(survey, copy_survey, tmp_path, data):
@@ -226,7 +227,7 @@ def test_it_describes_every_column_in_the_codebook(survey):
 
 def test_it_writes_a_workbook_with_numbers_and_neutralised_text(survey, answers, tmp_path):
     hostile = {**answers, "q03_other": "=HYPERLINK(1)"}
-    response_submit(survey=survey, answers=hostile, language="kk", client_token=uuid.uuid4())
+    response_add(survey, hostile, language="kk")
     path = tmp_path / "responses.xlsx"
     path.write_bytes(joined(export_make(survey=survey, format="xlsx").content))
     workbook = openpyxl.load_workbook(path, read_only=True)
@@ -241,7 +242,7 @@ def test_it_writes_a_workbook_with_numbers_and_neutralised_text(survey, answers,
 
 
 def test_it_writes_an_spss_file_with_labels(survey, answers, tmp_path):
-    response_submit(survey=survey, answers=answers, language="kk", client_token=uuid.uuid4())
+    response_add(survey, answers, language="kk")
     path = tmp_path / "responses.sav"
     path.write_bytes(joined(export_make(survey=survey, format="sav", language="ru").content))
     frame, meta = pyreadstat.read_sav(str(path))
@@ -313,7 +314,7 @@ def test_it_writes_one_pairs_crosstab_in_long_format(survey):
 
 
 def test_it_logs_command_line_exports_without_a_user(survey, answers, tmp_path):
-    response_submit(survey=survey, answers=answers, language="kk", client_token=uuid.uuid4())
+    response_add(survey, answers, language="kk")
     out = tmp_path / "r.csv"
     call_command("export_responses", "us-russia-kz", "--bom", "--out", str(out))
     assert out.read_bytes().startswith(b"\xef\xbb\xbfresponse_id,")
@@ -328,7 +329,7 @@ def test_it_refuses_a_binary_format_without_a_file(survey):
 
 
 def test_it_writes_spss_from_the_command(survey, answers, tmp_path):
-    response_submit(survey=survey, answers=answers, language="kk", client_token=uuid.uuid4())
+    response_add(survey, answers, language="kk")
     out = tmp_path / "r.sav"
     call_command("export_responses", "us-russia-kz", "--format", "sav", "--out", str(out))
     frame, _meta = pyreadstat.read_sav(str(out))
@@ -373,7 +374,7 @@ def test_it_shows_the_export_page_to_those_allowed(client, survey, who):
 
 
 def test_it_streams_the_csv_download_and_logs_it(client, survey, answers):
-    response_submit(survey=survey, answers=answers, language="kk", client_token=uuid.uuid4())
+    response_add(survey, answers, language="kk")
     user = staff("lead", admins=True)
     client.force_login(user)
     response = client.get(export_url(survey, format="csv", labels="ru", demo="include"))

@@ -11,22 +11,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
-SLUG = "us-russia-kz"
-API_PATH = f"/api/v1/surveys/{SLUG}/responses/"
+from tests.factories import ANSWERS, SLUG, SUBMIT
+
 FORM_PATH = f"/s/{SLUG}/"
-ANSWERS = {
-    "q01": "teacher",
-    "q02": "full",
-    "q03": ["sanctions", "cyber", "other"],
-    "q03_other": "Информациялық соғыс — information war",
-    "q04": "yes",
-    "q05": "yes",
-    "q06": "keeps_multivector",
-    "q07": "yes",
-    "q08": "no",
-    "q09": "negative",
-    "q10": "medium",
-}
 
 
 @dataclass
@@ -70,7 +57,7 @@ def api_submit(port: int, key: str, *, language: str = "en", timeout: float = 5)
         "Idempotency-Key": key,
         "Accept-Language": language,
     }
-    return request(port, "POST", API_PATH, body=body, headers=headers, timeout=timeout)
+    return request(port, "POST", SUBMIT, body=body, headers=headers, timeout=timeout)
 
 
 class _HiddenInputs(HTMLParser):

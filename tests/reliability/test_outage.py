@@ -28,8 +28,6 @@ from tests.reliability.respondent import (
     request,
 )
 
-pytestmark = pytest.mark.reliability
-
 ROOT = Path(__file__).resolve().parent.parent.parent
 QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
 # The bound on the first request after the database is back, not a benchmark.

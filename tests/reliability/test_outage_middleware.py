@@ -8,8 +8,6 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-pytestmark = pytest.mark.reliability
-
 
 class DatabaseGoneMiddleware:
     """Fails as SessionMiddleware does when PostgreSQL refuses the connection."""

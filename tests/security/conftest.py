@@ -1,9 +1,8 @@
-"""A user per role, and the records of the "security" logger."""
+"""A clean throttle cache and language per test, and the records of the "security" logger."""
 
 import logging
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.utils import translation
 
@@ -21,18 +20,6 @@ def language_reset():
     tests expect the default."""
     yield
     translation.deactivate()
-
-
-def user_in_role(role: str) -> User | None:
-    """None for anonymous; "staff" watch dashboards, "admin" runs studies and may use the
-    Django admin, "superuser" may do everything."""
-    if role == "anonymous":
-        return None
-    if role == "superuser":
-        return User.objects.create_superuser("root", password="pw")
-    user = User.objects.create_user(role, password="pw", is_staff=role == "admin")
-    user.groups.add(Group.objects.get(name="admins" if role == "admin" else "staff"))
-    return user
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client
 
 from surveys.models import Response
-from tests.conftest import form_data, requires_postgres
+from tests.factories import form_data
 
-pytestmark = requires_postgres
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 suspect; it is stored, the respondent is thanked, and only a visible filter leaves it out."""
 
 import time
-import uuid
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -10,8 +9,7 @@ from django.contrib.auth.models import Group, User
 from analytics.filters import ResponseFilter, responses_filtered
 from analytics.selectors import survey_analysis
 from surveys.models import Response
-from surveys.services import response_submit
-from tests.conftest import form_data
+from tests.factories import form_data, response_add
 
 FORM = "/s/us-russia-kz/"
 
@@ -68,11 +66,10 @@ def test_it_reads_the_minimum_fill_time_from_settings(respondent, answers, setti
 @pytest.fixture
 def one_suspect_one_not(survey, answers):
     for is_suspect in (False, True):
-        response_submit(
-            survey=survey,
-            answers={**answers, "q04": "no" if is_suspect else "yes"},
+        response_add(
+            survey,
+            {**answers, "q04": "no" if is_suspect else "yes"},
             language="ru",
-            client_token=uuid.uuid4(),
             is_suspect=is_suspect,
             suspect_reason="honeypot" if is_suspect else "",
         )

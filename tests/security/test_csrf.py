@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from surveys.models import Response
-from tests.conftest import form_data
+from tests.factories import form_data
 
 FORM = "/s/us-russia-kz/"
 

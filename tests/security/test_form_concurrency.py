@@ -9,10 +9,10 @@ from django.db import connection
 from django.test import Client
 
 from surveys.models import Response
-from tests.conftest import form_data, requires_postgres
+from tests.factories import form_data
 
 
-@requires_postgres
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_stores_one_response_when_20_browsers_send_the_same_form_at_once(survey, answers):
     data = form_data(answers, uuid.uuid4())

@@ -3,15 +3,18 @@ one valid response or refuses with AnswersInvalid/SubmissionRefused, and stores 
 when it refuses."""
 
 import json
-import uuid
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surveys.answers import AnswersInvalid, answers_clean
 from surveys.models import Response
 from surveys.selectors import survey_questionnaire
-from surveys.services import SubmissionRefused, response_submit
+from surveys.services import SubmissionRefused
+from tests.factories import response_add
+
+pytestmark = pytest.mark.fuzzing
 
 CODES = ["q01", "q02", "q03", "q03_other", "q04", "q05", "q06", "q07", "q08", "q09", "q10"]
 TEXTS = st.one_of(
@@ -66,9 +69,7 @@ def test_it_stores_a_valid_response_or_refuses_and_stores_nothing(survey, answer
     language = data.draw(st.sampled_from(["kk", "ru", "en"]) | st.sampled_from(["de", ""]))
     before = Response.objects.count()
     try:
-        submission = response_submit(
-            survey=survey, answers=document, language=language, client_token=uuid.uuid4()
-        )
+        submission = response_add(survey, document, language=language)
     except (AnswersInvalid, SubmissionRefused):
         assert Response.objects.count() == before
         return
@@ -82,12 +83,7 @@ def test_it_stores_a_valid_response_or_refuses_and_stores_nothing(survey, answer
 def test_it_refuses_a_lone_surrogate_that_postgresql_cannot_store(survey, answers):
     # Found by the test above: JSON may carry "\ud800", and jsonb refused it with a 500.
     try:
-        response_submit(
-            survey=survey,
-            answers={**answers, "q03_other": "\ud800 x"},
-            language="ru",
-            client_token=uuid.uuid4(),
-        )
+        response_add(survey, {**answers, "q03_other": "\ud800 x"}, language="ru")
     except AnswersInvalid as error:
         assert "q03" in error.errors
     assert Response.objects.count() == 0

@@ -4,14 +4,11 @@ The table must name every URL pattern of the project (outside the Django admin, 
 selection of pages stands for the rest): a new address without a row fails the test.
 """
 
-import uuid
-
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from surveys.services import response_submit
-from tests.security.conftest import user_in_role
+from tests.factories import response_add, user_in_role
 
 ROLES = ("anonymous", "staff", "admin", "superuser")
 SLUG = {"slug": "us-russia-kz"}
@@ -103,12 +100,11 @@ def statuses(method: str, address: str) -> tuple[int, ...]:
 
 @pytest.fixture
 def ids(survey, answers) -> dict:
-    stored = response_submit(
-        survey=survey, answers=answers, language="ru", client_token=uuid.uuid4()
-    )
+    stored = response_add(survey, answers, language="ru")
     return {"survey": survey.pk, "response": stored.response.pk}
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     ("name", "arguments", "method", "expected"),
     [(row[0], row[1], row[2], row[3:]) for row in TABLE],

@@ -10,9 +10,7 @@ from django.test import Client
 
 from core.security import JsonFormatter, account_pseudonym, client_network
 from exports.services import export_make
-from tests.conftest import form_data
-
-SUBMIT = "/api/v1/surveys/us-russia-kz/responses/"
+from tests.factories import SUBMIT, form_data
 
 
 def events(security_log) -> list[str]:

@@ -2,15 +2,13 @@
 
 import csv
 import io
-import uuid
 
 import pytest
 from django.contrib.auth.models import User
 
 from exports.services import export_make
 from surveys.models import Response
-from surveys.services import response_submit
-from tests.conftest import form_data
+from tests.factories import form_data, response_add
 
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
@@ -23,12 +21,7 @@ ESCAPED = (
 
 @pytest.fixture
 def hostile_response(survey, answers) -> Response:
-    stored = response_submit(
-        survey=survey,
-        answers={**answers, "q03_other": HOSTILE},
-        language="kk",
-        client_token=uuid.uuid4(),
-    )
+    stored = response_add(survey, {**answers, "q03_other": HOSTILE}, language="kk")
     return stored.response
 
 

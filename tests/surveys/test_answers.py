@@ -1,18 +1,16 @@
 """Every kind of bad answer is refused with an error naming the question, nothing stored."""
 
-import uuid
-
 import pytest
 
 from surveys.answers import AnswersInvalid, answers_clean
 from surveys.models import Response
 from surveys.selectors import survey_questionnaire
-from surveys.services import response_submit
+from tests.factories import response_add
 
 
 def refusal(survey, answers) -> dict[str, str]:
     with pytest.raises(AnswersInvalid) as caught:
-        response_submit(survey=survey, answers=answers, language="en", client_token=uuid.uuid4())
+        response_add(survey, answers)
     assert Response.objects.count() == 0
     return caught.value.errors
 

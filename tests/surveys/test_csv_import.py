@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from surveys.models import Response, Survey
 from surveys.services import demo_responses_create
+from tests.factories import response_add
 
 
 def export(slug: str) -> str:
@@ -55,32 +56,16 @@ HOSTILE = st.text(
     )
 )
 def test_it_round_trips_hostile_other_text(survey, copy_survey, answers, tmp_path, text):
-    import uuid
-
-    from surveys.services import response_submit
 
     Response.objects.all().delete()
-    response_submit(
-        survey=survey,
-        answers={**answers, "q03_other": text},
-        language="kk",
-        client_token=uuid.uuid4(),
-    )
+    response_add(survey, {**answers, "q03_other": text}, language="kk")
     import_text(tmp_path, "copy", export("us-russia-kz"))
     assert answers_of(copy_survey) == answers_of(survey)
 
 
 def test_it_neutralises_formula_cells_in_the_export(survey, answers):
-    import uuid
 
-    from surveys.services import response_submit
-
-    response_submit(
-        survey=survey,
-        answers={**answers, "q03_other": "=HYPERLINK(1)"},
-        language="en",
-        client_token=uuid.uuid4(),
-    )
+    response_add(survey, {**answers, "q03_other": "=HYPERLINK(1)"})
     record = next(csv.DictReader(io.StringIO(export("us-russia-kz"))))
     assert record["q03.other_text"] == "'=HYPERLINK(1)"
     assert record["q03.sanctions"] == "1"
@@ -144,11 +129,8 @@ def test_it_refuses_a_file_that_is_not_utf8(survey, tmp_path):
 
 
 def test_it_exports_labels_in_the_chosen_language(survey, answers):
-    import uuid
 
-    from surveys.services import response_submit
-
-    response_submit(survey=survey, answers=answers, language="en", client_token=uuid.uuid4())
+    response_add(survey, answers)
     out = io.StringIO()
     call_command("export_responses", "us-russia-kz", "--labels", "kk", stdout=out)
     record = next(csv.DictReader(io.StringIO(out.getvalue())))

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from surveys.models import Choice, Question, Survey
-from tests.conftest import DEFAULT_QUESTIONNAIRE
+from tests.factories import DEFAULT_QUESTIONNAIRE
 
 ORIGINAL = json.loads(DEFAULT_QUESTIONNAIRE.read_text())
 

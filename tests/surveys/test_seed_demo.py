@@ -10,11 +10,9 @@ from django.core.management import CommandError, call_command
 from surveys.models import Response, Survey
 from surveys.questionnaire import questionnaire_load
 from surveys.services import questionnaire_import
-from tests.conftest import DEFAULT_QUESTIONNAIRE
+from tests.factories import PAPER_FINDINGS, default_questionnaire_document
 
-FINDINGS = json.loads(
-    (DEFAULT_QUESTIONNAIRE.parent / "us-russia-kz.paper-findings.json").read_text()
-)["marginals"]
+FINDINGS = json.loads(PAPER_FINDINGS.read_text())["marginals"]
 
 
 def seed(*args) -> str:
@@ -62,7 +60,7 @@ def test_it_gives_the_same_answers_for_the_same_seed(survey):
 
 
 def test_it_gives_other_surveys_uniform_valid_answers(survey, tmp_path):
-    document = json.loads(DEFAULT_QUESTIONNAIRE.read_text())
+    document = default_questionnaire_document()
     document.update(slug="copy", languages=["en"], default_language="en")
     path = tmp_path / "copy.json"
     path.write_text(json.dumps(document))

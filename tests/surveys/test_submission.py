@@ -8,7 +8,6 @@ from django.db import connection
 
 from surveys.models import Response
 from surveys.services import SubmissionRefused, SurveyClosed, TokenReused, response_submit
-from tests.conftest import requires_postgres
 
 
 def submit(survey, answers, token, language="ru"):
@@ -55,7 +54,7 @@ def test_it_refuses_a_language_the_survey_does_not_have(survey, answers):
     assert Response.objects.count() == 0
 
 
-@requires_postgres
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_stores_one_row_when_20_threads_submit_the_same_answers_at_once(survey, answers):
     token = uuid.uuid4()

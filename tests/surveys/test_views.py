@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from surveys.models import Response, Survey
-from tests.conftest import form_data
+from tests.factories import form_data
 
 FORM = "/s/us-russia-kz/"
 

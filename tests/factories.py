@@ -1,0 +1,250 @@
+"""Test data and the builders every suite shares; the fixtures in conftest.py call these.
+
+Importable before Django is set up (bench/load.py's plain-HTTP respondent sends ANSWERS), so
+the builders import the app's models where they use them.
+"""
+
+import copy
+import csv
+import json
+import uuid
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
+PAPER_FINDINGS = ROOT / "surveys/questionnaires/us-russia-kz.paper-findings.json"
+SLUG = "us-russia-kz"
+SURVEYS = "/api/v1/surveys/"
+SUBMIT = f"/api/v1/surveys/{SLUG}/responses/"
+
+ANSWERS = {
+    "q01": "teacher",
+    "q02": "full",
+    "q03": ["sanctions", "cyber", "other"],
+    "q03_other": "Информациялық соғыс — information war",
+    "q04": "yes",
+    "q05": "yes",
+    "q06": "keeps_multivector",
+    "q07": "yes",
+    "q08": "no",
+    "q09": "negative",
+    "q10": "medium",
+}
+
+
+_default_rows: tuple | None = None  # what the first import in this process stored
+
+
+def default_survey():
+    """The default questionnaire (us-russia-kz) as questionnaire_import stores it.
+
+    The first call in a process runs the import and keeps the rows it stored; later calls
+    insert copies of them in three queries. The import itself takes about 360 (a revision
+    bump per choice saved), which was half of the whole suite's time."""
+    global _default_rows
+    if _default_rows is None:
+        survey = survey_from_document(default_questionnaire_document())
+        _default_rows = _questionnaire_rows(survey)
+        return survey
+    return _questionnaire_rows_insert(_default_rows)
+
+
+def _questionnaire_rows(survey) -> tuple:
+    """The survey's, questions' and choices' own fields, without ids and creation time."""
+    questions = survey.questions.prefetch_related("choices").order_by("position")
+    return (
+        _fields(survey, "created_at"),
+        [
+            (_fields(q, "survey_id"), [_fields(c, "question_id") for c in q.choices.all()])
+            for q in questions
+        ],
+    )
+
+
+def _fields(instance, *left_out: str) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.attname not in ("id", *left_out)
+    }
+
+
+def _questionnaire_rows_insert(rows: tuple):
+    from surveys.models import Choice, Question, Survey
+
+    survey_fields, question_rows = copy.deepcopy(rows)
+    survey = Survey.objects.create(**survey_fields)
+    questions = Question.objects.bulk_create(
+        [Question(survey=survey, **fields) for fields, _choices in question_rows]
+    )
+    Choice.objects.bulk_create(
+        [
+            Choice(question=question, **fields)
+            for question, (_question_fields, choices) in zip(questions, question_rows, strict=True)
+            for fields in choices
+        ]
+    )
+    return survey
+
+
+def default_questionnaire_document() -> dict:
+    """The default questionnaire's JSON, a fresh copy to change."""
+    return json.loads(DEFAULT_QUESTIONNAIRE.read_text())
+
+
+def copy_survey(slug: str = "copy"):
+    """A second survey with the default questionnaire, for round trips."""
+    return survey_from_document({**default_questionnaire_document(), "slug": slug})
+
+
+def survey_from_document(document: dict):
+    from surveys.models import Survey
+    from surveys.questionnaire import questionnaire_parse
+    from surveys.services import questionnaire_import
+
+    questionnaire_import(spec=questionnaire_parse(document))
+    return Survey.objects.get(slug=document["slug"])
+
+
+def questionnaire(slug: str, questions: list[tuple[str, str, list[str]]]):
+    """An English-only survey with (code, kind, choice codes) questions."""
+    return survey_from_document(
+        {
+            "slug": slug,
+            "languages": ["en"],
+            "title": {"en": slug},
+            "questions": [
+                {
+                    "code": code,
+                    "kind": kind,
+                    "required": kind == "single",
+                    "text": {"en": code},
+                    "choices": [{"code": c, "label": {"en": c}} for c in choices],
+                }
+                for code, kind, choices in questions
+            ],
+        }
+    )
+
+
+def field_study():
+    """A survey unlike the default one: no q01, single-choice questions named in words,
+    a multi-choice question between them, English and Russian texts."""
+    return survey_from_document(
+        {
+            "slug": "field-study",
+            "languages": ["en", "ru"],
+            "title": {"en": "Field study", "ru": "Полевое исследование"},
+            "questions": [
+                {
+                    "code": "role",
+                    "kind": "single",
+                    "text": {"en": "Your role on the farm", "ru": "Ваша роль в хозяйстве"},
+                    "choices": [
+                        {"code": "owner", "label": {"en": "Owner", "ru": "Владелец"}},
+                        {"code": "worker", "label": {"en": "Worker", "ru": "Работник"}},
+                    ],
+                },
+                {
+                    "code": "topics",
+                    "kind": "multi",
+                    "required": False,
+                    "text": {"en": "Worries", "ru": "Заботы"},
+                    "choices": [
+                        {"code": "water", "label": {"en": "Water", "ru": "Вода"}},
+                        {"code": "prices", "label": {"en": "Prices", "ru": "Цены"}},
+                    ],
+                },
+                {
+                    "code": "region",
+                    "kind": "single",
+                    "text": {"en": "Where the farm is", "ru": "Где хозяйство"},
+                    "choices": [
+                        {"code": "north", "label": {"en": "North", "ru": "Север"}},
+                        {"code": "south", "label": {"en": "South", "ru": "Юг"}},
+                    ],
+                },
+            ],
+        }
+    )
+
+
+def answers_complete() -> dict:
+    """A complete, valid answers document for the default questionnaire, a fresh copy."""
+    return json.loads(json.dumps(ANSWERS))
+
+
+def form_data(answers: dict, token: uuid.UUID | None = None) -> dict:
+    """POST data for the respondent form carrying these answers."""
+    return {"client_token": str(token or uuid.uuid4()), **answers}
+
+
+def response_add(survey, answers: dict, *, language: str = "en", **options):
+    """A response submitted through the service with a fresh client token; its Submission."""
+    from surveys.services import response_submit
+
+    return response_submit(
+        survey=survey, answers=answers, language=language, client_token=uuid.uuid4(), **options
+    )
+
+
+def import_csv(tmp_path: Path, slug: str, header: list[str], rows: list[list]) -> None:
+    """Import rows (answer cells after the header's own columns) with import_responses."""
+    path = tmp_path / f"{slug}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["response_id", "submitted_at", "language", *header])
+        for number, row in enumerate(rows, start=1):
+            writer.writerow([number, "", "en", *row])
+    call_command("import_responses", slug, str(path))
+
+
+def analyze(slug: str, *args: str) -> dict:
+    """What `analyze SLUG --json` prints, parsed; NaN or Infinity in it fails the test."""
+    out = StringIO()
+    call_command("analyze", slug, "--json", *args, stdout=out)
+    return json.loads(out.getvalue(), parse_constant=_refuse)
+
+
+def _refuse(name: str):
+    raise AssertionError(f"the JSON holds {name}")
+
+
+def user_in_group(group: str, *, username: str | None = None, is_staff: bool = False):
+    """A user in "staff" (watches dashboards) or "admins" (runs studies, exports)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username or f"{group}-member", password="pw", is_staff=is_staff)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def user_in_role(role: str):
+    """None for anonymous; "staff" watch dashboards, "admin" runs studies and may use the
+    Django admin, "superuser" may do everything."""
+    from django.contrib.auth.models import User
+
+    if role == "anonymous":
+        return None
+    if role == "superuser":
+        return User.objects.create_superuser("root", password="pw")
+    is_admin = role == "admin"
+    return user_in_group("admins" if is_admin else "staff", username=role, is_staff=is_admin)
+
+
+def signed_in(user, **options) -> Client:
+    """A test client with this user signed in."""
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
+def submit(client: Client, body, key: str | None = None, **headers):
+    """POST a submission to the API, with an Idempotency-Key when given."""
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return client.post(SUBMIT, body, content_type="application/json", headers=headers)
