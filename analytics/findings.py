@@ -10,7 +10,6 @@ from analytics.charts import Labels
 from analytics.results import Analysis, Pair, QuestionResult, TwoWayPair, rounded
 
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "surveys" / "questionnaires"
-RESIDUAL_CUTOFF = 1.96
 
 
 def p_text(p: float) -> str:

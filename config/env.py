@@ -48,14 +48,6 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def envchoice(name: str, default: str, choices: list[str]) -> str:
-    raw = os.environ.get(name, default).strip()
-    if raw not in choices:
-        allowed = ", ".join(choices)
-        raise ImproperEnvironment(f"{name}={raw!r} is not one of: {allowed}.")
-    return raw
-
-
 RATE_PERIODS = ("s", "sec", "m", "min", "h", "hour", "d", "day")
 
 

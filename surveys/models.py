@@ -72,10 +72,6 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.survey.slug}.{self.code}"
 
-    @property
-    def is_multi(self) -> bool:
-        return self.kind == self.MULTI
-
     def text_in(self, language: str) -> str:
         return in_language(self.text, language, self.survey.default_language)
 
