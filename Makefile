@@ -44,7 +44,7 @@ test: install-dev
 	@$(PY) scripts/ensure_chromium.py
 	@$(ON_TEST_DATABASE) $(PY) -m pytest $(PYTEST_ARGS)
 
-# Everything but the tests marked slow (browser, reliability, schemathesis, fuzzing, matrices).
+# All but the tests marked slow: browser, reliability, schemathesis, fuzzing, start-up, matrices.
 test-fast: install-dev
 	@$(ON_TEST_DATABASE) $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 

@@ -13,7 +13,7 @@ from tests import factories
 # Whole folders that are slow get their group's marker here; slower single modules and
 # tests carry theirs (pyproject.toml registers them all).
 SLOW_FOLDERS = ("browser", "reliability")
-SLOW_GROUPS = {"browser", "reliability", "schemathesis", "fuzzing", "matrix"}
+SLOW_GROUPS = {"browser", "reliability", "schemathesis", "fuzzing", "matrix", "startup"}
 TESTS = Path(__file__).resolve().parent
 
 

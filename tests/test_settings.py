@@ -19,6 +19,7 @@ def manage_check(**environment) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.startup
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
@@ -36,12 +37,14 @@ def test_it_stops_start_up_naming_the_malformed_variable(variable, value):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.startup
 def test_it_requires_a_secret_key_when_debug_is_off():
     result = manage_check(DEBUG="0", SECRET_KEY="", ALLOWED_HOSTS="example.org")
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
 
 
+@pytest.mark.startup
 def test_it_starts_with_debug_off_and_a_secret_key():
     result = manage_check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
     assert result.returncode == 0, result.stderr
@@ -76,6 +79,7 @@ def test_it_refuses_an_unknown_time_zone(monkeypatch):
         envtimezone("SOME_TZ", "Asia/Almaty")
 
 
+@pytest.mark.startup
 def test_it_opens_the_default_sqlite_database_in_wal_mode(tmp_path):
     code = "from django.db import connection; c = connection.cursor(); "
     code += "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"

@@ -44,12 +44,14 @@ def production_settings(**environment) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.startup
 def test_it_passes_the_deployment_checklist_with_debug_off():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.startup
 def test_it_turns_on_https_and_secure_cookies_with_debug_off():
     shown = production_settings()
     assert shown["SECURE_SSL_REDIRECT"] is True
@@ -61,6 +63,7 @@ def test_it_turns_on_https_and_secure_cookies_with_debug_off():
     assert shown["SECURE_PROXY_SSL_HEADER"] is None
 
 
+@pytest.mark.startup
 def test_it_reads_the_https_settings_from_the_environment():
     shown = production_settings(
         SECURE_SSL_REDIRECT="0",
@@ -74,6 +77,7 @@ def test_it_reads_the_https_settings_from_the_environment():
     assert shown["SESSION_COOKIE_AGE"] == 3600
 
 
+@pytest.mark.startup
 def test_it_hashes_passwords_with_argon2():
     code = "from django.contrib.auth.hashers import make_password; print(make_password('x'))"
     result = manage("shell", "-c", code, **PRODUCTION)
