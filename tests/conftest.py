@@ -17,6 +17,7 @@ SLOW_GROUPS = {"browser", "reliability", "schemathesis", "fuzzing", "matrix", "s
 TESTS = Path(__file__).resolve().parent
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by these markers
 def pytest_collection_modifyitems(config, items) -> None:
     """Mark each test of a slow folder with the folder's name, mark `slow` every test of a
     slow group (`make test-fast` leaves those out), and skip `postgres` tests on SQLite."""
