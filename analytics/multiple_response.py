@@ -5,8 +5,8 @@ independence between two categorical variables with multiple responses", Biometr
 the modified Pearson statistic X²_S (the sum of one Pearson X² per item, or per item pair),
 with Bonferroni, second-order Rao–Scott and bootstrap p-values. A zero cell of an item's table is
 replaced by 0.5 before its X² is computed, as in the published method. No field of a result is
-ever NaN or inf: a test that cannot be done has ``None`` fields and a ``reason``. scipy is
-imported where it is called, as in stats.py, to keep start-up fast.
+ever NaN or inf: a test that cannot be done has ``None`` fields and a ``reason``. The χ²
+tail comes from stats.chi2_upper_tail (scipy.special), which keeps start-up fast.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from analytics.stats import chi2_upper_tail
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -168,8 +170,6 @@ def _assemble(
     reason: str | None,
 ) -> MultipleResponseTest:
     """Per-table X², Bonferroni and Rao–Scott p-values from the stacked (m, R, C) tables."""
-    from scipy import stats
-
     m, df = len(tables), (tables.shape[1] - 1) * (tables.shape[2] - 1)
     valid = _testable(tables) & (df > 0)
     x2 = np.zeros(m)
@@ -183,7 +183,7 @@ def _assemble(
     if reason is not None:
         return MultipleResponseTest(n, None, None, None, None, None, None, items, dropped, reason)
     statistic = float(x2.sum())
-    p_bonferroni = min(1.0, m * float(stats.chi2.sf(x2.max(), df)))
+    p_bonferroni = min(1.0, m * chi2_upper_tail(float(x2.max()), df))
     rs2 = _rao_scott(statistic, m * df, covariance())
     if rs2 is None:
         reason = "the estimated covariance is zero, so the Rao–Scott adjustment is undefined"
@@ -197,12 +197,10 @@ def _item_test(
     a_item: int | None, b_item: int, table: IntArray, df: int, x2: float | None, m: int
 ) -> ItemTest:
     """One table's result; statistic and p-values None when it cannot be tested."""
-    from scipy import stats
-
     as_tuple = tuple(tuple(row) for row in table.tolist())
     if x2 is None:
         return ItemTest(a_item, b_item, None, df, None, None, as_tuple)
-    p = float(stats.chi2.sf(x2, df))
+    p = chi2_upper_tail(x2, df)
     return ItemTest(a_item, b_item, float(x2), df, p, min(1.0, m * p), as_tuple)
 
 
@@ -211,13 +209,11 @@ def _rao_scott(statistic: float, k: int, m: FloatArray) -> tuple[float, float, f
 
     Σλ² = tr((D⁻¹Σ)²) = ‖m‖²_F; None when it is zero.
     """
-    from scipy import stats
-
     sum_squares = float(np.sum(m * m))
     if sum_squares <= _ZERO_SUM_SQUARES:
         return None
     rs2, df = k * statistic / sum_squares, k * k / sum_squares
-    return rs2, df, float(stats.chi2.sf(rs2, df))
+    return rs2, df, chi2_upper_tail(rs2, df)
 
 
 def _group_covariance(joint: IntArray, sizes: IntArray) -> FloatArray:

@@ -2,8 +2,14 @@
 
 Pure functions over arrays of counts (numpy and scipy only). Every result is a small frozen
 dataclass whose fields never hold NaN or inf: a test that cannot be done has ``None`` fields and
-a ``reason`` in plain English. scipy is imported inside the functions that call it: it
-takes a second to load, and every process start reaches this module through the URLs.
+a ``reason`` in plain English.
+
+The distribution functions come from ``scipy.special`` (``chdtrc``, ``ndtri``, ``xlogy``),
+which loads in a fraction of a second; ``scipy.stats`` is imported only for Fisher's exact
+test and the Monte Carlo tables. scipy.stats takes one to two seconds to import (it parses
+its own docstrings), which was most of an ``analyze`` run, so the textbook sums it would
+wrap (Pearson's X², G², the Wilson interval, Benjamini–Hochberg) are written out here;
+tests/analytics/test_stats.py checks each against scipy.stats and R.
 """
 
 from __future__ import annotations
@@ -101,11 +107,9 @@ def _independence_test(
     seed: int,
 ) -> TwoWayTest:
     """All fields of ``two_way_test`` for a table with at least two rows and two columns."""
-    from scipy import stats
-
-    pearson = stats.chi2_contingency(table, correction=False)
-    g = stats.chi2_contingency(table, correction=False, lambda_="log-likelihood")
-    statistic, expected, n = float(pearson.statistic), pearson.expected_freq, int(table.sum())
+    expected = expected_counts(table)
+    statistic, n, df = pearson_statistic(table, expected), int(table.sum()), _df(table)
+    g2 = likelihood_ratio_statistic(table, expected)
     below_5, below_1 = int((expected < 5).sum()), int((expected < 1).sum())
     cochran_ok = below_1 == 0 and 5 * below_5 <= expected.size
     yates_statistic, yates_p, fisher_p = _two_by_two(table)
@@ -116,10 +120,10 @@ def _independence_test(
         dropped_columns=dropped_columns,
         n=n,
         statistic=statistic,
-        df=int(pearson.dof),
-        p=float(pearson.pvalue),
-        g2=float(g.statistic),
-        g2_p=float(g.pvalue),
+        df=df,
+        p=chi2_upper_tail(statistic, df),
+        g2=g2,
+        g2_p=chi2_upper_tail(g2, df),
         cramers_v=v,
         cramers_v_corrected=v_corrected,
         expected=expected,
@@ -137,6 +141,39 @@ def _independence_test(
         row_percent=100 * table / table.sum(axis=1, keepdims=True),
         column_percent=100 * table / table.sum(axis=0, keepdims=True),
     )
+
+
+def expected_counts(table: IntArray) -> FloatArray:
+    """E_ij = row total_i · column total_j / n (Agresti 2013, §2.4.3)."""
+    observed = table.astype(np.float64)
+    expected: FloatArray = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
+    return expected
+
+
+def pearson_statistic(observed: ArrayLike, expected: FloatArray) -> float:
+    """Pearson's X² = Σ (O − E)² / E (Pearson 1900; Agresti 2013, eq. 3.10)."""
+    return float(((np.asarray(observed, dtype=np.float64) - expected) ** 2 / expected).sum())
+
+
+def likelihood_ratio_statistic(observed: ArrayLike, expected: FloatArray) -> float:
+    """G² = 2 Σ O ln(O / E), with 0 · ln 0 = 0 (Agresti 2013, eq. 3.11)."""
+    from scipy.special import xlogy
+
+    counts = np.asarray(observed, dtype=np.float64)
+    return float(2 * xlogy(counts, counts / expected).sum())
+
+
+def chi2_upper_tail(statistic: float, df: float) -> float:
+    """P(χ²_df ≥ statistic): the regularised upper incomplete gamma function Q(df/2, x/2)
+    (Abramowitz & Stegun 1964, 26.4.19), scipy.special.chdtrc, which scipy.stats.chi2.sf
+    also calls."""
+    from scipy.special import chdtrc
+
+    return float(chdtrc(df, statistic))
+
+
+def _df(table: IntArray) -> int:
+    return (table.shape[0] - 1) * (table.shape[1] - 1)
 
 
 def _monte_carlo_p(table: IntArray, expected: FloatArray, permutations: int, seed: int) -> float:
@@ -190,13 +227,16 @@ def _two_by_two(table: IntArray) -> tuple[float | None, float | None, float | No
 
     Yates subtracts min(0.5, |O − E|) from every |O − E|, as R's ``chisq.test(correct=TRUE)``.
     """
-    from scipy import stats
-
     if table.shape != (2, 2):
         return None, None, None
-    yates = stats.chi2_contingency(table, correction=True)
+    from scipy import stats
+
+    expected = expected_counts(table)
+    gap = expected - table
+    corrected = table + np.sign(gap) * np.minimum(0.5, np.abs(gap))
+    yates = pearson_statistic(corrected, expected)
     fisher = stats.fisher_exact(table)
-    return float(yates.statistic), float(yates.pvalue), float(fisher.pvalue)
+    return yates, chi2_upper_tail(yates, 1), float(fisher.pvalue)
 
 
 def _untestable_reason(table: IntArray) -> str | None:
@@ -236,20 +276,19 @@ def adjust_p_values(p_values: Sequence[float | None], method: str = "bh") -> lis
     maximum from the smallest); "none": unchanged. m counts only the non-None entries;
     adjusted values are capped at 1.
     """
-    from scipy import stats
-
     if method not in _P_ADJUST_METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(_P_ADJUST_METHODS)}")
     present = [i for i, p in enumerate(p_values) if p is not None]
     raw = np.array([p_values[i] for i in present], dtype=float)
     if not ((raw >= 0) & (raw <= 1)).all():
         raise ValueError("p-values must lie between 0 and 1")
+    order = np.argsort(raw, kind="stable")
+    adjusted = np.empty_like(raw)
     if method == "bh":
-        adjusted = stats.false_discovery_control(raw, method="bh")
+        steps = raw[order] * raw.size / np.arange(1, raw.size + 1)
+        adjusted[order] = np.minimum(np.minimum.accumulate(steps[::-1])[::-1], 1.0)
     elif method == "holm":
-        order = np.argsort(raw, kind="stable")
         steps = np.maximum.accumulate((raw.size - np.arange(raw.size)) * raw[order])
-        adjusted = np.empty_like(raw)
         adjusted[order] = np.minimum(steps, 1.0)
     else:
         adjusted = raw
@@ -263,16 +302,23 @@ def wilson_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float
     """Wilson score interval for the proportion count / n, as proportions 0..1; None if n = 0.
 
     (p̂ + z²/2n ± z √(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n), Wilson 1927, JASA 22:209–212;
-    method 3 of Newcombe 1998, Stat. Med. 17:857–872; R's ``prop.test(correct=FALSE)``.
+    method 3 of Newcombe 1998, Stat. Med. 17:857–872; R's ``prop.test(correct=FALSE)``. As
+    scipy's ``binomtest(…).proportion_ci(method="wilson")``, the bound is exactly 0 when
+    count = 0 and exactly 1 when count = n.
     """
-    from scipy import stats
+    from scipy.special import ndtri
 
     if n == 0:
         return None
     if not 0 <= count <= n:
         raise ValueError(f"count must lie between 0 and n = {n}, got {count}")
-    interval = stats.binomtest(count, n).proportion_ci(confidence, method="wilson")
-    return float(interval.low), float(interval.high)
+    z = float(ndtri(0.5 + 0.5 * confidence))
+    share = count / n
+    centre = (2 * n * share + z**2) / (2 * (n + z**2))
+    half_width = z / (2 * (n + z**2)) * math.sqrt(4 * n * share * (1 - share) + z**2)
+    low = 0.0 if count == 0 else centre - half_width
+    high = 1.0 if count == n else centre + half_width
+    return low, high
 
 
 def choice_frequencies(counts: ArrayLike, n_answered: int, *, multi: bool) -> list[Frequency]:

@@ -348,3 +348,35 @@ def test_it_leaves_choice_percents_empty_when_nobody_answered() -> None:
 def test_it_rejects_choice_counts_that_exceed_the_respondents(counts, multi) -> None:
     with pytest.raises(ValueError, match="n_answered"):
         choice_frequencies(counts, 4, multi=multi)
+
+
+@settings(deadline=None, max_examples=200)
+@given(small_tables)
+def test_it_computes_what_scipy_stats_computes(table: np.ndarray) -> None:
+    """The sums written out in stats.py (to keep scipy.stats out of start-up) agree with
+    scipy.stats' chi2_contingency and binomtest on any testable table."""
+    ours = two_way_test(table, permutations=10)
+    if ours.reason is not None:
+        return
+    pearson = scipy_stats.chi2_contingency(ours.table, correction=False)
+    g = scipy_stats.chi2_contingency(ours.table, correction=False, lambda_="log-likelihood")
+    assert ours.statistic == pytest.approx(pearson.statistic, rel=1e-12, abs=1e-12)
+    assert ours.p == pytest.approx(pearson.pvalue, rel=1e-12, abs=1e-15)
+    assert ours.g2 == pytest.approx(g.statistic, rel=1e-12, abs=1e-12)
+    assert ours.g2_p == pytest.approx(g.pvalue, rel=1e-12, abs=1e-15)
+    assert ours.expected == pytest.approx(pearson.expected_freq, rel=1e-12)
+    if ours.table.shape == (2, 2):
+        yates = scipy_stats.chi2_contingency(ours.table, correction=True)
+        assert (ours.yates_statistic, ours.yates_p) == pytest.approx(
+            (yates.statistic, yates.pvalue), rel=1e-12, abs=1e-15
+        )
+    n = int(ours.table.sum())
+    for count in ours.table.sum(axis=1).tolist():
+        interval = scipy_stats.binomtest(count, n).proportion_ci(0.95, method="wilson")
+        assert wilson_interval(count, n) == pytest.approx((interval.low, interval.high), abs=1e-14)
+
+
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=50))
+def test_it_adjusts_like_scipy_false_discovery_control(p_values: list[float]) -> None:
+    expected = scipy_stats.false_discovery_control(p_values, method="bh")
+    assert adjust_p_values(p_values, "bh") == pytest.approx(list(expected), rel=1e-12, abs=1e-15)

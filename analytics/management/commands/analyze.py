@@ -9,6 +9,9 @@ from surveys.management.arguments import survey_named, whole_number
 
 class Command(BaseCommand):
     help = "Print the chi-square analysis of every question pair (frequencies and matrix)."
+    # A read-only report: the system checks (which load every URL module and the API schema
+    # generator) would be a third of its run; `manage.py check` and every server run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="survey slug")
