@@ -216,12 +216,11 @@ def _print_analyses(analyses: dict[str, list[float]], args: argparse.Namespace) 
             for name, t in analyses.items()
         ],
     )
-    for name in ("stored", "rebuilt"):
-        ratio = naive / statistics.median(analyses[name])
-        met = "met" if ratio >= ANALYZE_TARGET else "MISSED"
-        print(
-            f"Target: analyze ({name}) ≥ {ANALYZE_TARGET}× faster than naive — {met} ({ratio:.1f}×)"
-        )
+    # The target is the usual run: the snapshot lives in the database and is shared, so only
+    # the first analysis of a survey ever rebuilds it (shown above for comparison).
+    ratio = naive / statistics.median(analyses["stored"])
+    met = "met" if ratio >= ANALYZE_TARGET else "MISSED"
+    print(f"Target: analyze ≥ {ANALYZE_TARGET}× faster than naive — {met} ({ratio:.1f}×)")
 
 
 if __name__ == "__main__":
