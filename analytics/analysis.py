@@ -35,16 +35,24 @@ def analysis_build(
     answers: dict[str, np.ndarray] | None = None,
     *,
     watermark: int,
+    anytime: dict[str, float] | None = None,
 ) -> Analysis:
     """The analysis of these counts, of the responses up to ``watermark``. ``answers`` maps
     each question to its columns of the encoded matrix (−1 where unanswered); only
     multi × multi pairs and bootstrap p-values need the respondents' answers rather than
-    counts."""
+    counts. ``anytime``: the snapshot's running minimum of each pair's anytime-valid p
+    ("a:b" → p; a pair not in it has seen no response, p = 1), None where it does not
+    apply (a filtered view): then every ``p_anytime`` is None."""
     tested = [_pair(spec, counts, i, j, options, answers) for i, j in Shape.of(spec).pairs()]
     shown = [pair.shown_p for pair in tested]
     adjusted = adjust_p_values(shown, options.adjust)
     pairs = tuple(
-        replace(pair, p_adjusted=adjusted_p, significant=_significant(shown_p, adjusted_p, options))
+        replace(
+            pair,
+            p_adjusted=adjusted_p,
+            significant=_significant(shown_p, adjusted_p, options),
+            p_anytime=None if anytime is None else anytime.get(f"{pair.a}:{pair.b}", 1.0),
+        )
         for pair, shown_p, adjusted_p in zip(tested, shown, adjusted, strict=True)
     )
     return Analysis(

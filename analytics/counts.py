@@ -5,7 +5,10 @@ all, which is what lets a snapshot refresh read only the new responses. Keys:
 ``freq:Q`` choice counts; ``answered:Q`` respondents who answered multi-choice Q;
 ``pair:A:B`` the r×c table of two single-choice questions; ``joint:S:M`` the (r, c, c)
 co-selection counts of multi-choice M's options within each group of single-choice S, and
-``sizes:S:M`` the group sizes (what the Rao–Scott test of Bilder & Loughin needs).
+``sizes:S:M`` the group sizes (what the Rao–Scott test of Bilder & Loughin needs);
+``cooccur:A:B`` for two multi-choice questions, among respondents who answered both, the
+co-selections of each option pair with the option totals in the last row and column and the
+number of respondents in the corner (their 2×2 tables, for the anytime p of anytime.py).
 """
 
 import json
@@ -129,7 +132,7 @@ def _pair_counts(shape: Shape, keys: dict, encoded, layout, i: int, j: int) -> d
         table = crosstab(keys[a], keys[b], shape.sizes[i] + 1, shape.sizes[j] + 1)[1:, 1:]
         return {f"pair:{a}:{b}": table}
     if kinds == ("multi", "multi"):
-        return {}  # needs four-way co-selections: computed from the matrix on demand
+        return {f"cooccur:{a}:{b}": _cooccurrences(encoded, layout, a, b)}
     single, multi = (a, b) if kinds[0] == "single" else (b, a)
     size = shape.sizes[i] if kinds[0] == "single" else shape.sizes[j]
     options = len(layout.indices(multi))
@@ -140,6 +143,16 @@ def _pair_counts(shape: Shape, keys: dict, encoded, layout, i: int, j: int) -> d
         patterns = crosstab(keys[single], keys[multi], size + 1, 2**options + 1)[1:, 1:]
         sizes, joint = _coselections_from_patterns(patterns, options)
     return {f"sizes:{a}:{b}": sizes, f"joint:{a}:{b}": joint}
+
+
+def _cooccurrences(encoded: Encoded, layout: Layout, a: str, b: str) -> np.ndarray:
+    """Co-selections of two multi-choice questions' options, bordered by their totals (the
+    Rao–Scott test needs four-way co-selections: multi_response.py reads the matrix)."""
+    blocks = [encoded.values[:, layout.indices(code)] for code in (a, b)]
+    answered = (blocks[0][:, 0] >= 0) & (blocks[1][:, 0] >= 0)
+    ones = np.ones((int(answered.sum()), 1))
+    left, right = (np.hstack([block[answered].astype(np.float64), ones]) for block in blocks)
+    return np.rint(left.T @ right).astype(np.int64)
 
 
 def crosstab(a: np.ndarray, b: np.ndarray, rows: int, columns: int) -> np.ndarray:

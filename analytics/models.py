@@ -12,6 +12,9 @@ class Snapshot(models.Model):
     watermark = models.BigIntegerField(default=0, help_text="highest response id counted")
     n = models.PositiveIntegerField(default=0)
     counts = models.BinaryField(default=b"")
+    anytime_minimum = models.JSONField(
+        default=dict, help_text='smallest anytime-valid p of each pair so far, {"q01:q02": p}'
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -92,6 +92,8 @@ class PairResult:
     test: TwoWayTest | MultipleResponseTest
     p_adjusted: float | None = None
     significant: bool | None = None
+    # Anytime-valid p, the running minimum over the whole stream (anytime.py); None if filtered.
+    p_anytime: float | None = None
 
     @property
     def shown_p(self) -> float | None:
@@ -108,7 +110,11 @@ class PairResult:
         return {"a": self.a, "b": self.b, "kind": self.kind}
 
     def _verdict(self) -> dict:
-        return {"p_adjusted": self.p_adjusted, "significant": self.significant}
+        return {
+            "p_adjusted": self.p_adjusted,
+            "significant": self.significant,
+            "p_anytime": self.p_anytime,
+        }
 
 
 # The scalar fields of a TwoWayTest, in the order of the JSON contract.

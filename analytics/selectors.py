@@ -70,4 +70,8 @@ def _analyse(
             q.code: encoded.values[:, current.layout.indices(q.code)]
             for q in current.spec.questions
         }
-    return analysis_build(current.spec, counts, options, answers, watermark=current.watermark)
+    # The running minimum covers the whole stream of responses: a filtered view has none.
+    anytime = current.anytime_minimum if chosen.is_everything else None
+    return analysis_build(
+        current.spec, counts, options, answers, watermark=current.watermark, anytime=anytime
+    )

@@ -2,7 +2,8 @@
 reading only the responses stored since, and the encoded matrix kept in chunks.
 
 A refresh locks the survey's snapshot row, so two processes never count a response twice;
-it starts over when the questionnaire's shape changes.
+it starts over when the questionnaire's shape changes. It also keeps the running minimum of
+each pair's anytime-valid p (analytics/anytime.py), which starts over with it.
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from functools import cached_property
 import numpy as np
 from django.db import transaction
 
+from analytics.anytime import anytime_minimum_update
 from analytics.counts import Counts, Shape, counts_compute
 from analytics.encode import Encoded, Layout, responses_encode
 from analytics.models import MatrixChunk, Snapshot
@@ -25,7 +27,7 @@ from surveys.selectors import survey_questionnaire, survey_watermark
 CHUNK_ROWS = 20_000
 # Part of the fingerprint: raise it when Encoded's fields or the stored counts' layout
 # change, so snapshots and chunks stored in the old format start over, not misread.
-MATRIX_FORMAT = 3
+MATRIX_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Current:
     watermark: int
     stored_counts: bytes
     fingerprint: str
+    anytime_minimum: dict[str, float]  # running minimum of each pair's p_anytime, "a:b"
 
     @cached_property
     def counts(self) -> Counts:
@@ -72,7 +75,14 @@ def snapshot_current(survey: Survey) -> Current:
         or snapshot.watermark < survey_watermark(survey)
     ):
         snapshot = snapshot_refresh(survey, spec, fingerprint)
-    return Current(spec, Layout.of(spec), snapshot.watermark, bytes(snapshot.counts), fingerprint)
+    return Current(
+        spec,
+        Layout.of(spec),
+        snapshot.watermark,
+        bytes(snapshot.counts),
+        fingerprint,
+        snapshot.anytime_minimum,
+    )
 
 
 def _counts(snapshot: Snapshot) -> Counts:
@@ -90,8 +100,12 @@ def snapshot_refresh(survey: Survey, spec: QuestionnaireSpec, fingerprint: str) 
         if new.n == 0:
             snapshot.save()
             return snapshot
-        added = counts_compute(Shape.of(spec), Layout.of(spec), new)
-        snapshot.counts = (_counts(snapshot) + added).to_bytes()
+        shape = Shape.of(spec)
+        counts = _counts(snapshot) + counts_compute(shape, Layout.of(spec), new)
+        snapshot.counts = counts.to_bytes()
+        snapshot.anytime_minimum = anytime_minimum_update(
+            shape.codes, shape.kinds, counts.tables, snapshot.anytime_minimum
+        )
         snapshot.n += new.n
         snapshot.watermark = int(new.ids[-1])
         _append_rows(survey, new)
@@ -105,6 +119,7 @@ def _start_over(snapshot: Snapshot, fingerprint: str) -> None:
     snapshot.watermark = 0
     snapshot.n = 0
     snapshot.counts = b""
+    snapshot.anytime_minimum = {}
 
 
 def _append_rows(survey: Survey, new: Encoded) -> None:
