@@ -125,13 +125,18 @@ def matrix_figure(cells: list[list[dict | None]], codes: list[str], show: str) -
             zmax=1 if not is_v else max([v for row in values for v in row if v] or [0.5]),
             hoverongaps=False,
             hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>",
-            colorbar={"title": {"v": "Ṽ", "p": "p", "p_adjusted": _("adjusted p")}[show]},
+            colorbar={"title": _colorbar_title(show)},
         )
     )
     figure.update_layout(
         **LAYOUT, height=520, yaxis={"autorange": "reversed"}, xaxis={"side": "top"}
     )
     return _plain(figure)
+
+
+def _colorbar_title(show: str) -> str:
+    titles = {"v": "Ṽ", "p": "p", "p_adjusted": _("adjusted p"), "p_anytime": _("safe p")}
+    return titles[show]
 
 
 def stacked_figure(pair: TwoWayPair, labels: Labels) -> dict:

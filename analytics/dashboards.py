@@ -20,7 +20,7 @@ from analytics.selectors import watermark_cached
 from surveys.models import Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
 
-MATRIX_MEASURES = ("v", "p", "p_adjusted")
+MATRIX_MEASURES = ("v", "p", "p_adjusted", "p_anytime")
 RESIDUAL_CUTOFF = 1.96
 
 
@@ -117,6 +117,7 @@ def _matrix_cell(pair: Pair | None, show: str) -> dict | None:
         "v": pair.cramers_v_corrected,
         "p": pair.shown_p,
         "p_adjusted": pair.p_adjusted,
+        "p_anytime": pair.p_anytime,
     }[show]
     marks = ("*" if pair.significant else "") + ("†" if pair.cochran_ok is False else "")
     text = "–" if value is None else f"{value:.2f}"

@@ -140,9 +140,20 @@ def matrix(request: HttpRequest, board: Board) -> Page:
     built = dashboards.cached_build(
         board, f"matrix:{show}", lambda board: dashboards.matrix_build(board, show)
     )
-    measures = [("v", _("bias-corrected V")), ("p", "p"), ("p_adjusted", _("adjusted p"))]
+    measures = [
+        ("v", _("bias-corrected V")),
+        ("p", "p"),
+        ("p_adjusted", _("adjusted p")),
+        ("p_anytime", _("safe to watch")),
+    ]
     tables = ((_("Dependence matrix (CSV)"), reverse("api_matrix_csv", args=[board.survey.slug])),)
-    return "analytics/matrix.html", {"show": show, "measures": measures, "tables": tables, **built}
+    return "analytics/matrix.html", {
+        "show": show,
+        "measures": measures,
+        "tables": tables,
+        "filtered": not board.chosen.is_everything,
+        **built,
+    }
 
 
 @dashboard

@@ -136,6 +136,12 @@ class PairSummarySerializer(PresentKeysSerializer):
     p = _number()
     p_adjusted = _number()
     significant = serializers.BooleanField(allow_null=True)
+    p_anytime = serializers.FloatField(
+        allow_null=True,
+        help_text="Anytime-valid p (the running minimum over all responses so far): safe to "
+        "check after every response. Null when filters are applied: the guarantee covers "
+        "the whole stream of responses.",
+    )
     g2 = _number()
     g2_p = _number()
     cramers_v = _number()
