@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this folder comes first on sys.path, where "analytics" is bench/analytics.py.
-sys.path[0] = str(ROOT)
+if __name__ == "__main__":
+    # As a script, this folder comes first on sys.path, where "analytics" is bench/analytics.py.
+    sys.path[0] = str(ROOT)
 
 from analytics.anytime import e_values_log  # noqa: E402
 

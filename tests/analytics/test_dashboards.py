@@ -123,7 +123,7 @@ def test_it_links_all_45_pairs_from_the_matrix(staff_client, responses):
     assert f"{BASE}/pairs/q01/q02/?q01=teacher" in {href for _a, _b, href in links}
 
 
-@pytest.mark.parametrize("show", ["v", "p", "p_adjusted"])
+@pytest.mark.parametrize("show", ["v", "p", "p_adjusted", "p_anytime"])
 def test_it_switches_the_matrix_measure(staff_client, responses, show):
     data = staff_client.get(f"{BASE}/matrix/data/?show={show}").json()
     heatmap = data["figures"]["matrix"]["data"][0]
@@ -154,6 +154,26 @@ def test_it_shows_the_crosstab_and_tests_of_a_pair(staff_client, responses):
     assert "Bias-corrected V" in page
     assert 'class="crosstab"' in page
     assert "adjusted residual" in page
+
+
+def test_it_shows_the_safe_to_watch_matrix_and_says_why_it_is_empty_with_filters(
+    staff_client, responses
+):
+    page = staff_client.get(f"{BASE}/matrix/?show=p_anytime").content.decode()
+    assert "<strong>safe to watch</strong>" in page
+    assert "valid however often you look" in page
+    filtered = staff_client.get(f"{BASE}/matrix/?show=p_anytime&language=kk").content.decode()
+    assert "not available with filters" in filtered
+
+
+def test_it_shows_the_safe_to_watch_p_of_a_pair_and_in_analyze(staff_client, responses):
+    pair = next(p for p in analyze("us-russia-kz")["pairs"] if (p["a"], p["b"]) == ("q01", "q04"))
+    page = staff_client.get(f"{BASE}/pairs/q01/q04/").content.decode()
+    assert "p, safe to watch (anytime-valid)" in page
+    assert f'<td data-value="p_anytime">{pair["p_anytime"]:.4f}</td>' in page
+    filtered = staff_client.get(f"{BASE}/pairs/q01/q03/?q04=yes").content.decode()
+    assert '<td data-value="p_anytime">–</td>' in filtered
+    assert "the guarantee covers the whole stream of responses" in filtered
 
 
 def test_it_shows_one_table_per_option_for_a_multiple_choice_pair(staff_client, responses):

@@ -65,6 +65,13 @@ def test_it_gives_the_matrix_without_tables(staff_client, responses):
     assert all("table" not in item for item in mixed["items"])
 
 
+def test_it_gives_the_anytime_p_of_every_pair_but_none_with_filters(staff_client, responses):
+    pairs = staff_client.get(f"{BASE}/matrix/").json()["pairs"]
+    assert all(0 <= pair["p_anytime"] <= 1 for pair in pairs)
+    filtered = staff_client.get(f"{BASE}/matrix/?language=ru").json()["pairs"]
+    assert all(pair["p_anytime"] is None for pair in filtered)
+
+
 def test_it_gives_one_pair_with_its_tables_in_either_order(staff_client, responses):
     pair = staff_client.get(f"{BASE}/pairs/q01/q04/").json()
     assert (pair["a"], pair["b"], pair["n"]) == ("q01", "q04", 300)
