@@ -1,7 +1,6 @@
 """Anytime-valid p-values: the e-value against hand and R computations, its running minimum in
 the snapshot, and a seeded optional-stopping simulation (bench/anytime.py at a small size)."""
 
-import json
 import math
 import os
 import shutil
@@ -22,9 +21,8 @@ from analytics.models import Snapshot
 from analytics.selectors import survey_analysis
 from analytics.snapshot import snapshot_current
 from bench.anytime import cell_probabilities, first_rejections, share_interval
-from surveys.questionnaire import questionnaire_load
-from surveys.services import demo_responses_create, questionnaire_import
-from tests.conftest import DEFAULT_QUESTIONNAIRE
+from surveys.services import demo_responses_create
+from tests.factories import default_questionnaire_document, survey_from_document
 
 requires_r = pytest.mark.skipif(
     shutil.which("Rscript") is None and os.environ.get("REQUIRE_R") != "1",
@@ -121,19 +119,15 @@ def test_it_keeps_the_running_minimum_that_never_rises(survey):
     assert snapshot_current(survey).anytime_minimum["q01:q02"] == 1e-12
 
 
-def test_it_starts_the_running_minimum_over_when_the_questionnaire_changes(survey, tmp_path):
+def test_it_starts_the_running_minimum_over_when_the_questionnaire_changes(survey):
     demo_responses_create(survey=survey, n=100, seed=1)
     snapshot_current(survey)
     Snapshot.objects.filter(survey=survey).update(anytime_minimum={"q01:q10": 1e-12})
-    document = json.loads(DEFAULT_QUESTIONNAIRE.read_text())
+    document = default_questionnaire_document()
     document["questions"][9]["choices"].append(
         {"code": "certain", "label": {"kk": "Анық", "ru": "Наверняка", "en": "Certain"}}
     )
-    path = tmp_path / "changed.json"
-    path.write_text(json.dumps(document, ensure_ascii=False))
-    questionnaire_import(spec=questionnaire_load(path))
-    survey.refresh_from_db()
-    current = snapshot_current(survey)
+    current = snapshot_current(survey_from_document(document))
     assert current.anytime_minimum == _minimum_now(current)
     assert current.anytime_minimum["q01:q10"] > 1e-12
 
