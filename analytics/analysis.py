@@ -14,6 +14,7 @@ from analytics.multiple_response import (
     single_by_multi_test,
     single_by_multi_test_from_counts,
 )
+from analytics.power import PairPower, share_precision, table_power
 from analytics.results import (
     Analysis,
     AnalysisOptions,
@@ -90,10 +91,15 @@ def _question(question: QuestionSpec, counts: Counts) -> QuestionResult:
                 row.ci_low,
                 row.ci_high,
                 row.percent_of_mentions,
+                share_precision(row.count, answered, _interval(row.ci_low, row.ci_high)),
             )
             for choice, row in zip(question.choices, rows, strict=True)
         ),
     )
+
+
+def _interval(low: float | None, high: float | None) -> tuple[float, float] | None:
+    return None if low is None or high is None else (low, high)
 
 
 def _pair(spec, counts: Counts, i: int, j: int, options: AnalysisOptions, answers) -> Pair:
@@ -114,6 +120,7 @@ def _two_way_pair(
         b=b.code,
         kind="single×single",
         test=test,
+        power=table_power(test.n, *test.table.shape, options.alpha),
         rows=_kept(a, test.dropped_rows),
         columns=_kept(b, test.dropped_columns),
         dropped_rows=_codes(a, test.dropped_rows),
@@ -139,7 +146,10 @@ def _multi_by_multi_pair(
         for item in test.items
         if item.a_item is not None  # always, in multi × multi: tells mypy so
     )
-    return MultipleResponsePair(a=a.code, b=b.code, kind="multi×multi", test=test, items=items)
+    power = _items_power(test, options)
+    return MultipleResponsePair(
+        a=a.code, b=b.code, kind="multi×multi", test=test, power=power, items=items
+    )
 
 
 def _single_by_multi_pair(
@@ -154,7 +164,19 @@ def _single_by_multi_pair(
             counts.tables[f"joint:{key}"], counts.tables[f"sizes:{key}"]
         )
     items = tuple(ItemResult(item, multi.choices[item.b_item].code) for item in test.items)
-    return MultipleResponsePair(a=a.code, b=b.code, kind="single×multi", test=test, items=items)
+    power = _items_power(test, options)
+    return MultipleResponsePair(
+        a=a.code, b=b.code, kind="single×multi", test=test, power=power, items=items
+    )
+
+
+def _items_power(test: MultipleResponseTest, options: AnalysisOptions) -> PairPower:
+    """The power of a multiple-response pair's Bonferroni test: one option's table (all have
+    the same n and shape) at α/m (power.table_power)."""
+    if not test.items:
+        return PairPower(n=test.n)
+    rows, columns = np.shape(test.items[0].table)
+    return table_power(test.n, rows, columns, options.alpha, tests=len(test.items))
 
 
 def _multi_by_multi(a: np.ndarray, b: np.ndarray, options) -> MultipleResponseTest:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analytics.multiple_response import ItemTest, MultipleResponseTest
+from analytics.power import PairPower, SharePrecision
 from analytics.stats import FloatArray, TwoWayTest
 
 ADJUST_METHODS = ("bh", "holm", "none")
@@ -39,7 +40,8 @@ class AnalysisOptions:
 @dataclass(frozen=True)
 class ChoiceFrequency:
     """How often one choice was given: count, percent of respondents with its Wilson 95 %
-    interval and, for a multi-choice question, percent of mentions."""
+    interval and how precise that is, and, for a multi-choice question, percent of
+    mentions."""
 
     choice: str
     count: int
@@ -47,6 +49,7 @@ class ChoiceFrequency:
     ci_low: float | None
     ci_high: float | None
     percent_of_mentions: float | None
+    precision: SharePrecision
 
     def to_json(self, *, multi: bool) -> dict:
         shown = {
@@ -55,7 +58,7 @@ class ChoiceFrequency:
             "percent": self.percent,
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
-        }
+        } | self.precision.to_json()
         if not multi:
             return shown
         return shown | {"percent_of_mentions": self.percent_of_mentions}
@@ -84,12 +87,14 @@ class QuestionResult:
 @dataclass(frozen=True, kw_only=True)
 class PairResult:
     """What a question pair has whatever its kind: the questions (``a`` before ``b`` in
-    questionnaire order), its test, and the verdict reached across all pairs."""
+    questionnaire order), its test, the power of that test, and the verdict reached
+    across all pairs."""
 
     a: str
     b: str
     kind: str
     test: TwoWayTest | MultipleResponseTest
+    power: PairPower
     p_adjusted: float | None = None
     significant: bool | None = None
     # Anytime-valid p, the running minimum over the whole stream (anytime.py); None if filtered.
@@ -180,7 +185,7 @@ class TwoWayPair(PairResult):
             "column_percent": rounded(test.column_percent),
         }
         scalars = {name: getattr(test, name) for name in TWO_WAY_SCALARS}
-        return self._names() | scalars | codes | tables | self._verdict()
+        return self._names() | scalars | codes | tables | self._verdict() | self.power.to_json()
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,7 @@ class MultipleResponsePair(PairResult):
                 "items": [item.to_json() for item in self.items],
             }
             | self._verdict()
+            | self.power.to_json()
         )
 
 

@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 
 from analytics.multiple_response import single_by_multi_test
+from analytics.power import PairPower, table_power
 from analytics.results import (
     Analysis,
     AnalysisOptions,
@@ -26,6 +27,7 @@ def two_way_pair(table) -> TwoWayPair:
         b="q2",
         kind="single×single",
         test=test,
+        power=table_power(test.n, *test.table.shape, alpha=0.05),
         rows=tuple(f"r{k}" for k in range(rows)),
         columns=tuple(f"c{k}" for k in range(columns)),
         dropped_rows=(),
@@ -36,7 +38,9 @@ def two_way_pair(table) -> TwoWayPair:
 def mixed_pair(groups, selections) -> MultipleResponsePair:
     test = single_by_multi_test(groups, selections)
     items = tuple(ItemResult(item, f"o{item.b_item}") for item in test.items)
-    return MultipleResponsePair(a="q1", b="q3", kind="single×multi", test=test, items=items)
+    return MultipleResponsePair(
+        a="q1", b="q3", kind="single×multi", test=test, power=PairPower(n=test.n), items=items
+    )
 
 
 def analysis(*pairs) -> Analysis:
