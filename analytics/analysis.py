@@ -115,12 +115,13 @@ def _two_way_pair(
     a: QuestionSpec, b: QuestionSpec, table: np.ndarray, options: AnalysisOptions
 ) -> TwoWayPair:
     test = two_way_test(table, permutations=options.permutations, seed=options.seed)
+    rows, columns = test.table.shape
     return TwoWayPair(
         a=a.code,
         b=b.code,
         kind="single×single",
         test=test,
-        power=table_power(test.n, *test.table.shape, options.alpha),
+        power=table_power(test.n, rows, columns, options.alpha),
         rows=_kept(a, test.dropped_rows),
         columns=_kept(b, test.dropped_columns),
         dropped_rows=_codes(a, test.dropped_rows),
