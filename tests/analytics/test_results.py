@@ -27,7 +27,7 @@ def two_way_pair(table) -> TwoWayPair:
         b="q2",
         kind="single×single",
         test=test,
-        power=table_power(test.n, *test.table.shape, alpha=0.05),
+        power=table_power(test.n, rows, columns, alpha=0.05),
         rows=tuple(f"r{k}" for k in range(rows)),
         columns=tuple(f"c{k}" for k in range(columns)),
         dropped_rows=(),
