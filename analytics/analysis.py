@@ -174,7 +174,7 @@ def _single_by_multi_pair(
 def _items_power(test: MultipleResponseTest, options: AnalysisOptions) -> PairPower:
     """The power of a multiple-response pair's Bonferroni test: one option's table (all have
     the same n and shape) at α/m (power.table_power)."""
-    if not test.items:
+    if test.n == 0 or not test.items:  # no respondents: no table of any shape
         return PairPower(n=test.n)
     rows, columns = np.shape(test.items[0].table)
     return table_power(test.n, rows, columns, options.alpha, tests=len(test.items))

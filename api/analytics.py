@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.forms import filter_parse
+from analytics.power import EFFECT_SIZES
 from analytics.results import Analysis
 from analytics.selectors import survey_analysis
 from api.errors import error_responses
@@ -70,6 +71,14 @@ class FrequencySerializer(PresentKeysSerializer):
     percent_of_mentions = serializers.FloatField(
         allow_null=True, required=False, help_text="Multi-choice questions only."
     )
+    ci_half_width = serializers.FloatField(
+        allow_null=True, help_text="Half the width of the 95 % interval, in percentage points."
+    )
+    n_for_3_points = serializers.IntegerField(
+        help_text="Answers needed for a 95 % interval of ±3 points at the current share "
+        "(normal approximation; share 0.5 while nobody answered)."
+    )
+    n_for_5_points = serializers.IntegerField(help_text="The same for ±5 points.")
 
 
 class QuestionFrequenciesSerializer(serializers.Serializer):
@@ -111,6 +120,18 @@ def _grid(cell: type[serializers.Field] = serializers.FloatField) -> serializers
     return serializers.ListField(
         child=serializers.ListField(child=cell()), allow_null=True, required=False
     )
+
+
+# One number per Cohen effect size, under the keys "0.1", "0.3", "0.5" (Cramér's V): not
+# names a class body can declare.
+EffectSizesSerializer = type(
+    "EffectSizesSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "One value per effect size (Cramér's V); null when the test cannot be done.",
+        **{str(v): serializers.FloatField(allow_null=True) for v in EFFECT_SIZES},
+    },
+)
 
 
 class ItemSummarySerializer(PresentKeysSerializer):
@@ -166,6 +187,15 @@ class PairSummarySerializer(PresentKeysSerializer):
     dropped_rows = _codes()
     dropped_columns = _codes()
     items = ItemSummarySerializer(many=True, required=False)
+    power = EffectSizesSerializer(
+        help_text="Power of the χ² test at the current n to detect Cramér's V = 0.1, 0.3, 0.5 "
+        "(multiple-response pairs: one option's table at the Bonferroni level)."
+    )
+    n_for_power = EffectSizesSerializer(help_text="The n (real, as pwr.chisq.test) for 80 % power.")
+    power_df = serializers.IntegerField(allow_null=True, help_text="df of the powered test.")
+    power_alpha = serializers.FloatField(
+        allow_null=True, help_text="Level of the powered test: alpha, or alpha / m."
+    )
 
 
 class ItemSerializer(ItemSummarySerializer):
