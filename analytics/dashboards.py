@@ -15,6 +15,7 @@ from analytics import charts
 from analytics.charts import Labels
 from analytics.filters import ResponseFilter, responses_filtered
 from analytics.findings import effect_in_words, pair_sentence
+from analytics.power_monitor import power_sentences, still_needed
 from analytics.results import Analysis, Pair, QuestionResult, TwoWayPair, rounded
 from analytics.selectors import watermark_cached
 from surveys.models import Response, Survey
@@ -85,7 +86,11 @@ def overview_build(board: Board) -> dict:
         for question in board.analysis.questions
     }
     figures["timeline"] = charts.timeline_figure(responses_per_day(board.survey, board.chosen))
-    return {"questions": questions, "figures": figures}
+    return {
+        "questions": questions,
+        "still_needed": still_needed(board.analysis, board.labels),
+        "figures": figures,
+    }
 
 
 def _frequency_rows(question: QuestionResult, labels: Labels) -> list[dict]:
@@ -131,6 +136,7 @@ def pair_build(board: Board, pair: Pair) -> dict:
         "a_text": labels.questions[pair.a],
         "b_text": labels.questions[pair.b],
         "sentence": pair_sentence(pair, labels),
+        "power_sentences": power_sentences(pair),
         "effect": effect_in_words(pair.cramers_v_corrected),
         "shown_p": pair.shown_p,
     }

@@ -141,6 +141,7 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
         f"LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of: {', '.join(dict(LANGUAGES))}."
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["core.formats"]  # Kazakh number grouping (core/formats/kk)
 TIME_ZONE = envtimezone("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,1 @@
+"""Number formats for the site's languages that Django does not ship (FORMAT_MODULE_PATH)."""
