@@ -25,7 +25,7 @@ from analytics.results import (
     QuestionResult,
     TwoWayPair,
 )
-from analytics.stats import adjust_p_values, choice_frequencies, two_way_test
+from analytics.stats import TwoWayTest, adjust_p_values, choice_frequencies, two_way_test
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 
@@ -115,13 +115,12 @@ def _two_way_pair(
     a: QuestionSpec, b: QuestionSpec, table: np.ndarray, options: AnalysisOptions
 ) -> TwoWayPair:
     test = two_way_test(table, permutations=options.permutations, seed=options.seed)
-    rows, columns = test.table.shape
     return TwoWayPair(
         a=a.code,
         b=b.code,
         kind="single×single",
         test=test,
-        power=table_power(test.n, rows, columns, options.alpha),
+        power=pair_power(test, options.alpha),
         rows=_kept(a, test.dropped_rows),
         columns=_kept(b, test.dropped_columns),
         dropped_rows=_codes(a, test.dropped_rows),
@@ -147,7 +146,7 @@ def _multi_by_multi_pair(
         for item in test.items
         if item.a_item is not None  # always, in multi × multi: tells mypy so
     )
-    power = _items_power(test, options)
+    power = pair_power(test, options.alpha)
     return MultipleResponsePair(
         a=a.code, b=b.code, kind="multi×multi", test=test, power=power, items=items
     )
@@ -165,19 +164,23 @@ def _single_by_multi_pair(
             counts.tables[f"joint:{key}"], counts.tables[f"sizes:{key}"]
         )
     items = tuple(ItemResult(item, multi.choices[item.b_item].code) for item in test.items)
-    power = _items_power(test, options)
+    power = pair_power(test, options.alpha)
     return MultipleResponsePair(
         a=a.code, b=b.code, kind="single×multi", test=test, power=power, items=items
     )
 
 
-def _items_power(test: MultipleResponseTest, options: AnalysisOptions) -> PairPower:
-    """The power of a multiple-response pair's Bonferroni test: one option's table (all have
-    the same n and shape) at α/m (power.table_power)."""
+def pair_power(test: TwoWayTest | MultipleResponseTest, alpha: float) -> PairPower:
+    """The power of a pair's χ² test (power.table_power): of its table, with empty rows and
+    columns dropped; for a multiple-response pair, of its Bonferroni test, one option's
+    table (all have the same n and shape) at α/m."""
+    if isinstance(test, TwoWayTest):
+        rows, columns = test.table.shape
+        return table_power(test.n, rows, columns, alpha)
     if test.n == 0 or not test.items:  # no respondents: no table of any shape
         return PairPower(n=test.n)
     rows, columns = np.shape(test.items[0].table)
-    return table_power(test.n, rows, columns, options.alpha, tests=len(test.items))
+    return table_power(test.n, rows, columns, alpha, tests=len(test.items))
 
 
 def _multi_by_multi(a: np.ndarray, b: np.ndarray, options) -> MultipleResponseTest:

@@ -6,7 +6,10 @@ Prints, for each size N, the median wall-clock time of
   engine  responses_encode (SQL-side coding streamed by COPY) → counts_compute → analysis_build;
   COPY    a bare COPY of the response rows into a sink that drops them;
 then the peak RSS of a fresh process doing the engine's end-to-end run, and the incremental
-snapshot refresh after 1,000 new responses at the largest size.
+snapshot refresh after 1,000 new responses at the largest size: the snapshot alone, the
+analysis a dashboard then shows (snapshot + analysis_build), and the part of that analysis
+the power and precision monitor takes (analytics/power.py: every pair's power and n for
+80 %, every share's precision).
 
 Uses its own PostgreSQL database, created and dropped here. Up to 100,000 responses are made by
 demo_responses_create; larger sizes copy existing rows in SQL with fresh client tokens.
@@ -275,22 +278,59 @@ def _refresh(survey, refreshes: int) -> dict:
     fresh = _refreshes_timed(survey, refreshes, seed=10_000)
     _newest_chunk_fill(survey, refreshes)
     near_full = _refreshes_timed(survey, refreshes, seed=20_000)
-    return {"built": built, "fresh": fresh, "near_full": near_full}
+    cold = _monitor_cold_seconds(survey)
+    return {"built": built, "fresh": fresh, "near_full": near_full, "monitor_cold": cold}
 
 
 def _refreshes_timed(survey, refreshes: int, seed: int) -> dict:
-    """Seconds of each refresh, and the rows of the newest matrix chunk it rewrote."""
+    """Seconds of each refresh, of the analysis shown after it and of the monitor's part of
+    that analysis, and the rows of the newest matrix chunk it rewrote."""
+    from django.core.cache import cache
+
+    from analytics.selectors import survey_analysis
     from analytics.snapshot import snapshot_current
     from surveys.services import demo_responses_create
 
-    timings, chunk_rows = [], []
+    timed: dict[str, list] = {"timings": [], "analysis": [], "monitor": [], "chunk_rows": []}
     for round_ in range(refreshes):
         demo_responses_create(survey=survey, n=REFRESH_BATCH, seed=seed + round_)
         started = time.perf_counter()
         snapshot_current(survey)
-        timings.append(time.perf_counter() - started)
-        chunk_rows.append(_newest_chunk_rows(survey))
-    return {"timings": timings, "chunk_rows": chunk_rows}
+        refreshed = time.perf_counter()
+        cache.clear()
+        analysis = survey_analysis(survey)
+        timed["timings"].append(refreshed - started)
+        timed["analysis"].append(time.perf_counter() - started)
+        timed["monitor"].append(_monitor_seconds(analysis))
+        timed["chunk_rows"].append(_newest_chunk_rows(survey))
+    return timed
+
+
+def _monitor_seconds(analysis) -> float:
+    """What analysis_build spends on the power and precision monitor, done again on its
+    result: every pair's power (the λ for 80 % power cached per df and α, as in a running
+    server) and every share's precision."""
+    from analytics.analysis import pair_power
+    from analytics.power import share_precision
+
+    started = time.perf_counter()
+    for pair in analysis.pairs:
+        pair_power(pair.test, analysis.options.alpha)
+    for question in analysis.questions:
+        for row in question.frequencies:
+            interval = None if row.ci_low is None else (row.ci_low, row.ci_high)
+            share_precision(row.count, question.n_answered, interval)
+    return time.perf_counter() - started
+
+
+def _monitor_cold_seconds(survey) -> float:
+    """The monitor in a fresh process: the λ for 80 % power found anew for each df and α."""
+    from analytics.power import _noncentrality_for_power
+    from analytics.selectors import survey_analysis
+
+    analysis = survey_analysis(survey)
+    _noncentrality_for_power.cache_clear()
+    return _monitor_seconds(analysis)
 
 
 def _newest_chunk_rows(survey) -> int:
@@ -390,6 +430,18 @@ def _print_refresh(refresh: dict, n: int) -> None:
             f" median {statistics.median(timings):.0f} ms over {len(timings)}"
             f" (min {min(timings):.0f}, max {max(timings):.0f} ms)"
         )
+    print("Snapshot + the analysis shown after it, and the power and precision monitor's part:")
+    for name in ("fresh", "near_full"):
+        analysis = statistics.median(refresh[name]["analysis"]) * 1000
+        monitor = statistics.median(refresh[name]["monitor"]) * 1000
+        print(
+            f"  {name:>9}: median {analysis:.0f} ms, of which the monitor {monitor:.1f} ms"
+            f" (without it {analysis - monitor:.0f} ms)"
+        )
+    print(
+        "  monitor in a fresh process (λ for 80 % found anew):"
+        f" {refresh['monitor_cold'] * 1000:.1f} ms"
+    )
 
 
 def _print_targets(largest: dict, refresh: dict) -> None:
