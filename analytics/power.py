@@ -12,7 +12,7 @@ non-centrality λ = n·w², so the power at level α is P(χ²_{df,λ} > χ²_{d
 ``pwr::pwr.chisq.test`` computes it. The n needed for a given power is, like pwr's ``N``,
 the real n at which the power equals it (report ⌈n⌉ as a count of responses): since the
 power depends on n and w only through λ, it is λ*(df, α, power) / w², with λ* found once
-per df and α (Cohen's table 7.4.4 of λ, from which his table 7.4.6 of N is made).
+per df and α (Cohen's N = λ/w², from which his table 7.4.6 of N is made).
 """
 
 from __future__ import annotations
