@@ -10,7 +10,7 @@ from analytics.power_monitor import still_needed
 from analytics.selectors import survey_analysis
 from surveys.selectors import survey_questionnaire
 from surveys.services import demo_responses_create
-from tests.analytics.builders import analyze
+from tests.factories import analyze
 
 BASE = "/dashboard/us-russia-kz"
 
