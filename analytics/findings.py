@@ -104,7 +104,30 @@ def findings_write(analysis: Analysis, labels: Labels) -> dict:
             for pair in pairs
             if pair.cochran_ok is False
         ],
+        **_safely_established(dependent, analysis.options.alpha),
     }
+
+
+def _safely_established(dependent: list[Pair], alpha: float) -> dict:
+    """The dependent pairs whose anytime-valid p is already below α (they stay established
+    however often the data were looked at, docs/statistics.md) and those that need more
+    data before one stops on them; empty lists when the view is filtered (no p_anytime)."""
+    if any(pair.p_anytime is None for pair in dependent):
+        return {"safe_available": False, "safe": [], "not_yet_safe": []}
+    safe, not_yet = [], []
+    for pair in dependent:
+        words = {"a": pair.a.upper(), "b": pair.b.upper(), "p": p_text(pair.p_anytime or 1.0)}
+        if (pair.p_anytime or 1.0) < alpha:
+            safe.append(_("%(a)s – %(b)s: established safely (safe-to-watch p %(p)s).") % words)
+        else:
+            not_yet.append(
+                _(
+                    "%(a)s – %(b)s: dependent by the classical p, not yet by the safe-to-watch "
+                    "p (%(p)s): keep collecting before you stop on it."
+                )
+                % words
+            )
+    return {"safe_available": True, "safe": safe, "not_yet_safe": not_yet}
 
 
 def _headline(question: QuestionResult, labels: Labels) -> str:
