@@ -9,7 +9,8 @@ then the peak RSS of a fresh process doing the engine's end-to-end run, and the 
 snapshot refresh after 1,000 new responses at the largest size: the snapshot alone, the
 analysis a dashboard then shows (snapshot + analysis_build), and the part of that analysis
 the power and precision monitor takes (analytics/power.py: every pair's power and n for
-80 %, every share's precision).
+80 %, every share's precision), and the part of the refresh that updates every pair's
+running minimum of the anytime-valid p (analytics/anytime.py, from the counts alone).
 
 Uses its own PostgreSQL database, created and dropped here. Up to 100,000 responses are made by
 demo_responses_create; larger sizes copy existing rows in SQL with fresh client tokens.
@@ -291,7 +292,13 @@ def _refreshes_timed(survey, refreshes: int, seed: int) -> dict:
     from analytics.snapshot import snapshot_current
     from surveys.services import demo_responses_create
 
-    timed: dict[str, list] = {"timings": [], "analysis": [], "monitor": [], "chunk_rows": []}
+    timed: dict[str, list] = {
+        "timings": [],
+        "analysis": [],
+        "monitor": [],
+        "anytime": [],
+        "chunk_rows": [],
+    }
     for round_ in range(refreshes):
         demo_responses_create(survey=survey, n=REFRESH_BATCH, seed=seed + round_)
         started = time.perf_counter()
@@ -302,6 +309,7 @@ def _refreshes_timed(survey, refreshes: int, seed: int) -> dict:
         timed["timings"].append(refreshed - started)
         timed["analysis"].append(time.perf_counter() - started)
         timed["monitor"].append(_monitor_seconds(analysis))
+        timed["anytime"].append(_anytime_seconds(survey))
         timed["chunk_rows"].append(_newest_chunk_rows(survey))
     return timed
 
@@ -320,6 +328,20 @@ def _monitor_seconds(analysis) -> float:
         for row in question.frequencies:
             interval = None if row.ci_low is None else (row.ci_low, row.ci_high)
             share_precision(row.count, question.n_answered, interval)
+    return time.perf_counter() - started
+
+
+def _anytime_seconds(survey) -> float:
+    """What snapshot_refresh spends on the running minimum of every pair's anytime-valid p,
+    done again on the refreshed counts."""
+    from analytics.anytime import anytime_minimum_update
+    from analytics.counts import Shape
+    from analytics.snapshot import snapshot_current
+
+    current = snapshot_current(survey)
+    shape, tables = Shape.of(current.spec), current.counts.tables
+    started = time.perf_counter()
+    anytime_minimum_update(shape.codes, shape.kinds, tables, current.anytime_minimum)
     return time.perf_counter() - started
 
 
@@ -425,10 +447,12 @@ def _print_refresh(refresh: dict, n: int) -> None:
     for name in ("fresh", "near_full"):
         timings = [seconds * 1000 for seconds in refresh[name]["timings"]]
         rows = refresh[name]["chunk_rows"]
+        anytime = statistics.median(refresh[name]["anytime"]) * 1000
         print(
             f"  newest chunk {min(rows):>6,}–{max(rows):>6,} rows:"
             f" median {statistics.median(timings):.0f} ms over {len(timings)}"
-            f" (min {min(timings):.0f}, max {max(timings):.0f} ms)"
+            f" (min {min(timings):.0f}, max {max(timings):.0f} ms), of which the running"
+            f" minimum of p_anytime {anytime:.1f} ms"
         )
     print("Snapshot + the analysis shown after it, and the power and precision monitor's part:")
     for name in ("fresh", "near_full"):
