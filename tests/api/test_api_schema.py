@@ -15,6 +15,6 @@ def test_it_serves_the_schema_and_the_docs_page(client, db):
 
 
 def test_it_lets_admins_manage_tokens(admin_client, staff_token):
-    response = admin_client.get("/admin/authtoken/tokenproxy/")
+    response = admin_client.get("/admin/core/apitoken/")
     assert response.status_code == 200
     assert b"staff" in response.content

@@ -18,7 +18,8 @@ PAIR = {**SLUG, "a": "q01", "b": "q04"}
 # Respondents need no account. Dashboards: anonymous → sign-in page (302); the API answers
 # 401 instead. Exports need the export permission ("admins", superusers): other staff 403.
 # The Django admin needs is_staff (else its own sign-in page, 302); the "admins" group
-# manages questionnaires, responses (read-only), users and API tokens there.
+# manages questionnaires, responses (read-only), users and their own API tokens there, but
+# never superusers, groups or permissions (tests/security/test_admin_escalation.py).
 TABLE = [
     ("survey_list", {}, "get", 302, 302, 302, 302),
     ("survey", SLUG, "get", 200, 200, 200, 200),
@@ -63,6 +64,7 @@ TABLE = [
     ("admin:surveys_exportrecord_changelist", {}, "get", 302, 302, 200, 200),
     ("admin:axes_accessattempt_changelist", {}, "get", 302, 302, 403, 200),
     ("admin:auth_user_changelist", {}, "get", 302, 302, 200, 200),
+    ("admin:core_apitoken_changelist", {}, "get", 302, 302, 200, 200),
     # Addresses without a name are given as paths: unknown API addresses answer a JSON 404.
     ("/api/v1/no-such-thing/", {}, "get", 404, 404, 404, 404),
 ]
