@@ -6,6 +6,7 @@ They are read from the query string, so a filtered view is a shareable link:
 An empty value, which an untouched field of the filter bar sends, is no filter.
 """
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -52,12 +53,31 @@ def _language_choices() -> list[tuple[str, str]]:
     return list(language_names().items())
 
 
+# The days a filter may name. Imported responses keep their own times (import_responses),
+# so the first day reaches back past any study that could be digitised; the last is far
+# enough that a link meaning "no end" (until=2999-12-31) keeps working, and far from
+# date.max, whose next day, which the filters count up to, does not exist.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def _day_in_bounds(day: date) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s.")
+            % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+        )
+
+
 def _day_field(label: "StrPromise", help_text: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        ),
+        validators=[_day_in_bounds],
         help_text=help_text,
     )
 

@@ -96,14 +96,24 @@ def _error_body(exc: exceptions.APIException) -> dict:
         }
     detail = exc.detail
     code = getattr(detail, "code", None) or exc.default_code
-    return {"detail": str(detail), "code": code}
+    return {"detail": _encodable(str(detail)), "code": _encodable(str(code))}
 
 
 def _messages(detail) -> dict[str, str]:
     if not isinstance(detail, dict):
-        return {ALL: _sentence(detail)}
+        return {ALL: _encodable(_sentence(detail))}
     rename = {api_settings.NON_FIELD_ERRORS_KEY: ALL}
-    return {rename.get(key, str(key)): _sentence(value) for key, value in detail.items()}
+    return {
+        _encodable(rename.get(key, str(key))): _encodable(_sentence(value))
+        for key, value in detail.items()
+    }
+
+
+def _encodable(text: str) -> str:
+    """The text with what UTF-8 cannot encode written as an escape: messages echo the
+    request, and a JSON body can carry a lone surrogate ("\\ud800"), which would make the
+    renderer fail with a 500 instead of answering the 400."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _sentence(detail) -> str:

@@ -12,11 +12,17 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from analytics.forms import ANSWER_FILTER_HELP, ResponseFilterForm
+from analytics.forms import ANSWER_FILTER_HELP, FIRST_DAY, LAST_DAY, ResponseFilterForm
 
 # The dashboard's filter bar sends untouched fields empty; an empty value means no filter.
+# OpenAPI has no minimum for a date string: the pattern bounds the year as the form does
+# (FIRST_DAY, LAST_DAY), and the description says so.
+assert (FIRST_DAY.year, LAST_DAY.year) == (1900, 2999), "update the year pattern"
 DATE_OR_EMPTY = {
-    "oneOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]
+    "oneOf": [
+        {"type": "string", "format": "date", "pattern": "^(19|2[0-9])[0-9]{2}-"},
+        {"type": "string", "maxLength": 0},
+    ]
 }
 ANSWERS_PARAMETER = OpenApiParameter(
     "answers",
@@ -35,7 +41,8 @@ def filter_parameter(name: str, field: forms.Field) -> OpenApiParameter:
     """The query parameter that a field of the filter form reads."""
     description = str(field.help_text)
     if isinstance(field, forms.DateField):
-        return OpenApiParameter(name, DATE_OR_EMPTY, description=description)
+        bounds = f"Between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}."
+        return OpenApiParameter(name, DATE_OR_EMPTY, description=f"{description} {bounds}")
     if not isinstance(field, forms.ChoiceField):
         raise TypeError(f"The filter form's field {name!r} has no query parameter type.")
     many = isinstance(field, forms.MultipleChoiceField)

@@ -1,5 +1,7 @@
 """/api/: the REST API (v1), its OpenAPI schema and docs. Unknown addresses under /api/v1/
-answer 404 in JSON, not HTML."""
+answer 404 in JSON, not HTML. Every part of an address is a slug (surveys and question
+codes are), so one that is not, such as a NUL, falls through to that 404 instead of
+reaching the database."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -8,63 +10,64 @@ from api import analytics, exports, surveys
 
 v1 = [
     path("surveys/", surveys.SurveyListApi.as_view(), name="api_surveys"),
-    path("surveys/<str:slug>/", surveys.SurveyDetailApi.as_view(), name="api_survey"),
+    path("surveys/<slug:slug>/", surveys.SurveyDetailApi.as_view(), name="api_survey"),
     path(
-        "surveys/<str:slug>/responses/",
+        "surveys/<slug:slug>/responses/",
         surveys.ResponseSubmitApi.as_view(),
         name="api_responses",
     ),
     path(
-        "surveys/<str:slug>/analytics/frequencies/",
+        "surveys/<slug:slug>/analytics/frequencies/",
         analytics.FrequenciesApi.as_view(),
         name="api_frequencies",
     ),
     path(
-        "surveys/<str:slug>/analytics/matrix/",
+        "surveys/<slug:slug>/analytics/matrix/",
         analytics.MatrixApi.as_view(),
         name="api_matrix",
     ),
     path(
-        "surveys/<str:slug>/analytics/pairs/<str:a>/<str:b>/",
+        "surveys/<slug:slug>/analytics/pairs/<slug:a>/<slug:b>/",
         analytics.PairApi.as_view(),
         name="api_pair",
     ),
     path(
-        "surveys/<str:slug>/export.csv",
+        "surveys/<slug:slug>/export.csv",
         exports.ResponsesCsvApi.as_view(),
         name="api_export_csv",
     ),
     path(
-        "surveys/<str:slug>/export.xlsx",
+        "surveys/<slug:slug>/export.xlsx",
         exports.ResponsesXlsxApi.as_view(),
         name="api_export_xlsx",
     ),
     path(
-        "surveys/<str:slug>/export.sav",
+        "surveys/<slug:slug>/export.sav",
         exports.ResponsesSavApi.as_view(),
         name="api_export_sav",
     ),
     path(
-        "surveys/<str:slug>/codebook.csv",
+        "surveys/<slug:slug>/codebook.csv",
         exports.CodebookCsvApi.as_view(),
         name="api_codebook_csv",
     ),
     path(
-        "surveys/<str:slug>/codebook.json",
+        "surveys/<slug:slug>/codebook.json",
         exports.CodebookJsonApi.as_view(),
         name="api_codebook_json",
     ),
     path(
-        "surveys/<str:slug>/analysis/matrix.csv",
+        "surveys/<slug:slug>/analysis/matrix.csv",
         exports.MatrixCsvApi.as_view(),
         name="api_matrix_csv",
     ),
     path(
-        "surveys/<str:slug>/analysis/pairs/<str:a>/<str:b>.csv",
+        "surveys/<slug:slug>/analysis/pairs/<slug:a>/<slug:b>.csv",
         exports.CrosstabCsvApi.as_view(),
         name="api_crosstab_csv",
     ),
-    re_path(r"^.*$", surveys.not_found),
+    # Any characters, newlines (%0A) too, which "." would not match.
+    re_path(r"^[\s\S]*$", surveys.not_found),
 ]
 
 urlpatterns = [
