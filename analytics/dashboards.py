@@ -138,7 +138,6 @@ def pair_build(board: Board, pair: Pair) -> dict:
         "sentence": pair_sentence(pair, labels),
         "power_sentences": power_sentences(pair),
         "effect": effect_in_words(pair.cramers_v_corrected),
-        "shown_p": pair.shown_p,
     }
     if isinstance(pair, TwoWayPair):
         built["crosstab"] = _crosstab(pair, labels)
