@@ -75,7 +75,7 @@ def _significant(
 
 def _question(question: QuestionSpec, counts: Counts) -> QuestionResult:
     freq = counts.tables.get(f"freq:{question.code}", np.zeros(len(question.choices), int))
-    multi = question.kind == "multi"
+    multi = question.is_multi
     answered = int(counts.tables[f"answered:{question.code}"][0]) if multi else int(freq.sum())
     rows = choice_frequencies(freq, answered, multi=multi)
     return QuestionResult(
@@ -104,9 +104,9 @@ def _interval(low: float | None, high: float | None) -> tuple[float, float] | No
 
 def _pair(spec, counts: Counts, i: int, j: int, options: AnalysisOptions, answers) -> Pair:
     a, b = spec.questions[i], spec.questions[j]
-    if a.kind == b.kind == "single":
+    if not a.is_multi and not b.is_multi:
         return _two_way_pair(a, b, counts.tables[f"pair:{a.code}:{b.code}"], options)
-    if a.kind == b.kind == "multi":
+    if a.is_multi and b.is_multi:
         return _multi_by_multi_pair(a, b, answers, options)
     return _single_by_multi_pair(a, b, counts, answers, options)
 
@@ -155,7 +155,7 @@ def _multi_by_multi_pair(
 def _single_by_multi_pair(
     a: QuestionSpec, b: QuestionSpec, counts: Counts, answers, options: AnalysisOptions
 ) -> MultipleResponsePair:
-    single, multi = (a, b) if a.kind == "single" else (b, a)
+    single, multi = (b, a) if a.is_multi else (a, b)
     if options.bootstrap:
         test = _single_by_multi(answers[single.code], answers[multi.code], single, options)
     else:

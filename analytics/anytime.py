@@ -91,10 +91,11 @@ Tables = Mapping[str, NDArray[np.int64]]
 def pair_anytime(a: str, b: str, kinds: tuple[str, str], tables: Tables) -> AnytimeTest:
     """The anytime test of questions a and b from the counts (analytics/counts.py), O(cells):
     the full questionnaire table (single × single), each option's r×2 table (single × multi)
-    or each option pair's 2×2 table (multi × multi)."""
-    if kinds == ("single", "single"):
+    or each option pair's 2×2 table (multi × multi). An ordinal question counts as single."""
+    multi = (kinds[0] == "multi", kinds[1] == "multi")
+    if multi == (False, False):
         return anytime_test(tables[f"pair:{a}:{b}"])
-    if kinds == ("multi", "multi"):
+    if multi == (True, True):
         return anytime_test_mean(option_pair_tables(tables[f"cooccur:{a}:{b}"]))
     joint, sizes = tables[f"joint:{a}:{b}"], tables[f"sizes:{a}:{b}"]
     chosen = np.diagonal(joint, axis1=1, axis2=2)

@@ -22,7 +22,8 @@ from analytics.encode import Encoded, Layout
 
 @dataclass(frozen=True)
 class Shape:
-    """Question codes, kinds and choice counts, in questionnaire order."""
+    """Question codes, how each is counted ("single", which an ordinal question is too, or
+    "multi") and choice counts, in questionnaire order."""
 
     codes: tuple[str, ...]
     kinds: tuple[str, ...]
@@ -32,7 +33,7 @@ class Shape:
     def of(cls, spec) -> "Shape":
         return cls(
             tuple(q.code for q in spec.questions),
-            tuple(q.kind for q in spec.questions),
+            tuple("multi" if q.is_multi else "single" for q in spec.questions),
             tuple(len(q.choices) for q in spec.questions),
         )
 

@@ -54,7 +54,7 @@ def responses_sav(responses: QuerySet, spec: QuestionnaireSpec, language: str) -
             str(path),
             column_labels=labels,
             variable_value_labels=value_labels,
-            variable_measure={code: "nominal" for code in value_labels},
+            variable_measure={code: _measure(code, spec) for code in value_labels},
         )
         yield from _chunks(path)
 
@@ -89,6 +89,12 @@ def _spss_frame(rows: list[tuple], spec: QuestionnaireSpec, language: str):
             columns[question.other_column] = [a.get(question.other_key, "") for a in answers]
             labels[question.other_column] = f"{text}: other (text)"
     return pd.DataFrame(columns), labels, value_labels
+
+
+def _measure(column: str, spec: QuestionnaireSpec) -> str:
+    """SPSS's measurement level: "ordinal" for an ordinal question, else "nominal"."""
+    ordinal = {question.code for question in spec.questions if question.is_ordinal}
+    return "ordinal" if column in ordinal else "nominal"
 
 
 def _codes(answers: list[dict], question: QuestionSpec) -> np.ndarray:

@@ -117,7 +117,7 @@ def _item_cells(pair: MultipleResponsePair, analysis: Analysis) -> list[list]:
 def _group_names(analysis: Analysis, pair: MultipleResponsePair, size: int) -> list[str]:
     """The single-choice question's answers that have respondents, named by their code when
     every answer has some (else by position among those that do)."""
-    single = analysis.question(pair.a if analysis.question(pair.a).kind == "single" else pair.b)
+    single = analysis.question(pair.a if analysis.question(pair.a).kind != "multi" else pair.b)
     codes = [entry.choice for entry in single.frequencies]
     return codes if len(codes) == size else [f"group {k}" for k in range(1, size + 1)]
 

@@ -53,8 +53,13 @@ class Survey(models.Model):
 
 class Question(models.Model):
     SINGLE = "single"
+    ORDINAL = "ordinal"
     MULTI = "multi"
-    KINDS = [(SINGLE, "single choice"), (MULTI, "multiple choice")]
+    KINDS = [
+        (SINGLE, "single choice"),
+        (ORDINAL, "single choice, ordered"),
+        (MULTI, "multiple choice"),
+    ]
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(max_length=40)

@@ -12,7 +12,8 @@ from pathlib import Path
 from core.errors import ApplicationError
 from core.languages import language_codes
 
-KINDS = ("single", "multi")
+# "ordinal": a single choice whose choices are ordered, in their listed order.
+KINDS = ("single", "ordinal", "multi")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -52,6 +53,10 @@ class QuestionSpec:
     @property
     def is_multi(self) -> bool:
         return self.kind == "multi"
+
+    @property
+    def is_ordinal(self) -> bool:
+        return self.kind == "ordinal"
 
     @property
     def choice_codes(self) -> list[str]:
@@ -101,7 +106,8 @@ class QuestionnaireSpec:
 
     @property
     def single_choice_questions(self) -> tuple[QuestionSpec, ...]:
-        return tuple(question for question in self.questions if question.kind == "single")
+        """Single and ordinal questions: one answer each (what filters and weights use)."""
+        return tuple(question for question in self.questions if not question.is_multi)
 
 
 def questionnaire_load(path: Path) -> QuestionnaireSpec:
@@ -207,7 +213,7 @@ def _question(item: object, place: str, languages: tuple[str, ...]) -> QuestionS
     raw_choices = question.get("choices")
     if not isinstance(raw_choices, list) or len(raw_choices) < (1 if kind == "multi" else 2):
         needed = "at least one choice" if kind == "multi" else "at least two choices"
-        raise QuestionnaireInvalid(f"{place}.choices: a {kind}-choice question needs {needed}.")
+        raise QuestionnaireInvalid(f"{place}.choices: a {kind} question needs {needed}.")
     choices = tuple(
         _choice(entry, f"{place}.choices[{index}]", languages)
         for index, entry in enumerate(raw_choices)
@@ -215,6 +221,11 @@ def _question(item: object, place: str, languages: tuple[str, ...]) -> QuestionS
     _unique([c.code for c in choices], f"{place}.choices", "choice code")
     if sum(c.is_other for c in choices) > 1:
         raise QuestionnaireInvalid(f"{place}.choices: at most one choice may be 'other'.")
+    if kind == "ordinal" and any(c.is_other for c in choices):
+        raise QuestionnaireInvalid(
+            f"{place}.choices: an ordinal question cannot have an 'other' choice, which has "
+            "no place in the order; make the question 'single' or drop 'other'."
+        )
     return QuestionSpec(
         code=code,
         kind=kind,
