@@ -8,13 +8,16 @@ from dataclasses import replace
 import numpy as np
 
 from analytics.counts import Counts, Shape
+from analytics.letters import ColumnLetters, column_letters
 from analytics.multiple_response import (
     MultipleResponseTest,
     multi_by_multi_test,
     single_by_multi_test,
     single_by_multi_test_from_counts,
 )
+from analytics.ordinal import ordinal_association
 from analytics.power import PairPower, share_precision, table_power
+from analytics.rao_scott import WeightedTable
 from analytics.results import (
     Analysis,
     AnalysisOptions,
@@ -26,6 +29,8 @@ from analytics.results import (
     TwoWayPair,
 )
 from analytics.stats import TwoWayTest, adjust_p_values, choice_frequencies, two_way_test
+from analytics.weighted import WeightedPair, design_size, pair_weighted, question_shares
+from analytics.weights import Weights
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 
@@ -37,14 +42,19 @@ def analysis_build(
     *,
     watermark: int,
     anytime: dict[str, float] | None = None,
+    weights: Weights | None = None,
 ) -> Analysis:
     """The analysis of these counts, of the responses up to ``watermark``. ``answers`` maps
     each question to its columns of the encoded matrix (−1 where unanswered); only
     multi × multi pairs and bootstrap p-values need the respondents' answers rather than
     counts. ``anytime``: the snapshot's running minimum of each pair's anytime-valid p
     ("a:b" → p; a pair not in it has seen no response, p = 1), None where it does not
-    apply (a filtered view): then every ``p_anytime`` is None."""
+    apply (a filtered view): then every ``p_anytime`` is None. ``weights`` (per cell of the
+    weighting questions, analytics/weighting.py) add the weighted shares and tests, whose
+    p is then the one shown (analytics/weighted.py)."""
     tested = [_pair(spec, counts, i, j, options, answers) for i, j in Shape.of(spec).pairs()]
+    if weights is not None:
+        tested = _weighted_pairs(spec, counts, tested, weights, options)
     shown = [pair.shown_p for pair in tested]
     adjusted = adjust_p_values(shown, options.adjust)
     pairs = tuple(
@@ -61,8 +71,38 @@ def analysis_build(
         watermark=watermark,
         n=counts.n,
         options=options,
-        questions=tuple(_question(q, counts) for q in spec.questions),
+        questions=tuple(_question(q, counts, weights) for q in spec.questions),
         pairs=pairs,
+        weights=weights,
+    )
+
+
+def _weighted_pairs(spec, counts: Counts, tested: list, weights: Weights, options) -> list:
+    n = design_size(counts, weights.cells)
+    questions = {q.code: q for q in spec.questions}
+    found = []
+    for pair in tested:
+        weighted = pair_weighted(questions[pair.a], questions[pair.b], counts, weights.cells, n)
+        if isinstance(pair, TwoWayPair) and weighted.table is not None:
+            found.append(
+                replace(pair, weighted=weighted, letters=_weighted_letters(pair, weighted, options))
+            )
+        else:
+            found.append(replace(pair, weighted=weighted))
+    return found
+
+
+def _weighted_letters(pair: TwoWayPair, weighted: WeightedPair, options) -> ColumnLetters:
+    """The letters of the pair's table (its kept rows and columns), weighted."""
+    table = weighted.table
+    assert table is not None  # a single × single pair always has its weighted table
+    keep = np.ix_(
+        [k for k in range(table.totals.shape[0]) if k not in pair.test.dropped_rows],
+        [k for k in range(table.totals.shape[1]) if k not in pair.test.dropped_columns],
+    )
+    kept = WeightedTable(table.totals[keep], table.squares[keep], table.n)
+    return column_letters(
+        kept.totals, adjust=options.letters_adjust, alpha=options.alpha, weighted=kept
     )
 
 
@@ -73,11 +113,15 @@ def _significant(
     return None if judged is None else bool(judged < options.alpha)
 
 
-def _question(question: QuestionSpec, counts: Counts) -> QuestionResult:
+def _question(question: QuestionSpec, counts: Counts, weights: Weights | None) -> QuestionResult:
     freq = counts.tables.get(f"freq:{question.code}", np.zeros(len(question.choices), int))
     multi = question.is_multi
     answered = int(counts.tables[f"answered:{question.code}"][0]) if multi else int(freq.sum())
     rows = choice_frequencies(freq, answered, multi=multi)
+    shares: tuple = (None,) * len(question.choices)
+    if weights is not None:
+        n = design_size(counts, weights.cells)
+        shares = question_shares(question, counts, weights.cells, n)
     return QuestionResult(
         code=question.code,
         kind=question.kind,
@@ -92,8 +136,9 @@ def _question(question: QuestionSpec, counts: Counts) -> QuestionResult:
                 row.ci_high,
                 row.percent_of_mentions,
                 share_precision(row.count, answered, _interval(row.ci_low, row.ci_high)),
+                share,
             )
-            for choice, row in zip(question.choices, rows, strict=True)
+            for choice, row, share in zip(question.choices, rows, shares, strict=True)
         ),
     )
 
@@ -115,6 +160,7 @@ def _two_way_pair(
     a: QuestionSpec, b: QuestionSpec, table: np.ndarray, options: AnalysisOptions
 ) -> TwoWayPair:
     test = two_way_test(table, permutations=options.permutations, seed=options.seed)
+    ordinal = ordinal_association(table) if a.is_ordinal and b.is_ordinal else None
     return TwoWayPair(
         a=a.code,
         b=b.code,
@@ -125,6 +171,8 @@ def _two_way_pair(
         columns=_kept(b, test.dropped_columns),
         dropped_rows=_codes(a, test.dropped_rows),
         dropped_columns=_codes(b, test.dropped_columns),
+        letters=column_letters(test.table, adjust=options.letters_adjust, alpha=options.alpha),
+        ordinal=ordinal,
     )
 
 

@@ -9,6 +9,13 @@ co-selection counts of multi-choice M's options within each group of single-choi
 ``cooccur:A:B`` for two multi-choice questions, among respondents who answered both, the
 co-selections of each option pair with the option totals in the last row and column and the
 number of respondents in the corner (their 2×2 tables, for the anytime p of anytime.py).
+
+With a weighting scheme (analytics/weighting.py) the same counts are also kept per cell of
+the weighting questions' joint table (the last cell: respondents who skipped one of them):
+``cells`` the respondents per cell, ``wfreq:Q``, ``wpair:A:B``, ``wjoint:S:M`` (per cell and
+group, the ticks of each option and the group size last) and ``wcooccur:A:B``. A weight is a
+function of the cell, so Σw and Σw² of any table are these counts times the cell weights
+(analytics/weighted.py), and they add up like every other count.
 """
 
 import json
@@ -28,14 +35,26 @@ class Shape:
     codes: tuple[str, ...]
     kinds: tuple[str, ...]
     sizes: tuple[int, ...]
+    weighting: tuple[str, ...] = ()  # the weighting questions, whose cells counts are kept by
 
     @classmethod
-    def of(cls, spec) -> "Shape":
+    def of(cls, spec, weighting: tuple[str, ...] = ()) -> "Shape":
         return cls(
             tuple(q.code for q in spec.questions),
             tuple("multi" if q.is_multi else "single" for q in spec.questions),
             tuple(len(q.choices) for q in spec.questions),
+            weighting,
         )
+
+    @property
+    def cell_sizes(self) -> tuple[int, ...]:
+        """The choice counts of the weighting questions: the shape of their joint table."""
+        return tuple(self.sizes[self.codes.index(code)] for code in self.weighting)
+
+    @property
+    def cell_count(self) -> int:
+        """Cells of the weighting questions' joint table, plus one for those who skipped."""
+        return int(np.prod(self.cell_sizes, dtype=np.int64)) + 1
 
     def pairs(self) -> list[tuple[int, int]]:
         return list(combinations(range(len(self.codes)), 2))
@@ -102,7 +121,66 @@ def counts_compute(shape: Shape, layout: Layout, encoded: Encoded) -> Counts:
         tables.update(_question_counts(code, kind, size, keys[code], encoded, layout))
     for i, j in shape.pairs():
         tables.update(_pair_counts(shape, keys, encoded, layout, i, j))
+    if shape.weighting:
+        tables.update(_cell_counts(shape, keys, encoded, layout))
     return Counts(encoded.n, tables)
+
+
+def weighting_cells(shape: Shape, keys: dict[str, np.ndarray]) -> np.ndarray:
+    """Each respondent's cell of the weighting questions' joint table (row-major); the last
+    cell for one who skipped any of them."""
+    cells = np.zeros(len(keys[shape.weighting[0]]), dtype=np.int64)
+    skipped = np.zeros(len(cells), dtype=bool)
+    for code, size in zip(shape.weighting, shape.cell_sizes, strict=True):
+        cells = cells * size + np.maximum(keys[code] - 1, 0)
+        skipped |= keys[code] == 0
+    cells[skipped] = shape.cell_count - 1
+    return cells
+
+
+def _cell_counts(shape: Shape, keys: dict, encoded: Encoded, layout: Layout) -> dict:
+    cells, size = weighting_cells(shape, keys), shape.cell_count
+    tables = {"cells": np.bincount(cells, minlength=size)}
+    for code, kind, choices in zip(shape.codes, shape.kinds, shape.sizes, strict=True):
+        if kind == "single":
+            tables[f"wfreq:{code}"] = crosstab(cells, keys[code], size, choices + 1)
+        else:
+            block = encoded.values[:, layout.indices(code)]
+            tables[f"wfreq:{code}"] = ticks_by_group(cells, block, size)
+    for i, j in shape.pairs():
+        a, b = shape.codes[i], shape.codes[j]
+        kinds = (shape.kinds[i], shape.kinds[j])
+        if kinds == ("single", "single"):
+            rows, columns = shape.sizes[i] + 1, shape.sizes[j] + 1
+            key = (cells * rows + keys[a]) * columns + keys[b]
+            counted = np.bincount(key, minlength=size * rows * columns)
+            tables[f"wpair:{a}:{b}"] = counted.reshape(size, rows, columns)[:, 1:, 1:]
+        elif kinds == ("multi", "multi"):
+            tables[f"wcooccur:{a}:{b}"] = np.stack(
+                [_cooccurrences(encoded, layout, a, b, cells == cell) for cell in range(size)]
+            )
+        else:
+            single, multi = (a, b) if kinds[0] == "single" else (b, a)
+            groups_per_cell = shape.sizes[shape.codes.index(single)]
+            answered = keys[single] > 0
+            groups = (cells * groups_per_cell + keys[single] - 1)[answered]
+            block = encoded.values[answered][:, layout.indices(multi)]
+            ticks = ticks_by_group(groups, block, size * groups_per_cell)
+            tables[f"wjoint:{a}:{b}"] = ticks.reshape(size, groups_per_cell, -1)
+    return tables
+
+
+def ticks_by_group(groups: np.ndarray, block: np.ndarray, size: int) -> np.ndarray:
+    """Per group, the respondents who answered a multi-choice question and ticked each
+    option, and (last column) all who answered it."""
+    answered = block[:, 0] >= 0
+    members = groups[answered]
+    columns = [
+        np.bincount(members, weights=block[answered, k], minlength=size)
+        for k in range(block.shape[1])
+    ]
+    columns.append(np.bincount(members, minlength=size))
+    return np.rint(np.column_stack(columns)).astype(np.int64)
 
 
 def _answer_keys(encoded: Encoded, layout: Layout, code: str, kind: str) -> np.ndarray | None:
@@ -146,11 +224,16 @@ def _pair_counts(shape: Shape, keys: dict, encoded, layout, i: int, j: int) -> d
     return {f"sizes:{a}:{b}": sizes, f"joint:{a}:{b}": joint}
 
 
-def _cooccurrences(encoded: Encoded, layout: Layout, a: str, b: str) -> np.ndarray:
+def _cooccurrences(
+    encoded: Encoded, layout: Layout, a: str, b: str, among: np.ndarray | None = None
+) -> np.ndarray:
     """Co-selections of two multi-choice questions' options, bordered by their totals (the
-    Rao–Scott test needs four-way co-selections: multi_response.py reads the matrix)."""
+    Rao–Scott test needs four-way co-selections: multi_response.py reads the matrix), of
+    the respondents ``among`` (all by default)."""
     blocks = [encoded.values[:, layout.indices(code)] for code in (a, b)]
     answered = (blocks[0][:, 0] >= 0) & (blocks[1][:, 0] >= 0)
+    if among is not None:
+        answered &= among
     ones = np.ones((int(answered.sum()), 1))
     left, right = (np.hstack([block[answered].astype(np.float64), ones]) for block in blocks)
     return np.rint(left.T @ right).astype(np.int64)

@@ -17,8 +17,6 @@ from numpy.typing import ArrayLike
 from analytics.rao_scott import WeightedTable, share_variance
 from analytics.stats import adjust_p_values
 
-LETTER_ADJUSTMENTS = ("bh", "bonferroni")
-
 
 @dataclass(frozen=True)
 class ColumnComparison:
@@ -72,9 +70,7 @@ def column_letters(
     for test in found:
         if test.p_adjusted < alpha:
             marks[test.row][test.higher] += names[test.lower]
-    return ColumnLetters(
-        names, tuple(tuple(row) for row in marks), tuple(found), adjust, alpha
-    )
+    return ColumnLetters(names, tuple(tuple(row) for row in marks), tuple(found), adjust, alpha)
 
 
 def _test(counts, weighted: WeightedTable | None, row: int, j: int, k: int):

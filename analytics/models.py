@@ -39,3 +39,22 @@ class MatrixChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}: #{self.first_id}–#{self.last_id}"
+
+
+class WeightingScheme(models.Model):
+    """A survey's population margins, to which its responses are raked (set and checked by
+    analytics/weighting.py; the document is the JSON of ``manage.py weights_set``)."""
+
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="weighting_scheme")
+    document = models.JSONField(
+        help_text='{"method": "raking", "margins": {"q01": {"bachelor": 0.45, …}}, '
+        '"trim": [0.3, 3.0]}'
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"weights of {self.survey.slug}"
+
+    @property
+    def question_codes(self) -> set[str]:
+        return set(self.document.get("margins", {}))

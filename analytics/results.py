@@ -10,11 +10,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analytics.letters import ColumnLetters
 from analytics.multiple_response import ItemTest, MultipleResponseTest
+from analytics.ordinal import OrdinalAssociation
 from analytics.power import PairPower, SharePrecision
+from analytics.rao_scott import WeightedShare
 from analytics.stats import FloatArray, TwoWayTest
+from analytics.weighted import WeightedPair
+from analytics.weights import Weights
 
 ADJUST_METHODS = ("bh", "holm", "none")
+LETTER_ADJUSTMENTS = ("bh", "bonferroni")
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,8 @@ class AnalysisOptions:
     alpha: float = 0.05
     significance_adjusted: bool = False  # the article judged on unadjusted p
     bootstrap: int = 0  # resamples for a bootstrap p of multiple-response tests (0: none)
+    weighted: bool = False  # with the survey's weighting scheme (analytics/weighting.py)
+    letters_adjust: str = "bh"  # column-proportion letters: "bh" or "bonferroni" in a row
 
     def to_json(self) -> dict:
         """The options that shape every pair (the bootstrap shows in ``p_bootstrap``)."""
@@ -34,6 +42,8 @@ class AnalysisOptions:
             "adjust": self.adjust,
             "alpha": self.alpha,
             "significance_adjusted": self.significance_adjusted,
+            "weighted": self.weighted,
+            "letters_adjust": self.letters_adjust,
         }
 
 
@@ -50,6 +60,7 @@ class ChoiceFrequency:
     ci_high: float | None
     percent_of_mentions: float | None
     precision: SharePrecision
+    weighted: WeightedShare | None = None
 
     def to_json(self, *, multi: bool) -> dict:
         shown = {
@@ -59,6 +70,8 @@ class ChoiceFrequency:
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
         } | self.precision.to_json()
+        if self.weighted is not None:
+            shown |= self.weighted.to_json()
         if not multi:
             return shown
         return shown | {"percent_of_mentions": self.percent_of_mentions}
@@ -99,14 +112,22 @@ class PairResult:
     significant: bool | None = None
     # Anytime-valid p, the running minimum over the whole stream (anytime.py); None if filtered.
     p_anytime: float | None = None
+    weighted: WeightedPair | None = None  # the design-based tests, in a weighted analysis
+    ordinal: OrdinalAssociation | None = None  # two ordinal questions: their association
 
     @property
     def shown_p(self) -> float | None:
         """The p the dashboards, findings, tables and exports show, that ``significant`` judges
-        and ``p_adjusted`` adjusts. Single × single: the Monte Carlo p where Cochran's rule
-        fails (it is computed only then), else the asymptotic p. With a multi-choice
+        and ``p_adjusted`` adjusts. Weighted: the second-order Rao–Scott p (with a multi-choice
+        question, the Bonferroni p of its options' Rao–Scott tests). Otherwise, two ordinal
+        questions: the linear-by-linear p; single × single: the Monte Carlo p where Cochran's
+        rule fails (it is computed only then), else the asymptotic p. With a multi-choice
         question: the second-order Rao–Scott p, else (when it is undefined) the Bonferroni p."""
         test = self.test
+        if self.weighted is not None:
+            return self.weighted.shown_p
+        if self.ordinal is not None and self.ordinal.linear_by_linear_p is not None:
+            return self.ordinal.linear_by_linear_p
         if isinstance(test, TwoWayTest):
             return test.p_exact if test.p_exact is not None else test.p
         return test.rs2_p if test.rs2_p is not None else test.p_bonferroni
@@ -115,11 +136,15 @@ class PairResult:
         return {"a": self.a, "b": self.b, "kind": self.kind}
 
     def _verdict(self) -> dict:
-        return {
+        shown: dict[str, object] = {
             "p_adjusted": self.p_adjusted,
             "significant": self.significant,
             "p_anytime": self.p_anytime,
+            "shown_p": self.shown_p,
         }
+        if self.weighted is not None:
+            shown["rao_scott"] = self.weighted.to_json()
+        return shown
 
 
 # The scalar fields of a TwoWayTest, in the order of the JSON contract.
@@ -156,6 +181,7 @@ class TwoWayPair(PairResult):
     columns: tuple[str, ...]
     dropped_rows: tuple[str, ...]
     dropped_columns: tuple[str, ...]
+    letters: ColumnLetters | None = None  # column-proportion letters of ``test.table``
 
     @property
     def df(self) -> int | None:
@@ -185,7 +211,14 @@ class TwoWayPair(PairResult):
             "column_percent": rounded(test.column_percent),
         }
         scalars = {name: getattr(test, name) for name in TWO_WAY_SCALARS}
-        return self._names() | scalars | codes | tables | self._verdict() | self.power.to_json()
+        extra = {
+            "ordinal": self.ordinal is not None,
+            "letters": self.letters.to_json() if self.letters else None,
+        }
+        if self.ordinal is not None:
+            extra |= self.ordinal.to_json()
+        shown = self._names() | scalars | codes | tables | extra | self._verdict()
+        return shown | self.power.to_json()
 
 
 @dataclass(frozen=True)
@@ -272,6 +305,7 @@ class Analysis:
     options: AnalysisOptions
     questions: tuple[QuestionResult, ...]
     pairs: tuple[Pair, ...]
+    weights: Weights | None = None  # the weights of a weighted analysis
 
     def pair(self, a: str, b: str) -> Pair | None:
         """The pair of these two questions, given in either order; None if there is none."""
@@ -286,6 +320,8 @@ class Analysis:
             "watermark": self.watermark,
             "n": self.n,
             "options": self.options.to_json(),
+            "weighted": self.weights is not None,
+            "weights": self.weights.to_json() if self.weights is not None else None,
             "questions": [question.to_json() for question in self.questions],
             "pairs": [pair.to_json() for pair in self.pairs],
         }

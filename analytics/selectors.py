@@ -5,12 +5,15 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from analytics.analysis import analysis_build
-from analytics.counts import Shape, counts_compute
+from analytics.counts import counts_compute
 from analytics.filters import ResponseFilter, filter_mask
 from analytics.results import Analysis, AnalysisOptions
 from analytics.snapshot import Current, snapshot_current, snapshot_matrix
+from analytics.weighting import WeightsUnavailable, weights_compute
+from analytics.weights import Weights
 from surveys.models import Survey
 
 CACHE_SECONDS = 3600
@@ -65,7 +68,7 @@ def _analyse(
         encoded = snapshot_matrix(survey, current)
         if not chosen.is_everything:
             encoded = encoded.where(filter_mask(encoded, current.layout, current.spec, chosen))
-            counts = counts_compute(Shape.of(current.spec), current.layout, encoded)
+            counts = counts_compute(current.shape, current.layout, encoded)
         answers = {
             q.code: encoded.values[:, current.layout.indices(q.code)]
             for q in current.spec.questions
@@ -73,5 +76,25 @@ def _analyse(
     # The running minimum covers the whole stream of responses: a filtered view has none.
     anytime = current.anytime_minimum if chosen.is_everything else None
     return analysis_build(
-        current.spec, counts, options, answers, watermark=current.watermark, anytime=anytime
+        current.spec,
+        counts,
+        options,
+        answers,
+        watermark=current.watermark,
+        anytime=anytime,
+        weights=current_weights(current) if options.weighted else None,
     )
+
+
+def current_weights(current: Current) -> Weights:
+    """The weights of every respondent cell, raked on all responses so far (a filtered view
+    keeps them, as a subset of a weighted design does)."""
+    if current.scheme is None:
+        raise WeightsUnavailable(
+            current.scheme_problem
+            or _(
+                "This survey has no weighting scheme; set one in the admin or with "
+                "manage.py weights_set."
+            )
+        )
+    return weights_compute(current.scheme, current.spec, current.counts.tables["cells"])

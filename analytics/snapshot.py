@@ -19,6 +19,7 @@ from analytics.anytime import anytime_minimum_update
 from analytics.counts import Counts, Shape, counts_compute
 from analytics.encode import Encoded, Layout, responses_encode
 from analytics.models import MatrixChunk, Snapshot
+from analytics.weighting import Scheme, WeightingInvalid, scheme_of
 from core.languages import language_codes
 from surveys.models import Survey
 from surveys.questionnaire import QuestionnaireSpec
@@ -40,6 +41,12 @@ class Current:
     stored_counts: bytes
     fingerprint: str
     anytime_minimum: dict[str, float]  # running minimum of each pair's p_anytime, "a:b"
+    scheme: Scheme | None = None  # the weighting scheme the counts are kept for
+    scheme_problem: str | None = None  # why a stored scheme no longer fits the questionnaire
+
+    @property
+    def shape(self) -> Shape:
+        return Shape.of(self.spec, self.scheme.codes if self.scheme else ())
 
     @cached_property
     def counts(self) -> Counts:
@@ -47,7 +54,7 @@ class Current:
         the first response nothing is stored: then every table is there, full of zeros."""
         if not self.stored_counts:
             nobody = Encoded.empty(len(self.layout.columns))
-            return counts_compute(Shape.of(self.spec), self.layout, nobody)
+            return counts_compute(self.shape, self.layout, nobody)
         return Counts.from_bytes(self.stored_counts)
 
     @property
@@ -56,25 +63,33 @@ class Current:
         return sum(q.is_multi for q in self.spec.questions) >= 2
 
 
-def questionnaire_fingerprint(spec: QuestionnaireSpec) -> str:
+def questionnaire_fingerprint(spec: QuestionnaireSpec, weighting: tuple[str, ...] = ()) -> str:
     """Changes whenever stored matrices would be misread: a new matrix format, another
-    questionnaire shape, or another order of the site's languages (stored as indices)."""
+    questionnaire shape, or another order of the site's languages (stored as indices); and
+    when the weighting questions change, whose cells the counts are kept by."""
     shape = [[q.code, q.kind, q.choice_codes] for q in spec.questions]
     document = [MATRIX_FORMAT, list(language_codes()), shape]
+    if weighting:
+        document.append(list(weighting))
     return hashlib.sha256(json.dumps(document).encode()).hexdigest()
 
 
 def snapshot_current(survey: Survey) -> Current:
     """The survey's counts up to its newest response, refreshing the snapshot if needed."""
     spec = survey_questionnaire(survey)
-    fingerprint = questionnaire_fingerprint(spec)
+    try:
+        scheme, problem = scheme_of(survey, spec), None
+    except WeightingInvalid as error:
+        scheme, problem = None, str(error)
+    weighting = scheme.codes if scheme else ()
+    fingerprint = questionnaire_fingerprint(spec, weighting)
     snapshot = Snapshot.objects.filter(survey=survey).first()
     if (
         snapshot is None
         or snapshot.fingerprint != fingerprint
         or snapshot.watermark < survey_watermark(survey)
     ):
-        snapshot = snapshot_refresh(survey, spec, fingerprint)
+        snapshot = snapshot_refresh(survey, spec, fingerprint, weighting)
     return Current(
         spec,
         Layout.of(spec),
@@ -82,6 +97,8 @@ def snapshot_current(survey: Survey) -> Current:
         bytes(snapshot.counts),
         fingerprint,
         snapshot.anytime_minimum,
+        scheme,
+        problem,
     )
 
 
@@ -89,7 +106,9 @@ def _counts(snapshot: Snapshot) -> Counts:
     return Counts.from_bytes(bytes(snapshot.counts))
 
 
-def snapshot_refresh(survey: Survey, spec: QuestionnaireSpec, fingerprint: str) -> Snapshot:
+def snapshot_refresh(
+    survey: Survey, spec: QuestionnaireSpec, fingerprint: str, weighting: tuple[str, ...] = ()
+) -> Snapshot:
     """Count the responses stored since the snapshot's watermark (all, if the shape changed)."""
     Snapshot.objects.get_or_create(survey=survey, defaults={"fingerprint": fingerprint})
     with transaction.atomic():
@@ -100,7 +119,7 @@ def snapshot_refresh(survey: Survey, spec: QuestionnaireSpec, fingerprint: str) 
         if new.n == 0:
             snapshot.save()
             return snapshot
-        shape = Shape.of(spec)
+        shape = Shape.of(spec, weighting)
         counts = _counts(snapshot) + counts_compute(shape, Layout.of(spec), new)
         snapshot.counts = counts.to_bytes()
         snapshot.anytime_minimum = anytime_minimum_update(
