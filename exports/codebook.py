@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+from exports.weights import WeightColumn, weight_column
 from surveys import csv_format
 from surveys.models import Survey
 from surveys.questionnaire import QuestionnaireSpec
@@ -39,18 +40,21 @@ def codebook_entries(spec: QuestionnaireSpec) -> list[dict]:
 
 def codebook_json(survey: Survey) -> bytes:
     spec = survey_questionnaire(survey)
+    weight = weight_column(survey, spec)
     document = {
         "survey": spec.slug,
         "languages": list(spec.languages),
         "title": spec.title,
         "meta_columns": list(csv_format.META_COLUMNS),
         "questions": codebook_entries(spec),
+        "weight": weight.codebook() if weight else None,
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
 
 
-def codebook_rows(spec: QuestionnaireSpec) -> list[list]:
-    """The codebook as a table: one row per choice, and one per "other" text column."""
+def codebook_rows(spec: QuestionnaireSpec, weight: WeightColumn | None = None) -> list[list]:
+    """The codebook as a table: one row per choice, one per "other" text column, and with a
+    weighting scheme one for the weight column."""
     languages = list(spec.languages)
     header = ["question", "kind", "required"] + [f"text_{lang}" for lang in languages]
     header += ["choice", "value"] + [f"label_{lang}" for lang in languages] + ["other", "column"]
@@ -69,6 +73,10 @@ def codebook_rows(spec: QuestionnaireSpec) -> list[list]:
         if question.other_column:
             blanks = [""] * len(languages)
             rows.append(about + ["", ""] + blanks + ["", question.other_column])
+    if weight is not None:
+        described = [weight.codebook()["description"]] * len(languages)
+        blanks = [""] * len(languages)
+        rows.append(["weight", "weight", 0, *described, "", "", *blanks, "", "weight"])
     return rows
 
 
@@ -76,6 +84,6 @@ def codebook_csv(survey: Survey, *, bom: bool = False) -> bytes:
     spec = survey_questionnaire(survey)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in codebook_rows(spec):
+    for row in codebook_rows(spec, weight_column(survey, spec)):
         writer.writerow([csv_format.neutralise(c) if isinstance(c, str) else c for c in row])
     return (BOM if bom else b"") + buffer.getvalue().encode()

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from exports.codebook import codebook_rows
+from exports.weights import WeightColumn
 from surveys import csv_format
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
@@ -23,18 +24,23 @@ ROWS_PER_FETCH = 5_000
 
 
 def responses_xlsx(
-    responses: QuerySet, spec: QuestionnaireSpec, labels: str | None = None
+    responses: QuerySet,
+    spec: QuestionnaireSpec,
+    labels: str | None = None,
+    weight: WeightColumn | None = None,
 ) -> Iterator[bytes]:
-    """A workbook with a "responses" sheet (the CSV's columns; numbers as numbers, text that
-    a spreadsheet would run as a formula neutralised as in the CSV) and a "codebook" sheet."""
+    """A workbook with a "responses" sheet (the CSV's columns, and the weight with a scheme;
+    numbers as numbers, text that a spreadsheet would run as a formula neutralised as in
+    the CSV) and a "codebook" sheet."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("responses")
-    sheet.append(csv_format.header(spec))
+    sheet.append(csv_format.header(spec) + ([csv_format.WEIGHT_COLUMN] if weight else []))
     for pk, submitted_at, language, answers in _rows(responses):
         record = csv_format.row_format(spec, pk, submitted_at, language, answers, labels)
+        record += [weight.value(answers)] if weight else []
         sheet.append([None if cell == "" else cell for cell in record])
     codebook = workbook.create_sheet("codebook")
-    for entry in codebook_rows(spec):
+    for entry in codebook_rows(spec, weight):
         codebook.append([csv_format.neutralise(c) if isinstance(c, str) else c for c in entry])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "responses.xlsx"
@@ -42,11 +48,18 @@ def responses_xlsx(
         yield from _chunks(path)
 
 
-def responses_sav(responses: QuerySet, spec: QuestionnaireSpec, language: str) -> Iterator[bytes]:
+def responses_sav(
+    responses: QuerySet, spec: QuestionnaireSpec, language: str, weight: WeightColumn | None = None
+) -> Iterator[bytes]:
     """An SPSS file: single-choice questions coded 1..k with value labels, one 0/1 variable
     per option of a multi-choice question, "other" texts as strings; variable labels are the
-    question texts in ``language``. Not answered is system-missing."""
-    frame, labels, value_labels = _spss_frame(list(_rows(responses)), spec, language)
+    question texts in ``language``; with a scheme the ``weight`` variable last (for WEIGHT
+    BY). Not answered is system-missing."""
+    rows = list(_rows(responses))
+    frame, labels, value_labels = _spss_frame(rows, spec, language)
+    if weight is not None:
+        frame[csv_format.WEIGHT_COLUMN] = [weight.value(row[3]) for row in rows]
+        labels[csv_format.WEIGHT_COLUMN] = "raking weight"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "responses.sav"
         pyreadstat.write_sav(

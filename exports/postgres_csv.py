@@ -37,9 +37,12 @@ def csv_cell(text: str) -> str:
     return text
 
 
-def records_copy(responses: QuerySet, spec: QuestionnaireSpec, labels: str | None) -> Iterator:
-    """The CSV records of the responses (oldest first), as bytes, a page at a time."""
-    line = record_expression(spec, labels).as_string(connection.connection)
+def records_copy(
+    responses: QuerySet, spec: QuestionnaireSpec, labels: str | None, weight=None
+) -> Iterator:
+    """The CSV records of the responses (oldest first), as bytes, a page at a time; with
+    ``weight`` (exports/weights.py) its column last."""
+    line = record_expression(spec, labels, weight).as_string(connection.connection)
     rows = responses.order_by("pk").annotate(csv_record=RawSQL(line.replace("%", "%%"), ()))
     after = 0
     with transaction.atomic(), connection.cursor() as cursor:
@@ -70,7 +73,7 @@ def _text_format_decode(data: bytes) -> bytes:
     return codecs.escape_decode(data.replace(b"\n", b""))[0]  # type: ignore[attr-defined]
 
 
-def record_expression(spec: QuestionnaireSpec, labels: str | None) -> sql.Composable:
+def record_expression(spec: QuestionnaireSpec, labels: str | None, weight=None) -> sql.Composable:
     """SQL giving one response's whole CSV record, CRLF included."""
     cells: list[sql.Composable] = [
         sql.SQL("id::text"),
@@ -86,6 +89,8 @@ def record_expression(spec: QuestionnaireSpec, labels: str | None) -> sql.Compos
         if question.other_column:
             key = sql.Literal(question.other_key)
             cells.append(_text_cell(sql.SQL("(answers->>{})").format(key)))
+    if weight is not None:
+        cells.append(weight.expression())
     return sql.SQL("{} || {}").format(sql.SQL(" || ',' || ").join(cells), sql.Literal("\r\n"))
 
 

@@ -23,6 +23,7 @@ from core.security import security_event
 from exports.codebook import codebook_csv, codebook_json, codebook_rows
 from exports.postgres_csv import records_copy
 from exports.tables import PairUnknown, crosstab_csv, matrix_csv
+from exports.weights import WeightColumn, weight_column
 from surveys import csv_format
 from surveys.models import ExportRecord, Survey
 from surveys.questionnaire import QuestionnaireSpec
@@ -75,23 +76,32 @@ def responses_csv(
     _check_language(survey, labels, "labels")
     if responses is None:
         responses = responses_filtered(survey, chosen)
+    weight = weight_column(survey, spec)
     if bom:
         yield BOM
-    yield _csv_line(csv_format.header(spec)).encode()
+    yield _csv_line(
+        csv_format.header(spec) + ([csv_format.WEIGHT_COLUMN] if weight else [])
+    ).encode()
     if connection.vendor == "postgresql":
-        yield from records_copy(responses, spec, labels)
+        yield from records_copy(responses, spec, labels, weight)
     else:
-        yield from records_python(responses, spec, labels)
+        yield from records_python(responses, spec, labels, weight)
 
 
-def records_python(responses: QuerySet, spec: QuestionnaireSpec, labels: str | None) -> Iterator:
+def records_python(
+    responses: QuerySet,
+    spec: QuestionnaireSpec,
+    labels: str | None,
+    weight: WeightColumn | None = None,
+) -> Iterator:
     """The CSV records formatted in Python: the reference the SQL path must match."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     rows = responses.order_by("pk").values_list("pk", "submitted_at", "language", "answers")
     records = rows.iterator(chunk_size=PYTHON_CHUNK_ROWS)
     for count, (pk, submitted_at, language, answers) in enumerate(records, start=1):
-        writer.writerow(csv_format.row_format(spec, pk, submitted_at, language, answers, labels))
+        record = csv_format.row_format(spec, pk, submitted_at, language, answers, labels)
+        writer.writerow(record + ([weight.cell(answers)] if weight else []))
         if count % PYTHON_CHUNK_ROWS == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -194,9 +204,10 @@ def _content(survey, format, chosen, labels, language, bom, pair) -> tuple[Itera
     if format == "csv":
         content = responses_csv(survey, labels=labels, bom=bom, responses=responses)
     elif format == "xlsx":
-        content = responses_xlsx(responses, spec, labels)
+        content = responses_xlsx(responses, spec, labels, weight_column(survey, spec))
     else:
-        content = responses_sav(responses, spec, language or survey.default_language)
+        chosen_language = language or survey.default_language
+        content = responses_sav(responses, spec, chosen_language, weight_column(survey, spec))
     return content, count
 
 

@@ -13,6 +13,9 @@ from datetime import datetime
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 META_COLUMNS = ("response_id", "submitted_at", "language")
+# Written by exports after the answers when the survey has a weighting scheme (exports/
+# weights.py); computed, not an answer, so import ignores it as it ignores response_id.
+WEIGHT_COLUMN = "weight"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 

@@ -192,7 +192,8 @@ class ImportRefused(ApplicationError):
 def responses_import(*, survey: Survey, records: Iterable[dict[str, str]], fieldnames) -> int:
     """Store every CSV record as a new response, or none of them."""
     spec = survey_questionnaire(survey)
-    unknown = [name for name in fieldnames or [] if name not in csv_format.header(spec)]
+    known = [*csv_format.header(spec), csv_format.WEIGHT_COLUMN]
+    unknown = [name for name in fieldnames or [] if name not in known]
     if not fieldnames or unknown:
         raise ImportRefused(
             f"header: unknown column(s) {', '.join(map(repr, unknown)) or '(none)'}; "

@@ -1,9 +1,10 @@
 import json as jsonlib
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from analytics.results import ADJUST_METHODS, Analysis, AnalysisOptions
+from analytics.results import ADJUST_METHODS, LETTER_ADJUSTMENTS, Analysis, AnalysisOptions
 from analytics.selectors import survey_analysis
+from analytics.weighting import WeightsUnavailable
 from surveys.management.arguments import survey_named, whole_number
 
 
@@ -41,6 +42,17 @@ class Command(BaseCommand):
             metavar="B",
             help="also a bootstrap p (B resamples) for multiple-response pairs",
         )
+        parser.add_argument(
+            "--weighted",
+            action="store_true",
+            help="with the survey's weighting scheme: weighted shares, Rao–Scott tests",
+        )
+        parser.add_argument(
+            "--letters",
+            choices=LETTER_ADJUSTMENTS,
+            default="bh",
+            help="adjustment of the column-proportion letters within a row (default bh)",
+        )
 
     def handle(
         self, *args, slug: str, json: bool, seed: int, permutations: int, adjust: str, **options
@@ -52,8 +64,13 @@ class Command(BaseCommand):
             adjust=adjust,
             significance_adjusted=options["significance"] == "adjusted",
             bootstrap=options["bootstrap"],
+            weighted=options["weighted"],
+            letters_adjust=options["letters"],
         )
-        analysis = survey_analysis(survey, options=chosen)
+        try:
+            analysis = survey_analysis(survey, options=chosen)
+        except WeightsUnavailable as error:
+            raise CommandError(str(error.message)) from None
         if json:
             self.stdout.write(_dumps(analysis))
         else:
