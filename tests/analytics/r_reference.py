@@ -17,7 +17,9 @@ def _r_installed() -> bool:
     if shutil.which("Rscript") is None:
         return False
     loads = "; ".join(f"library({name})" for name in R_PACKAGES)
-    return subprocess.run(["Rscript", "-e", loads], capture_output=True, check=False).returncode == 0
+    return (
+        subprocess.run(["Rscript", "-e", loads], capture_output=True, check=False).returncode == 0
+    )
 
 
 requires_r = pytest.mark.skipif(
@@ -30,7 +32,10 @@ requires_r = pytest.mark.skipif(
 def r_numbers(script: str, *arguments: str) -> list[list[float]]:
     """Run an R script; each line it prints is one list of numbers (NA → nan)."""
     completed = subprocess.run(
-        ["Rscript", "-e", "options(digits = 15)\n" + script, *arguments], capture_output=True, text=True, check=False
+        ["Rscript", "-e", "options(digits = 15)\n" + script, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     return [

@@ -105,9 +105,10 @@ def test_it_gives_a_cell_the_letters_of_the_columns_it_is_higher_than():
 
 def test_it_gives_no_letter_where_bonferroni_is_stricter_than_bh():
     table = [[58, 42, 40], [42, 58, 60]]
-    assert column_letters(table, adjust="bh").letters != column_letters(
-        table, adjust="bonferroni"
-    ).letters
+    assert (
+        column_letters(table, adjust="bh").letters
+        != column_letters(table, adjust="bonferroni").letters
+    )
 
 
 WEIGHTED_SCRIPT = """

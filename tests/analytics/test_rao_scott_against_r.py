@@ -11,9 +11,12 @@ from analytics.rao_scott import rao_scott_test, weighted_shares, weighted_table
 from analytics.weights import RakingFailed, rake
 from tests.analytics.r_reference import r_numbers, requires_r
 
-DATA_SETS = [(seed, n, rows, columns) for seed, (n, rows, columns) in enumerate(
-    [(40, 2, 2), (60, 3, 2), (150, 3, 4), (300, 5, 3), (600, 4, 4), (1000, 2, 5)] * 2
-)]
+DATA_SETS = [
+    (seed, n, rows, columns)
+    for seed, (n, rows, columns) in enumerate(
+        [(40, 2, 2), (60, 3, 2), (150, 3, 4), (300, 5, 3), (600, 4, 4), (1000, 2, 5)] * 2
+    )
+]
 
 SVY_SCRIPT = """
 suppressMessages(library(survey))
@@ -48,7 +51,9 @@ def _write(path, a, b, w) -> None:
         out = csv.writer(handle)
         out.writerow(["a", "b", "w"])
         for x, y, weight in zip(a, b, w, strict=True):
-            out.writerow([f"a{x}" if x >= 0 else "", f"b{y}" if y >= 0 else "", repr(float(weight))])
+            out.writerow(
+                [f"a{x}" if x >= 0 else "", f"b{y}" if y >= 0 else "", repr(float(weight))]
+            )
 
 
 def _sums(keys: np.ndarray, weights: np.ndarray, size: int):
