@@ -185,12 +185,21 @@ def _crosstab(pair: TwoWayPair, labels: Labels) -> dict:
                 "expected": _at(expected, i, j),
                 "residual": _at(residuals, i, j),
                 "shade": _shade(_at(residuals, i, j)),
+                "letters": pair.letters.letters[i][j] if pair.letters else "",
             }
             for j in range(len(pair.columns))
         ]
         rows.append({"label": labels.choice(pair.a, row), "cells": cells})
-    columns = [labels.choice(pair.b, column) for column in pair.columns]
-    return {"columns": columns, "rows": rows}
+    names = pair.letters.column_letters if pair.letters else ("",) * len(pair.columns)
+    columns = [
+        {"label": labels.choice(pair.b, column), "letter": letter}
+        for column, letter in zip(pair.columns, names, strict=True)
+    ]
+    adjust = pair.letters.adjust if pair.letters else ""
+    return {"columns": columns, "rows": rows, "letters_adjust": _LETTER_METHODS.get(adjust, "")}
+
+
+_LETTER_METHODS = {"bh": "Benjamini–Hochberg", "bonferroni": "Bonferroni"}
 
 
 def _at(matrix: list[list[float]] | None, i: int, j: int) -> float | None:

@@ -31,6 +31,10 @@ SUSPECT_CHOICES = [
     ("include", gettext_lazy("Include suspect")),
     ("exclude", gettext_lazy("Leave out suspect")),
 ]
+WEIGHTED_CHOICES = [
+    ("1", gettext_lazy("Weighted")),
+    ("0", gettext_lazy("Unweighted")),
+]
 ANSWER_FILTER_HELP = "Keep respondents who chose one of these."
 
 
@@ -112,6 +116,17 @@ class ResponseFilterForm(forms.Form):
         "sent faster than the minimum fill time).",
     )
 
+    # Not a filter of responses but of how they count: with the survey's weighting scheme
+    # (analytics/weighting.py) or not. Empty: the dashboards weight when there is a scheme,
+    # the API does not.
+    weighted = forms.ChoiceField(
+        label=gettext_lazy("Weights"),
+        choices=WEIGHTED_CHOICES,
+        required=False,
+        help_text="1: weighted shares and Rao–Scott tests with the survey's weighting scheme "
+        "(400 without one); 0: unweighted.",
+    )
+
     def __init__(
         self, spec: QuestionnaireSpec, language: str, data: QueryDict | None = None
     ) -> None:
@@ -136,6 +151,16 @@ class ResponseFilterForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError(_("The start date must not be after the end date."))
         return cleaned
+
+    def weighting(self, *, default: bool) -> bool:
+        """Whether to weight: as asked, else ``default``."""
+        asked = self.weighting_asked()
+        return default if asked is None else asked
+
+    def weighting_asked(self) -> bool | None:
+        """True or False if the query string says, else None."""
+        asked = self.cleaned_data.get("weighted") or ""
+        return None if asked == "" else asked == "1"
 
     def response_filter(self) -> ResponseFilter:
         data = self.cleaned_data

@@ -151,9 +151,18 @@ def _corrected(totals: FloatArray, squares: FloatArray, n: int) -> RaoScottTest:
     from scipy.special import chdtrc, fdtrc
 
     rows, columns = totals.shape
-    delta = _delta_matrix(totals, squares, n)
-    trace = float(np.trace(delta))
-    d0 = trace**2 / float(np.trace(delta @ delta))
+    try:
+        delta = _delta_matrix(totals, squares, n)
+    except np.linalg.LinAlgError:
+        delta = np.full((1, 1), np.nan)
+    trace, trace_squared = float(np.trace(delta)), float(np.trace(delta @ delta))
+    if not (np.isfinite(trace) and trace > 0 and trace_squared > 0):
+        return RaoScottTest(
+            n=n,
+            reason="the design effects cannot be estimated: too many empty cells "
+            "(svychisq stops with a singular system here too)",
+        )
+    d0 = trace**2 / trace_squared
     pearson = _pearson(totals * n / totals.sum())
     df = (rows - 1) * (columns - 1)
     f = pearson / trace

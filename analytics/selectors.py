@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from analytics.analysis import analysis_build
 from analytics.counts import counts_compute
 from analytics.filters import ResponseFilter, filter_mask
+from analytics.models import WeightingScheme
 from analytics.results import Analysis, AnalysisOptions
 from analytics.snapshot import Current, snapshot_current, snapshot_matrix
 from analytics.weighting import WeightsUnavailable, weights_compute
@@ -84,6 +85,21 @@ def _analyse(
         anytime=anytime,
         weights=current_weights(current) if options.weighted else None,
     )
+
+
+def dashboard_analysis(
+    survey: Survey, chosen: ResponseFilter, asked: bool | None
+) -> tuple[Analysis, str | None]:
+    """The analysis a dashboard shows: weighted as ``asked``, or (None) when the survey has
+    a weighting scheme; when its weights cannot be computed now, the unweighted analysis
+    with the reason, so a page never fails for it."""
+    weighted = WeightingScheme.objects.filter(survey=survey).exists() if asked is None else asked
+    if not weighted:
+        return survey_analysis(survey, chosen), None
+    try:
+        return survey_analysis(survey, chosen, AnalysisOptions(weighted=True)), None
+    except WeightsUnavailable as error:
+        return survey_analysis(survey, chosen), str(error.message)
 
 
 def current_weights(current: Current) -> Weights:

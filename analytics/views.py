@@ -19,7 +19,8 @@ from analytics.charts import Labels
 from analytics.dashboards import MATRIX_MEASURES, Board
 from analytics.findings import findings_write, paper_comparison
 from analytics.forms import FilterInvalid, filter_parse
-from analytics.selectors import survey_analysis
+from analytics.models import WeightingScheme
+from analytics.selectors import dashboard_analysis
 from surveys.models import EXPORT_PERMISSION, Response, Survey
 from surveys.selectors import survey_questionnaire
 
@@ -48,9 +49,10 @@ def dashboard(page: Callable[..., Page]) -> Callable:
         try:
             form = filter_parse(spec, language, request.GET)
             chosen = form.response_filter()
-            analysis = survey_analysis(survey, chosen)
+            analysis, weights_problem = dashboard_analysis(survey, chosen, form.weighting_asked())
             board = Board(survey, spec, Labels(spec, language), chosen, analysis)
             template, context = page(request, board, **kwargs)
+            context["weights_problem"] = weights_problem
         except FilterInvalid as error:
             context = {"survey": survey, "message": str(error)}
             return render(request, "analytics/bad_filter.html", context, status=400)
@@ -71,6 +73,7 @@ def _page_context(request: HttpRequest, board: Board, form, data_url: str, conte
         "survey": board.survey,
         "analysis": board.analysis,
         "form": form,
+        "has_scheme": WeightingScheme.objects.filter(survey=board.survey).exists(),
         "filters": filters.urlencode(),
         "data_url": f"{data_url}?{request.GET.urlencode()}",
         "changes_url": reverse("dashboard_changes", args=[board.survey.slug]),

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from analytics.forms import filter_parse
 from analytics.power import EFFECT_SIZES
-from analytics.results import Analysis
+from analytics.results import Analysis, AnalysisOptions
 from analytics.selectors import survey_analysis
 from api.errors import error_responses
 from api.filters import FILTER_PARAMETERS
@@ -39,7 +39,7 @@ class CanViewAnalytics(BasePermission):
 
 ERRORS = error_responses(
     {
-        400: "A filter cannot be used.",
+        400: "A filter cannot be used, or weighted=1 without a usable weighting scheme.",
         401: "Not signed in and no valid token.",
         403: "No permission to view analytics.",
         404: "No such survey or pair.",
@@ -51,7 +51,21 @@ def _filtered_analysis(request: Request, slug: str) -> Analysis:
     survey = survey_or_404(slug)
     spec = survey_questionnaire(survey)
     form = filter_parse(spec, translation.get_language(), request.query_params)
-    return survey_analysis(survey, form.response_filter())
+    options = AnalysisOptions(weighted=form.weighting(default=False))
+    return survey_analysis(survey, form.response_filter(), options)
+
+
+def _number(**kwargs) -> serializers.FloatField:
+    return serializers.FloatField(allow_null=True, required=False, **kwargs)
+
+
+def _object(help_text: str) -> serializers.DictField:
+    return serializers.DictField(allow_null=True, required=False, help_text=help_text)
+
+
+WEIGHTS_FIELD = _object(
+    "weighted=1: the weights (n, n_effective, design_effect, min, q1, median, q3, max)."
+)
 
 
 class PresentKeysSerializer(serializers.Serializer):
@@ -79,6 +93,10 @@ class FrequencySerializer(PresentKeysSerializer):
         "(normal approximation; share 0.5 while nobody answered)."
     )
     n_for_5_points = serializers.IntegerField(help_text="The same for ±5 points.")
+    weighted_percent = _number(help_text="weighted=1: the weighted percent (svymean).")
+    weighted_se = _number(help_text="weighted=1: its linearised standard error, in points.")
+    weighted_ci_low = _number(help_text="weighted=1: 95 % interval on the logit scale.")
+    weighted_ci_high = _number(help_text="weighted=1: its upper bound.")
 
 
 class QuestionFrequenciesSerializer(serializers.Serializer):
@@ -97,6 +115,8 @@ class FrequenciesApi(APIView):
         survey = serializers.SlugField()
         n = serializers.IntegerField(help_text="Responses that pass the filters.")
         watermark = serializers.IntegerField(help_text="The newest response id included.")
+        weighted = serializers.BooleanField()
+        weights = WEIGHTS_FIELD
         questions = QuestionFrequenciesSerializer(many=True)
 
     @extend_schema(
@@ -106,10 +126,6 @@ class FrequenciesApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         return Response(self.OutputSerializer(_filtered_analysis(request, slug).to_json()).data)
-
-
-def _number(**kwargs) -> serializers.FloatField:
-    return serializers.FloatField(allow_null=True, required=False, **kwargs)
 
 
 def _codes() -> serializers.ListField:
@@ -176,6 +192,20 @@ class PairSummarySerializer(PresentKeysSerializer):
     yates_p = _number()
     fisher_p = _number()
     p_exact = _number(help_text="Monte Carlo p, when expected counts are small.")
+    shown_p = _number(help_text="The p the dashboards show and `significant` judges.")
+    ordinal = serializers.BooleanField(required=False, help_text="Two ordinal questions.")
+    linear_by_linear = _object("Ordinal pairs: M² = (n − 1) r², df 1, p (the shown p).")
+    gamma = _object("Ordinal pairs: Goodman–Kruskal γ with ase, z, p.")
+    tau_b = _object("Ordinal pairs: Kendall's τ-b with ase, z, p.")
+    spearman = _object("Ordinal pairs: Spearman's ρ with z (t) and p.")
+    letters = _object(
+        "Column-proportion letters: column_letters, letters[row][column] (the columns the "
+        "cell is significantly higher than), adjust, alpha."
+    )
+    rao_scott = _object(
+        "weighted=1: Rao–Scott f, ndf, ddf, p_f (shown), chisq, p_chisq, design effects; "
+        "with a multi-choice question, items per option and p_bonferroni."
+    )
     permutations = serializers.IntegerField(allow_null=True, required=False)
     p_bonferroni = _number()
     rs2_statistic = _number()
@@ -221,6 +251,8 @@ class MatrixApi(APIView):
         survey = serializers.SlugField()
         n = serializers.IntegerField()
         watermark = serializers.IntegerField()
+        weighted = serializers.BooleanField()
+        weights = WEIGHTS_FIELD
         pairs = PairSummarySerializer(many=True)
 
     @extend_schema(

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from analytics.filters import ResponseFilter, responses_filtered
-from analytics.selectors import survey_analysis
+from analytics.selectors import dashboard_analysis
 from core.errors import ApplicationError
 from core.security import security_event
 from exports.codebook import codebook_csv, codebook_json, codebook_rows
@@ -212,7 +212,8 @@ def _content(survey, format, chosen, labels, language, bom, pair) -> tuple[Itera
 
 
 def _analysis_table(survey, format, chosen, pair) -> tuple[Iterable[bytes], int]:
-    analysis = survey_analysis(survey, chosen=chosen)
+    """As the dashboards show it: weighted when the survey has a usable weighting scheme."""
+    analysis, _problem = dashboard_analysis(survey, chosen or ResponseFilter(), None)
     if format == "matrix-csv":
         return [matrix_csv(analysis)], len(analysis.pairs)
     if not pair:

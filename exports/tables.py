@@ -55,6 +55,9 @@ CROSSTAB_HEADER = [
     "adjusted_residual",
     "row_percent",
     "column_percent",
+    "column_letter",
+    "letters",
+    "weighted_count",
 ]
 
 
@@ -84,13 +87,32 @@ def _two_way_cells(pair: TwoWayPair) -> list[list]:
             test.column_percent,
         )
     ]
+    letters = pair.letters
+    weighted = _weighted_counts(pair)
     cells = []
     for i, row in enumerate(pair.rows):
         for j, column in enumerate(pair.columns):
+            marks = [letters.column_letters[j], letters.letters[i][j]] if letters else ["", ""]
             cells.append(
-                ["", row, column, int(test.table[i, j])] + [_at(table, i, j) for table in derived]
+                ["", row, column, int(test.table[i, j])]
+                + [_at(table, i, j) for table in derived]
+                + marks
+                + [_at(weighted, i, j)]
             )
     return cells
+
+
+def _weighted_counts(pair: TwoWayPair) -> list | None:
+    """Σw of each kept cell, in a weighted analysis."""
+    if pair.weighted is None or pair.weighted.table is None:
+        return None
+    rows = [
+        k for k in range(pair.weighted.table.totals.shape[0]) if k not in pair.test.dropped_rows
+    ]
+    columns = [
+        k for k in range(pair.weighted.table.totals.shape[1]) if k not in pair.test.dropped_columns
+    ]
+    return rounded(pair.weighted.table.totals[rows][:, columns])
 
 
 def _at(table: list | None, i: int, j: int) -> object:
@@ -110,7 +132,7 @@ def _item_cells(pair: MultipleResponsePair, analysis: Analysis) -> list[list]:
             columns = [f"{item.choice} chosen", f"{item.choice} not chosen"]
         for i, counts in enumerate(item.test.table):
             for j, count in enumerate(counts):
-                cells.append([name, rows[i], columns[j], count, "", "", "", ""])
+                cells.append([name, rows[i], columns[j], count, "", "", "", "", "", "", ""])
     return cells
 
 

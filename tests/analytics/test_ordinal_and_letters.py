@@ -52,7 +52,8 @@ for (text in commandArgs(TRUE)) {
   x <- rep(row(t), t); y <- rep(col(t), t)
   k <- cor.test(x, y, method = "kendall", exact = FALSE)
   s <- suppressWarnings(cor.test(x, y, method = "spearman", exact = FALSE))
-  cat(statistic(lbl)^2, pvalue(lbl), k$estimate, k$statistic, k$p.value, s$estimate, s$p.value, "\\n")
+  cat(statistic(lbl)^2, pvalue(lbl), k$estimate, k$statistic, k$p.value,
+      s$estimate, s$p.value, "\\n")
 }
 """
 

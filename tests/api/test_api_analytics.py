@@ -50,7 +50,8 @@ def test_it_lets_only_staff_read_the_analysis(request, responses, url, role, sta
 
 def test_it_gives_the_frequencies_of_every_question(staff_client, responses):
     body = staff_client.get(f"{BASE}/frequencies/").json()
-    assert set(body) == {"survey", "n", "watermark", "questions"}
+    assert set(body) == {"survey", "n", "watermark", "weighted", "weights", "questions"}
+    assert body["weighted"] is False
     assert body["n"] == 300
     assert [q["code"] for q in body["questions"]][:2] == ["q01", "q02"]
     assert sum(f["count"] for f in body["questions"][0]["frequencies"]) == 300
@@ -58,7 +59,7 @@ def test_it_gives_the_frequencies_of_every_question(staff_client, responses):
 
 def test_it_gives_the_matrix_without_tables(staff_client, responses):
     body = staff_client.get(f"{BASE}/matrix/").json()
-    assert set(body) == {"survey", "n", "watermark", "pairs"}
+    assert set(body) == {"survey", "n", "watermark", "weighted", "weights", "pairs"}
     assert len(body["pairs"]) == 45
     assert all("table" not in pair and "expected" not in pair for pair in body["pairs"])
     mixed = next(pair for pair in body["pairs"] if pair["kind"] == "single×multi")
