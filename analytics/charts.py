@@ -59,8 +59,17 @@ def frequency_figure(question: QuestionResult, labels: Labels) -> dict:
     else:
         rows.reverse()
     # With no answers (an empty filter) percentages and intervals are None: draw nothing.
-    percent = [row.percent or 0.0 for row in rows]
-    low, high = [row.ci_low or 0.0 for row in rows], [row.ci_high or 0.0 for row in rows]
+    # Weighted: the weighted percent with its logit interval (analytics/rao_scott.py).
+    shown = [row.weighted or row for row in rows]
+    percent = [entry.percent or 0.0 for entry in shown]
+    low = [
+        entry.ci_low if entry.ci_low is not None else p
+        for entry, p in zip(shown, percent, strict=True)
+    ]
+    high = [
+        entry.ci_high if entry.ci_high is not None else p
+        for entry, p in zip(shown, percent, strict=True)
+    ]
     figure = go.Figure(
         go.Bar(
             orientation="h",

@@ -37,13 +37,18 @@ class Board:
 
 
 def cached_build(board: Board, page: str, build: Callable[[Board], dict]) -> dict:
-    """A page's tables and figures, built once per watermark, filter and language: building
-    Plotly figures costs more than the analysis itself."""
+    """A page's tables and figures, built once per watermark, filter, language and options
+    (weighted or not): building Plotly figures costs more than the analysis itself."""
     return watermark_cached(
         f"dashboard:{page}",
         board.survey,
         board.analysis.watermark,
-        (board.chosen.cache_key(), board.labels.choices, board.labels.questions),
+        (
+            board.chosen.cache_key(),
+            board.labels.choices,
+            board.labels.questions,
+            board.analysis.options,
+        ),
         lambda: build(board),
     )
 
