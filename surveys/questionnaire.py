@@ -213,7 +213,8 @@ def _question(item: object, place: str, languages: tuple[str, ...]) -> QuestionS
     raw_choices = question.get("choices")
     if not isinstance(raw_choices, list) or len(raw_choices) < (1 if kind == "multi" else 2):
         needed = "at least one choice" if kind == "multi" else "at least two choices"
-        raise QuestionnaireInvalid(f"{place}.choices: a {kind} question needs {needed}.")
+        named = {"single": "a single-choice", "ordinal": "an ordinal", "multi": "a multi-choice"}
+        raise QuestionnaireInvalid(f"{place}.choices: {named[kind]} question needs {needed}.")
     choices = tuple(
         _choice(entry, f"{place}.choices[{index}]", languages)
         for index, entry in enumerate(raw_choices)
