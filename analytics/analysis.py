@@ -171,7 +171,10 @@ def _two_way_pair(
         columns=_kept(b, test.dropped_columns),
         dropped_rows=_codes(a, test.dropped_rows),
         dropped_columns=_codes(b, test.dropped_columns),
-        letters=column_letters(test.table, adjust=options.letters_adjust, alpha=options.alpha),
+        # Weighted, the letters come from the weighted table (_weighted_letters).
+        letters=None
+        if options.weighted
+        else column_letters(test.table, adjust=options.letters_adjust, alpha=options.alpha),
         ordinal=ordinal,
     )
 

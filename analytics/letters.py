@@ -6,7 +6,6 @@ row are adjusted together (Benjamini–Hochberg, or Bonferroni as SPSS CTABLES o
 cell shows the letters of the columns whose proportion it is significantly higher than.
 """
 
-import math
 import string
 from dataclasses import dataclass
 from itertools import combinations
@@ -14,8 +13,7 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from analytics.rao_scott import WeightedTable, share_variance
-from analytics.stats import adjust_p_values
+from analytics.rao_scott import WeightedTable
 
 
 @dataclass(frozen=True)
@@ -56,15 +54,25 @@ def column_letters(
     same shape) the proportions are weighted and z = (p̂_j − p̂_k) / √(V_j + V_k), the
     linearised variances of two domain shares, whose covariance is 0 in a with-replacement
     design (Lumley 2010, §2.2; R's ``svyby(…, svymean)`` with ``svycontrast``)."""
+    from scipy.special import ndtr
+
     counts = np.asarray(table, dtype=np.float64)
     rows, columns = counts.shape
+    pairs = list(combinations(range(columns), 2))
+    z = _z_pooled(counts, pairs) if weighted is None else _z_design(weighted, pairs)
+    p = 2 * ndtr(-np.abs(z))
     found: list[ColumnComparison] = []
     for row in range(rows):
-        tests = [_test(counts, weighted, row, j, k) for j, k in combinations(range(columns), 2)]
-        kept = [test for test in tests if test is not None]
-        adjusted = _adjust([p for *_, p in kept], adjust)
-        for (higher, lower, z, p), p_adj in zip(kept, adjusted, strict=True):
-            found.append(ColumnComparison(row, higher, lower, z, p, p_adj))
+        tested = np.flatnonzero(np.isfinite(z[row]))
+        adjusted = _adjust(p[row, tested], adjust)
+        for index, p_adjusted in zip(tested.tolist(), adjusted.tolist(), strict=True):
+            j, k = pairs[index]
+            higher, lower = (j, k) if z[row, index] > 0 else (k, j)
+            found.append(
+                ColumnComparison(
+                    row, higher, lower, float(abs(z[row, index])), float(p[row, index]), p_adjusted
+                )
+            )
     names = tuple(_letter(k) for k in range(columns))
     marks = [[""] * columns for _ in range(rows)]
     for test in found:
@@ -73,45 +81,43 @@ def column_letters(
     return ColumnLetters(names, tuple(tuple(row) for row in marks), tuple(found), adjust, alpha)
 
 
-def _test(counts, weighted: WeightedTable | None, row: int, j: int, k: int):
-    """(higher column, lower column, |z|, p) or None where the test is undefined."""
-    from scipy.special import ndtr
-
-    if weighted is None:
-        z = _pooled_z(counts[row, j], counts[:, j].sum(), counts[row, k], counts[:, k].sum())
-    else:
-        z = _design_z(weighted, row, j, k)
-    if z is None:
-        return None
-    higher, lower = (j, k) if z > 0 else (k, j)
-    return higher, lower, abs(z), float(2 * ndtr(-abs(z)))
+def _z_pooled(counts: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """z of each row (axis 0) and column pair (axis 1); NaN where undefined."""
+    totals = counts.sum(axis=0)
+    j, k = (np.array([pair[side] for pair in pairs], dtype=int) for side in (0, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = counts / totals
+        pooled = (counts[:, j] + counts[:, k]) / (totals[j] + totals[k])
+        spread = pooled * (1 - pooled) * (1 / totals[j] + 1 / totals[k])
+        z = (shares[:, j] - shares[:, k]) / np.sqrt(spread)
+    return np.where(spread > 0, z, np.nan)
 
 
-def _pooled_z(x1: float, n1: float, x2: float, n2: float) -> float | None:
-    if n1 == 0 or n2 == 0:
-        return None
-    pooled = (x1 + x2) / (n1 + n2)
-    spread = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
-    return (x1 / n1 - x2 / n2) / math.sqrt(spread) if spread > 0 else None
+def _z_design(weighted: WeightedTable, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """z with the linearised variance of each column's share, n/(n − 1) · (S_cell (1 − p̂)²
+    + (S − S_cell) p̂²) / W² (analytics/rao_scott.share_variance)."""
+    totals, squares, n = weighted.totals, weighted.squares, weighted.n
+    column_totals, column_squares = totals.sum(axis=0), squares.sum(axis=0)
+    j, k = (np.array([pair[side] for pair in pairs], dtype=int) for side in (0, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = totals / column_totals
+        spread = squares * (1 - shares) ** 2 + (column_squares - squares) * shares**2
+        variance = n / (n - 1) * spread / column_totals**2
+        both = variance[:, j] + variance[:, k]
+        z = (shares[:, j] - shares[:, k]) / np.sqrt(both)
+    return np.where((both > 0) & (n > 1), z, np.nan)
 
 
-def _design_z(weighted: WeightedTable, row: int, j: int, k: int) -> float | None:
-    shares, variances = [], []
-    for column in (j, k):
-        part = WeightedTable(weighted.totals[:, column], weighted.squares[:, column], weighted.n)
-        total = float(part.totals.sum())
-        if total <= 0 or weighted.n < 2:
-            return None
-        shares.append(float(part.totals[row]) / total)
-        variances.append(share_variance(part, float(part.totals[row]), float(part.squares[row])))
-    spread = variances[0] + variances[1]
-    return (shares[0] - shares[1]) / math.sqrt(spread) if spread > 0 else None
-
-
-def _adjust(p_values: list[float], method: str) -> list[float]:
-    if method == "bonferroni":
-        return [min(1.0, p * len(p_values)) for p in p_values]
-    return [float(p) for p in adjust_p_values(p_values, "bh") if p is not None]
+def _adjust(p_values: np.ndarray, method: str) -> np.ndarray:
+    """Within one row: Bonferroni, or Benjamini & Hochberg 1995 (R's ``p.adjust``)."""
+    m = len(p_values)
+    if method == "bonferroni" or m == 0:
+        return np.minimum(1.0, p_values * m)
+    order = np.argsort(p_values, kind="stable")
+    steps = p_values[order] * m / np.arange(1, m + 1)
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(np.minimum.accumulate(steps[::-1])[::-1], 1.0)
+    return adjusted
 
 
 def _letter(index: int) -> str:

@@ -18,6 +18,7 @@ of the centred influence values).
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -204,6 +205,7 @@ def _delta_matrix(totals: FloatArray, squares: FloatArray, n: int) -> FloatArray
     return np.linalg.solve(denominator, numerator)
 
 
+@cache
 def _interaction_contrasts(rows: int, columns: int) -> FloatArray:
     """The (r − 1)(c − 1) row × column interaction dummies of a row-major r×c table, minus
     their projection on the intercept and the row and column dummies."""
@@ -222,7 +224,9 @@ def _interaction_contrasts(rows: int, columns: int) -> FloatArray:
         ]
     )
     fitted = main @ np.linalg.lstsq(main, interaction, rcond=None)[0]
-    return interaction - fitted
+    contrasts = interaction - fitted
+    contrasts.flags.writeable = False  # cached: shared by every table of this shape
+    return contrasts
 
 
 def _pearson(table: FloatArray) -> float:

@@ -84,9 +84,9 @@ def pair_weighted(
         joint = counts.tables[f"wjoint:{key}"]  # (cells, groups, options + 1)
         ticked, sizes = joint[..., :-1], joint[..., -1:]
         by_cell = np.stack([ticked, sizes - ticked], axis=-1).swapaxes(1, 2)
+    every = _sums(cell_weights, by_cell, n)
     items = tuple(
-        rao_scott_test(item.totals, item.squares, n)
-        for item in (_sums(cell_weights, by_cell[:, k], n) for k in range(by_cell.shape[1]))
+        rao_scott_test(every.totals[k], every.squares[k], n) for k in range(by_cell.shape[1])
     )
     return WeightedPair(items=items, p_bonferroni=_bonferroni(items))
 
@@ -94,9 +94,10 @@ def pair_weighted(
 def _sums(cell_weights: np.ndarray, by_cell: np.ndarray, n: int) -> WeightedTable:
     """Σw and Σw² of each cell of a table counted per weighting cell (first axis)."""
     weights = np.asarray(cell_weights, dtype=np.float64)
-    return WeightedTable(
-        np.tensordot(weights, by_cell, axes=1), np.tensordot(weights**2, by_cell, axes=1), n
-    )
+    flat = by_cell.reshape(len(weights), -1).astype(np.float64)
+    both = np.stack([weights, weights**2]) @ flat
+    shape = by_cell.shape[1:]
+    return WeightedTable(both[0].reshape(shape), both[1].reshape(shape), n)
 
 
 def _bonferroni(items: tuple[RaoScottTest, ...]) -> float | None:
