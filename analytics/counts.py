@@ -119,10 +119,12 @@ def counts_compute(shape: Shape, layout: Layout, encoded: Encoded) -> Counts:
     tables: dict[str, np.ndarray] = {}
     for code, kind, size in zip(shape.codes, shape.kinds, shape.sizes, strict=True):
         tables.update(_question_counts(code, kind, size, keys[code], encoded, layout))
-    for i, j in shape.pairs():
-        tables.update(_pair_counts(shape, keys, encoded, layout, i, j))
     if shape.weighting:
         tables.update(_cell_counts(shape, keys, encoded, layout))
+    for i, j in shape.pairs():
+        a, b = shape.codes[i], shape.codes[j]
+        if not any(f"{what}:{a}:{b}" in tables for what in ("pair", "joint", "cooccur")):
+            tables.update(_pair_counts(shape, keys, encoded, layout, i, j))
     return Counts(encoded.n, tables)
 
 
@@ -139,6 +141,8 @@ def weighting_cells(shape: Shape, keys: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _cell_counts(shape: Shape, keys: dict, encoded: Encoded, layout: Layout) -> dict:
+    """The counts per weighting cell, and from them (summed over the cells) the pair tables
+    of single × single and single × multi pairs, which need no count of their own then."""
     cells, size = weighting_cells(shape, keys), shape.cell_count
     tables = {"cells": np.bincount(cells, minlength=size)}
     for code, kind, choices in zip(shape.codes, shape.kinds, shape.sizes, strict=True):
@@ -155,19 +159,42 @@ def _cell_counts(shape: Shape, keys: dict, encoded: Encoded, layout: Layout) -> 
             key = (cells * rows + keys[a]) * columns + keys[b]
             counted = np.bincount(key, minlength=size * rows * columns)
             tables[f"wpair:{a}:{b}"] = counted.reshape(size, rows, columns)[:, 1:, 1:]
+            tables[f"pair:{a}:{b}"] = tables[f"wpair:{a}:{b}"].sum(axis=0)
         elif kinds == ("multi", "multi"):
             tables[f"wcooccur:{a}:{b}"] = np.stack(
                 [_cooccurrences(encoded, layout, a, b, cells == cell) for cell in range(size)]
             )
         else:
-            single, multi = (a, b) if kinds[0] == "single" else (b, a)
-            groups_per_cell = shape.sizes[shape.codes.index(single)]
-            answered = keys[single] > 0
-            groups = (cells * groups_per_cell + keys[single] - 1)[answered]
-            block = encoded.values[answered][:, layout.indices(multi)]
-            ticks = ticks_by_group(groups, block, size * groups_per_cell)
-            tables[f"wjoint:{a}:{b}"] = ticks.reshape(size, groups_per_cell, -1)
+            tables.update(_cell_coselections(shape, keys, encoded, layout, cells, (a, b)))
     return tables
+
+
+def _cell_coselections(shape: Shape, keys, encoded, layout, cells, pair) -> dict:
+    """``wjoint`` of a single × multi pair (per cell and group, each option's ticks, then
+    the group size) and, while the tick patterns are at hand, its ``sizes`` and ``joint``."""
+    a, b = pair
+    single, multi = (a, b) if shape.kinds[shape.codes.index(a)] == "single" else (b, a)
+    groups = shape.sizes[shape.codes.index(single)]
+    size = shape.cell_count
+    if keys[multi] is None:  # too many options for tick patterns: count option by option
+        answered = keys[single] > 0
+        grouped = (cells * groups + keys[single] - 1)[answered]
+        block = encoded.values[answered][:, layout.indices(multi)]
+        ticks = ticks_by_group(grouped, block, size * groups)
+        return {f"wjoint:{a}:{b}": ticks.reshape(size, groups, -1)}
+    options = len(layout.indices(multi))
+    patterns = crosstab(
+        cells * (groups + 1) + keys[single], keys[multi], size * (groups + 1), 2**options + 1
+    )
+    patterns = patterns.reshape(size, groups + 1, -1)[:, 1:, 1:]
+    bits = (np.arange(2**options)[:, None] >> np.arange(options)) & 1
+    ticked = patterns @ bits
+    sizes, joint = _coselections_from_patterns(patterns.sum(axis=0), options)
+    return {
+        f"wjoint:{a}:{b}": np.concatenate([ticked, patterns.sum(axis=-1)[..., None]], axis=-1),
+        f"sizes:{a}:{b}": sizes,
+        f"joint:{a}:{b}": joint,
+    }
 
 
 def ticks_by_group(groups: np.ndarray, block: np.ndarray, size: int) -> np.ndarray:

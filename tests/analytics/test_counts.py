@@ -77,3 +77,23 @@ def test_it_finds_the_same_coselections_by_patterns_and_by_multiplying_out():
     sizes, joint = group_coselections(encoded.values[:, 0], encoded.values[:, 1:-1], 4)
     assert np.array_equal(counts["sizes:a:m"], sizes)
     assert np.array_equal(counts["joint:a:m"], joint)
+
+
+@pytest.mark.parametrize("options", [3, 17])
+def test_it_counts_the_same_tables_when_it_also_counts_per_weighting_cell(options):
+    spec = questionnaire(options)
+    encoded = random_responses(spec, 500, seed=options)
+    layout = Layout.of(spec)
+    plain = counts_compute(Shape.of(spec), layout, encoded).tables
+    by_cell = counts_compute(Shape.of(spec, ("a", "b")), layout, encoded).tables
+    for key, table in plain.items():
+        assert np.array_equal(by_cell[key], table), key
+    a, b = encoded.values[:, 0], encoded.values[:, -1]
+    skipped = (a < 0) | (b < 0)
+    assert by_cell["cells"][-1] == skipped.sum()
+    assert np.array_equal(by_cell["cells"][:-1].reshape(4, 3), plain["pair:a:b"])
+    assert np.array_equal(by_cell["wpair:a:b"].sum(axis=0), plain["pair:a:b"])
+    ticked = by_cell["wjoint:a:m"][..., :-1].sum(axis=0)
+    assert np.array_equal(ticked, np.diagonal(plain["joint:a:m"], axis1=1, axis2=2))
+    assert np.array_equal(by_cell["wjoint:a:m"][..., -1].sum(axis=0), plain["sizes:a:m"])
+    assert np.array_equal(by_cell["wfreq:m"][:, -1].sum(), plain["answered:m"][0])
