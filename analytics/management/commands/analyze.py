@@ -83,10 +83,14 @@ def _dumps(analysis: Analysis) -> str:
 
 def _table(analysis: Analysis) -> str:
     """One line per pair, with the p the dashboards show."""
-    lines = [
-        f"{analysis.survey}: {analysis.n} responses",
-        "pair      kind           n      X²        df     p          p_adj      V~     ",
-    ]
+    lines = [f"{analysis.survey}: {analysis.n} responses"]
+    if analysis.weights is not None:
+        weights = analysis.weights
+        lines.append(
+            f"weighted: effective n {weights.n_effective:.1f}, design effect "
+            f"{weights.design_effect:.3f}; p is the Rao–Scott F p"
+        )
+    lines.append("pair      kind           n      X²        df     p          p_adj      V~     ")
     for pair in analysis.pairs:
         lines.append(
             f"{pair.a}×{pair.b:<5} {pair.kind:<14} {pair.test.n:<6} "
