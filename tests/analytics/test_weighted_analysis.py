@@ -66,7 +66,8 @@ t <- table(factor(d$q02, c("full", "partial", "heard", "none")),
 k <- cor.test(as.numeric(factor(d$q02, c("full", "partial", "heard", "none"))),
               as.numeric(factor(d$q10, c("low", "medium", "high"))),
               method = "kendall", exact = FALSE)
-cat("ordinal q02 q10", statistic(lbl_test(t))^2, pvalue(lbl_test(t)), k$estimate, k$p.value, "\\n")
+m2 <- statistic(lbl_test(t))^2
+cat("ordinal q02 q10", m2, pchisq(m2, 1, lower.tail = FALSE), k$estimate, k$p.value, "\\n")
 """
 
 
