@@ -24,6 +24,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
+SINGULAR = (
+    "the design effects cannot be estimated: too many empty cells "
+    "(svychisq stops with a singular system here too)"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,60 +152,101 @@ def rao_scott_test(totals: ArrayLike, squares: ArrayLike, n: int) -> RaoScottTes
     return _corrected(totals_kept, squares_kept, n)
 
 
-def _corrected(totals: FloatArray, squares: FloatArray, n: int) -> RaoScottTest:
-    from scipy.special import chdtrc, fdtrc
+def rao_scott_tests(totals: ArrayLike, squares: ArrayLike, n: int) -> tuple[RaoScottTest, ...]:
+    """``rao_scott_test`` of each table along the first axis (e.g. every option's r×2 table
+    of a pair with a multi-choice question). Tables without empty rows or columns are
+    computed together, numpy's linear algebra taking the whole stack at once."""
+    stack = np.asarray(totals, dtype=np.float64)
+    stack_squares = np.asarray(squares, dtype=np.float64)
+    full = (stack.sum(axis=2) > 0).all(axis=1) & (stack.sum(axis=1) > 0).all(axis=1)
+    found: dict[int, RaoScottTest] = {}
+    rows, columns = stack.shape[1:]
+    if full.any() and n >= 2 and rows >= 2 and columns >= 2:
+        try:
+            deltas = _delta_matrix(stack[full], stack_squares[full], n)
+        except np.linalg.LinAlgError:
+            deltas = None
+        if deltas is not None:
+            tests = _from_deltas(stack[full], deltas, n)
+            found = dict(zip(np.flatnonzero(full).tolist(), tests, strict=True))
+    return tuple(
+        found[k] if k in found else rao_scott_test(stack[k], stack_squares[k], n)
+        for k in range(len(stack))
+    )
 
-    rows, columns = totals.shape
+
+def _corrected(totals: FloatArray, squares: FloatArray, n: int) -> RaoScottTest:
     try:
-        delta = _delta_matrix(totals, squares, n)
+        delta = _delta_matrix(totals[None], squares[None], n)[0]
     except np.linalg.LinAlgError:
         delta = np.full((1, 1), np.nan)
-    trace, trace_squared = float(np.trace(delta)), float(np.trace(delta @ delta))
-    if not (np.isfinite(trace) and trace > 0 and trace_squared > 0):
-        return RaoScottTest(
-            n=n,
-            reason="the design effects cannot be estimated: too many empty cells "
-            "(svychisq stops with a singular system here too)",
-        )
-    d0 = trace**2 / trace_squared
-    pearson = _pearson(totals * n / totals.sum())
+    return _from_delta(totals, delta, n)
+
+
+def _from_delta(totals: FloatArray, delta: FloatArray, n: int) -> RaoScottTest:
+    return _from_deltas(totals[None], delta[None], n)[0]
+
+
+def _from_deltas(tables: FloatArray, deltas: FloatArray, n: int) -> list[RaoScottTest]:
+    """The tests of a stack of tables from their Δ matrices, all at once."""
+    from scipy.special import chdtrc, fdtrc
+
+    rows, columns = tables.shape[1:]
     df = (rows - 1) * (columns - 1)
-    f = pearson / trace
-    first_order = pearson / (trace / df)
-    effects = np.sort(np.linalg.eigvals(delta).real)[::-1]
-    return RaoScottTest(
-        n=n,
-        pearson=pearson,
-        df=df,
-        f=f,
-        ndf=d0,
-        ddf=d0 * (n - 1),
-        p_f=float(fdtrc(d0, d0 * (n - 1), f)),
-        chisq=first_order,
-        p_chisq=float(chdtrc(df, first_order)),
-        mean_design_effect=trace / df,
-        design_effects=tuple(float(value) for value in effects),
-    )
+    trace = np.einsum("bii->b", deltas)
+    trace_squared = np.einsum("bij,bji->b", deltas, deltas)
+    usable = np.isfinite(trace) & (trace > 0) & (trace_squared > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d0 = trace**2 / trace_squared
+        pearson = np.array([_pearson(table * n / table.sum()) for table in tables])
+        f, first_order = pearson / trace, pearson / (trace / df)
+        p_f, p_chisq = fdtrc(d0, d0 * (n - 1), f), chdtrc(df, first_order)
+    effects = np.zeros((len(tables), 0))
+    if usable.all():
+        effects = np.sort(np.linalg.eigvals(deltas).real, axis=1)[:, ::-1]
+    found = []
+    for k in range(len(tables)):
+        if not usable[k]:
+            found.append(RaoScottTest(n=n, reason=SINGULAR))
+            continue
+        values = effects[k] if effects.size else np.sort(np.linalg.eigvals(deltas[k]).real)[::-1]
+        found.append(
+            RaoScottTest(
+                n=n,
+                pearson=float(pearson[k]),
+                df=df,
+                f=float(f[k]),
+                ndf=float(d0[k]),
+                ddf=float(d0[k] * (n - 1)),
+                p_f=float(p_f[k]),
+                chisq=float(first_order[k]),
+                p_chisq=float(p_chisq[k]),
+                mean_design_effect=float(trace[k] / df),
+                design_effects=tuple(float(value) for value in values),
+            )
+        )
+    return found
 
 
 def _delta_matrix(totals: FloatArray, squares: FloatArray, n: int) -> FloatArray:
     """Δ = (C' D⁻¹ C / n)⁻¹ C' D⁻¹ V D⁻¹ C, C the interaction contrasts of the saturated
     model made orthogonal to the main effects, D = diag(p̂), V the covariance of the cell
-    shares (Rao & Scott 1984, §4; ``svychisq``'s ``Delta``)."""
-    rows, columns = totals.shape
-    shares = (totals / totals.sum()).ravel()
-    cell_squares = squares.ravel() / totals.sum() ** 2
+    shares (Rao & Scott 1984, §4; ``svychisq``'s ``Delta``), for a stack of r×c tables."""
+    stack, rows, columns = totals.shape
+    sums = totals.sum(axis=(1, 2))[:, None]
+    shares = totals.reshape(stack, -1) / sums
+    cell_squares = squares.reshape(stack, -1) / sums**2
     covariance = (
-        np.diag(cell_squares)
-        - np.outer(cell_squares, shares)
-        - np.outer(shares, cell_squares)
-        + cell_squares.sum() * np.outer(shares, shares)
+        cell_squares[:, :, None] * np.eye(rows * columns)
+        - cell_squares[:, :, None] * shares[:, None, :]
+        - shares[:, :, None] * cell_squares[:, None, :]
+        + cell_squares.sum(axis=1)[:, None, None] * shares[:, :, None] * shares[:, None, :]
     ) * (n / (n - 1))
     contrasts = _interaction_contrasts(rows, columns)
     inverse = np.where(shares > 0, 1 / np.where(shares > 0, shares, 1), 0.0)
-    scaled = contrasts * inverse[:, None]
-    denominator = contrasts.T @ scaled / n
-    numerator = scaled.T @ covariance @ scaled
+    scaled = contrasts[None] * inverse[:, :, None]
+    denominator = contrasts.T[None] @ scaled / n
+    numerator = scaled.transpose(0, 2, 1) @ covariance @ scaled
     return np.linalg.solve(denominator, numerator)
 
 

@@ -19,6 +19,7 @@ from analytics.rao_scott import (
     WeightedShare,
     WeightedTable,
     rao_scott_test,
+    rao_scott_tests,
     weighted_shares,
 )
 from surveys.questionnaire import QuestionSpec
@@ -85,9 +86,7 @@ def pair_weighted(
         ticked, sizes = joint[..., :-1], joint[..., -1:]
         by_cell = np.stack([ticked, sizes - ticked], axis=-1).swapaxes(1, 2)
     every = _sums(cell_weights, by_cell, n)
-    items = tuple(
-        rao_scott_test(every.totals[k], every.squares[k], n) for k in range(by_cell.shape[1])
-    )
+    items = rao_scott_tests(every.totals, every.squares, n)
     return WeightedPair(items=items, p_bonferroni=_bonferroni(items))
 
 

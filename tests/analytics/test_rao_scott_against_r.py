@@ -173,3 +173,24 @@ def test_it_gives_a_reason_where_the_design_effects_cannot_be_estimated():
     found = rao_scott_test(table, table, 8)
     assert found.p_f is None and found.f is None
     assert "cannot be estimated" in (found.reason or "")
+
+
+def test_it_gives_the_same_tests_for_a_stack_of_tables_as_one_by_one():
+    from analytics.rao_scott import rao_scott_tests
+
+    rng = np.random.default_rng(5)
+    totals = rng.random((6, 4, 2)) * 50
+    totals[2, :, 1] = 0  # an empty column: tested on its own (no test)
+    totals[4, 1, :] = 0  # an empty row: tested on its own, with that row dropped
+    squares = totals * rng.random((6, 4, 2)) * 3
+    stacked = rao_scott_tests(totals, squares, 300)
+    for found, table, table_squares in zip(stacked, totals, squares, strict=True):
+        alone = rao_scott_test(table, table_squares, 300)
+        assert found.reason == alone.reason
+        if alone.reason:
+            assert found.f is None
+            continue
+        assert [found.f, found.ndf, found.p_f, found.chisq] == pytest.approx(
+            [alone.f, alone.ndf, alone.p_f, alone.chisq], rel=1e-12
+        )
+    assert stacked[2].reason is not None and stacked[4].f is not None
