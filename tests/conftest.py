@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests import factories
 
@@ -34,6 +35,14 @@ def pytest_collection_modifyitems(config, items) -> None:
                     reason="PostgreSQL only (make test fell back to SQLite: see its notice)"
                 )
             )
+
+
+@pytest.fixture(autouse=True)
+def language_reset():
+    """A page asked for in Kazakh leaves Kazakh active in this thread (LocaleMiddleware does
+    not switch back); the next test's commands and messages must start in the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
