@@ -35,6 +35,10 @@ WEIGHTED_CHOICES = [
     ("1", gettext_lazy("Weighted")),
     ("0", gettext_lazy("Unweighted")),
 ]
+LETTER_CHOICES = [
+    ("bh", gettext_lazy("Benjamini–Hochberg")),
+    ("bonferroni", "Bonferroni"),
+]
 ANSWER_FILTER_HELP = "Keep respondents who chose one of these."
 
 
@@ -126,6 +130,13 @@ class ResponseFilterForm(forms.Form):
         help_text="1: weighted shares and Rao–Scott tests with the survey's weighting scheme "
         "(400 without one); 0: unweighted.",
     )
+    letters = forms.ChoiceField(
+        label=gettext_lazy("Letters"),
+        choices=LETTER_CHOICES,
+        required=False,
+        help_text="Column-proportion letters: p-values adjusted within each row by bh "
+        "(Benjamini–Hochberg, the default) or bonferroni.",
+    )
 
     def __init__(
         self, spec: QuestionnaireSpec, language: str, data: QueryDict | None = None
@@ -156,6 +167,9 @@ class ResponseFilterForm(forms.Form):
         """Whether to weight: as asked, else ``default``."""
         asked = self.weighting_asked()
         return default if asked is None else asked
+
+    def letters_adjust(self) -> str:
+        return self.cleaned_data.get("letters") or "bh"
 
     def weighting_asked(self) -> bool | None:
         """True or False if the query string says, else None."""

@@ -88,18 +88,20 @@ def _analyse(
 
 
 def dashboard_analysis(
-    survey: Survey, chosen: ResponseFilter, asked: bool | None
+    survey: Survey, chosen: ResponseFilter, asked: bool | None, letters_adjust: str = "bh"
 ) -> tuple[Analysis, str | None]:
     """The analysis a dashboard shows: weighted as ``asked``, or (None) when the survey has
     a weighting scheme; when its weights cannot be computed now, the unweighted analysis
     with the reason, so a page never fails for it."""
     weighted = WeightingScheme.objects.filter(survey=survey).exists() if asked is None else asked
+    unweighted = AnalysisOptions(letters_adjust=letters_adjust)
     if not weighted:
-        return survey_analysis(survey, chosen), None
+        return survey_analysis(survey, chosen, unweighted), None
     try:
-        return survey_analysis(survey, chosen, AnalysisOptions(weighted=True)), None
+        options = AnalysisOptions(weighted=True, letters_adjust=letters_adjust)
+        return survey_analysis(survey, chosen, options), None
     except WeightsUnavailable as error:
-        return survey_analysis(survey, chosen), str(error.message)
+        return survey_analysis(survey, chosen, unweighted), str(error.message)
 
 
 def current_weights(current: Current) -> Weights:

@@ -49,7 +49,9 @@ def dashboard(page: Callable[..., Page]) -> Callable:
         try:
             form = filter_parse(spec, language, request.GET)
             chosen = form.response_filter()
-            analysis, weights_problem = dashboard_analysis(survey, chosen, form.weighting_asked())
+            analysis, weights_problem = dashboard_analysis(
+                survey, chosen, form.weighting_asked(), form.letters_adjust()
+            )
             board = Board(survey, spec, Labels(spec, language), chosen, analysis)
             template, context = page(request, board, **kwargs)
             context["weights_problem"] = weights_problem

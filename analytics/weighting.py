@@ -136,6 +136,7 @@ def weights_compute(scheme: Scheme, spec: QuestionnaireSpec, cells: np.ndarray) 
     n = joint.sum()
     targets = [np.asarray(shares) * n for _code, shares in scheme.margins]
     _no_empty_category(scheme, spec, joint)
+    _trim_possible(scheme, spec, joint)
     try:
         raked = rake(joint, targets, scheme.trim)
     except RakingFailed as error:
@@ -155,6 +156,38 @@ def _no_empty_category(scheme: Scheme, spec: QuestionnaireSpec, joint: np.ndarra
                         "margin cannot be met; wait for such responses or merge the category."
                     )
                     % {"choice": choice.code, "question": code}
+                )
+
+
+def _trim_possible(scheme: Scheme, spec: QuestionnaireSpec, joint: np.ndarray) -> None:
+    """A category's mean weight is its population share over its sample share; if that lies
+    outside the trim bounds, no weights within them can meet the margin."""
+    if scheme.trim is None:
+        return
+    low, high = scheme.trim
+    questions = {q.code: q for q in spec.questions}
+    for axis, (code, shares) in enumerate(scheme.margins):
+        others = tuple(k for k in range(joint.ndim) if k != axis)
+        sample = joint.sum(axis=others) / joint.sum()
+        for choice, wanted, found in zip(questions[code].choices, shares, sample, strict=True):
+            needed = wanted / found
+            if not low <= needed <= high:
+                raise WeightsUnavailable(
+                    _(
+                        "%(question)s = %(choice)s has a population share of %(wanted).3g but "
+                        "a sample share of %(found).3g: its mean weight must be %(needed).3g "
+                        "times the overall mean, outside the trim bounds [%(low)g, %(high)g]; "
+                        "widen them."
+                    )
+                    % {
+                        "question": code,
+                        "choice": choice.code,
+                        "wanted": wanted,
+                        "found": found,
+                        "needed": needed,
+                        "low": low,
+                        "high": high,
+                    }
                 )
 
 

@@ -51,7 +51,9 @@ def _filtered_analysis(request: Request, slug: str) -> Analysis:
     survey = survey_or_404(slug)
     spec = survey_questionnaire(survey)
     form = filter_parse(spec, translation.get_language(), request.query_params)
-    options = AnalysisOptions(weighted=form.weighting(default=False))
+    options = AnalysisOptions(
+        weighted=form.weighting(default=False), letters_adjust=form.letters_adjust()
+    )
     return survey_analysis(survey, form.response_filter(), options)
 
 

@@ -27,8 +27,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from analytics.filters import ResponseFilter
-from analytics.forms import filter_parse
+from analytics.forms import ResponseFilterForm, filter_parse
 from analytics.selectors import survey_analysis
 from api.errors import error_responses
 from api.filters import FILTER_PARAMETERS
@@ -119,7 +118,8 @@ class ExportApi(APIView):
 
     def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
         survey = survey_or_404(slug)
-        chosen = self.chosen(request, survey) if self.filtered else None
+        form = self.filters(request, survey) if self.filtered else None
+        chosen = form.response_filter() if form else None
         labels = (request.query_params.get("labels") or None) if self.labelled else None
         if pair:
             analysis = survey_analysis(survey, chosen)
@@ -134,6 +134,7 @@ class ExportApi(APIView):
             language=labels if self.format == "sav" else None,
             bom=_flag(request, "bom") if self.bom else False,
             pair=(pair["a"], pair["b"]) if pair else None,
+            weighted=form.weighting_asked() if form else None,
         )
         response: HttpResponseBase
         if export.content_type.startswith("text/csv"):
@@ -144,11 +145,9 @@ class ExportApi(APIView):
         return response
 
     @staticmethod
-    def chosen(request: Request, survey) -> ResponseFilter:
+    def filters(request: Request, survey) -> ResponseFilterForm:
         spec = survey_questionnaire(survey)
-        return filter_parse(
-            spec, translation.get_language(), request.query_params
-        ).response_filter()
+        return filter_parse(spec, translation.get_language(), request.query_params)
 
 
 def _texts(**kwargs) -> serializers.DictField:

@@ -54,7 +54,8 @@ class ExportForm(ResponseFilterForm):
     def __init__(self, survey: Survey, data: QueryDict | None = None):
         spec = survey_questionnaire(survey)
         super().__init__(spec, translation.get_language(), data)
-        del self.fields["weighted"]  # exports carry the weight column; nothing to choose
+        # Exports carry the weight column, and the crosstab follows the dashboards.
+        del self.fields["weighted"], self.fields["letters"]
         languages = [("", "—")] + [(lang, lang) for lang in spec.languages]
         codes = [("", "—")] + [(q.code, q.code) for q in spec.questions]
         choices = {"labels": languages, "a": codes, "b": codes}

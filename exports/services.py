@@ -171,31 +171,34 @@ def export_make(
     language: str | None = None,
     bom: bool = False,
     pair: tuple[str, str] | None = None,
+    weighted: bool | None = None,
 ) -> Export:
     """Build an export and record it in the export log; raise ExportRefused if it cannot be
     made as asked. ``labels``: CSV/XLSX single choices as labels in that language;
     ``language``: of the SPSS variable and value labels (default: the survey's);
-    ``bom``: CSV files start with a byte order mark; ``pair``: the crosstab's questions."""
+    ``bom``: CSV files start with a byte order mark; ``pair``: the crosstab's questions;
+    ``weighted``: the matrix and crosstab weighted or not (None: as the dashboards, weighted
+    when the survey has a weighting scheme)."""
     if format not in FORMATS:
         raise ExportRefused(f"Unknown export format {format!r}; use one of {', '.join(FORMATS)}.")
     _check_language(survey, labels, "labels")
     _check_language(survey, language, "language")
     what, extension, content_type = FORMATS[format]
-    content, row_count = _content(survey, format, chosen, labels, language, bom, pair)
+    content, row_count = _content(survey, format, chosen, labels, language, bom, (pair, weighted))
     if format == "crosstab-csv" and pair:
         what = f"crosstab-{pair[0]}-{pair[1]}"
     export_record(user=user, survey=survey, format=format, chosen=chosen, row_count=row_count)
     return Export(content, export_filename(survey, what, extension), content_type, row_count)
 
 
-def _content(survey, format, chosen, labels, language, bom, pair) -> tuple[Iterable[bytes], int]:
+def _content(survey, format, chosen, labels, language, bom, table) -> tuple[Iterable[bytes], int]:
     spec = survey_questionnaire(survey)
     if format.startswith("codebook"):
         made = codebook_json(survey) if format == "codebook-json" else codebook_csv(survey, bom=bom)
         return [made], len(codebook_rows(spec)) - 1
     if format in ("matrix-csv", "crosstab-csv"):
-        table, rows = _analysis_table(survey, format, chosen, pair)
-        return ([BOM, *table] if bom else table), rows
+        lines, rows = _analysis_table(survey, format, chosen, *table)
+        return ([BOM, *lines] if bom else lines), rows
     # openpyxl, pyreadstat and pandas load only for a file that needs them.
     from exports.excel_spss import responses_sav, responses_xlsx
 
@@ -211,9 +214,10 @@ def _content(survey, format, chosen, labels, language, bom, pair) -> tuple[Itera
     return content, count
 
 
-def _analysis_table(survey, format, chosen, pair) -> tuple[Iterable[bytes], int]:
-    """As the dashboards show it: weighted when the survey has a usable weighting scheme."""
-    analysis, _problem = dashboard_analysis(survey, chosen or ResponseFilter(), None)
+def _analysis_table(survey, format, chosen, pair, weighted) -> tuple[Iterable[bytes], int]:
+    """As the dashboards show it: weighted as asked, or when the survey has a usable
+    weighting scheme."""
+    analysis, _problem = dashboard_analysis(survey, chosen or ResponseFilter(), weighted)
     if format == "matrix-csv":
         return [matrix_csv(analysis)], len(analysis.pairs)
     if not pair:

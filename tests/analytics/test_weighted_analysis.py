@@ -201,7 +201,7 @@ def test_it_refuses_trim_bounds_that_cannot_be_met(survey, tmp_path):
     demo_responses_create(survey=survey, n=300, seed=4)
     path = tmp_path / "scheme.json"
     path.write_text(json.dumps(SCHEME | {"trim": [0.99, 1.01]}))
-    with pytest.raises(CommandError, match="cannot be met"):
+    with pytest.raises(CommandError, match="trim bounds .*widen"):
         call_command("weights_set", "us-russia-kz", str(path))
     assert not WeightingScheme.objects.filter(survey=survey).exists()
 
@@ -210,3 +210,19 @@ def test_it_clears_the_scheme(weighted_survey, capsys):
     call_command("weights_clear", "us-russia-kz")
     assert not WeightingScheme.objects.exists()
     assert "removed" in capsys.readouterr().out
+
+
+def test_it_names_the_category_whose_share_the_trim_bounds_rule_out():
+    import numpy as np
+
+    from analytics.weighting import WeightsUnavailable, scheme_parse, weights_compute
+    from surveys.questionnaire import questionnaire_parse
+    from tests.factories import default_questionnaire_document
+
+    spec = questionnaire_parse(default_questionnaire_document())
+    scheme = scheme_parse(
+        spec, {"margins": {"q10": {"low": 0.35, "medium": 0.35, "high": 0.3}}, "trim": [0.5, 2]}
+    )
+    cells = np.array([20, 20, 5, 0])  # low, medium, high, skipped
+    with pytest.raises(WeightsUnavailable, match="q10 = high .* 2.7 times"):
+        weights_compute(scheme, spec, cells)

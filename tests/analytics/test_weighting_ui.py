@@ -65,3 +65,13 @@ def test_its_pair_page_shows_letters_rao_scott_and_ordinal_measures(survey):
     assert "Rao–Scott F" in page and "Kendall" in page and 'class="letter"' in page
     unweighted = client.get(DASHBOARD + "pairs/q02/q10/?weighted=0").content.decode()
     assert "Linear-by-linear M²" in unweighted and "Rao–Scott F" not in unweighted
+
+
+def test_its_pair_page_says_how_the_letters_are_adjusted(survey):
+    demo_responses_create(survey=survey, n=150, seed=6)
+    client = signed_in(user_in_role("staff"))
+    assert (
+        "Benjamini–Hochberg-adjusted" in client.get(DASHBOARD + "pairs/q01/q04/").content.decode()
+    )
+    page = client.get(DASHBOARD + "pairs/q01/q04/?letters=bonferroni").content.decode()
+    assert "Bonferroni-adjusted" in page

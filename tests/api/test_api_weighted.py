@@ -45,3 +45,12 @@ def test_it_answers_400_for_weights_without_a_scheme(staff_client, survey):
     response = staff_client.get(f"{BASE}/matrix/?weighted=1")
     assert response.status_code == 400
     assert "no weighting scheme" in str(response.json()["errors"])
+
+
+def test_it_adjusts_the_letters_by_bonferroni_when_asked(staff_client, survey):
+    demo_responses_create(survey=survey, n=250, seed=8)
+    bh = staff_client.get(f"{BASE}/pairs/q01/q04/").json()["letters"]
+    bonferroni = staff_client.get(f"{BASE}/pairs/q01/q04/?letters=bonferroni").json()["letters"]
+    assert (bh["adjust"], bonferroni["adjust"]) == ("bh", "bonferroni")
+    count = sum(len(cell) for row in bh["letters"] for cell in row)
+    assert sum(len(cell) for row in bonferroni["letters"] for cell in row) <= count

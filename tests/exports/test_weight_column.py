@@ -118,3 +118,12 @@ def test_it_writes_the_letters_and_weighted_counts_in_the_crosstab(weighted):
     assert [row["column_letter"] for row in rows[:4]] == ["A", "B", "C", "D"]
     assert all(set(row["letters"]) <= set("ABCD") for row in rows)
     assert sum(float(row["weighted_count"]) for row in rows) == pytest.approx(120)
+
+
+def test_it_writes_the_crosstab_unweighted_when_asked(weighted):
+    export = export_make(
+        survey=weighted, format="crosstab-csv", pair=("q01", "q04"), weighted=False
+    )
+    rows = list(csv.DictReader(io.StringIO(joined(export.content).decode())))
+    assert {row["weighted_count"] for row in rows} == {""}
+    assert all(row["column_letter"] for row in rows)
