@@ -54,7 +54,3 @@ class WeightingScheme(models.Model):
 
     def __str__(self) -> str:
         return f"weights of {self.survey.slug}"
-
-    @property
-    def question_codes(self) -> set[str]:
-        return set(self.document.get("margins", {}))

@@ -54,3 +54,14 @@ def test_it_adjusts_the_letters_by_bonferroni_when_asked(staff_client, survey):
     assert (bh["adjust"], bonferroni["adjust"]) == ("bh", "bonferroni")
     count = sum(len(cell) for row in bh["letters"] for cell in row)
     assert sum(len(cell) for row in bonferroni["letters"] for cell in row) <= count
+
+
+def test_it_answers_a_weighted_filter_that_keeps_nobody(staff_client, survey):
+    demo_responses_create(survey=survey, n=120, seed=8)
+    weights_set(survey=survey, document=SCHEME)
+    for endpoint in ("frequencies/", "matrix/", "pairs/q02/q10/", "pairs/q01/q03/"):
+        response = staff_client.get(f"{BASE}/{endpoint}?weighted=1&since=2999-01-01")
+        assert response.status_code == 200, endpoint
+        assert response.json()["n"] == 0, endpoint
+    pair = staff_client.get(f"{BASE}/pairs/q01/q04/?weighted=1&since=2999-01-01").json()
+    assert pair["rao_scott"]["p_f"] is None and pair["rao_scott"]["reason"]
