@@ -27,6 +27,16 @@ def test_it_refuses_an_ordinal_question_with_one_choice():
         questionnaire_parse(document)
 
 
-def test_it_offers_an_ordinal_question_as_a_form_choice_and_a_filter(client, survey):
+def test_it_asks_an_ordinal_question_as_one_choice_in_order(client, survey):
     page = client.get("/s/us-russia-kz/?lang=en").content.decode()
-    assert 'name="q10" value="high"' in page or 'value="high"' in page
+    radios = [f'type="radio" name="q10" value="{code}"' for code in ("low", "medium", "high")]
+    assert all(radio in page for radio in radios)
+    assert page.index(radios[0]) < page.index(radios[1]) < page.index(radios[2])
+
+
+def test_it_offers_an_ordinal_question_as_a_filter(survey):
+    from analytics.forms import ResponseFilterForm
+    from surveys.selectors import survey_questionnaire
+
+    form = ResponseFilterForm(survey_questionnaire(survey), "en")
+    assert "q10" in form.fields and "q02" in form.fields
