@@ -8,7 +8,8 @@ wall-clock seconds of
   dashboard survey_analysis from the stored snapshot with an empty cache (what a page asks
             for after a new response): unweighted against weighted;
 then, at the largest N, the refresh after 1,000 new responses under the scheme: the snapshot
-refresh alone and with the weighted analysis a dashboard then shows.
+refresh alone and with the weighted analysis a dashboard then shows; and, as the baseline in
+the same run, the same refresh without a scheme (the scheme removed, the snapshot recounted).
 
 Targets: weighted within 3× of unweighted at the largest N; the refresh under weights ≤ 100 ms.
 Uses its own PostgreSQL database, created and dropped here.
@@ -73,7 +74,10 @@ def _run(sizes: list[int], args: argparse.Namespace) -> None:
         _responses_grow(survey, n)
         print(f"N = {n:,}: measuring…", file=sys.stderr, flush=True)
         rows.append({"n": n, **_measure(survey, args.repeat)})
-    _print(rows, _refresh(survey, args.refreshes), sizes[-1], args.repeat)
+    refresh = _refresh(survey, args.refreshes)
+    WeightingScheme.objects.filter(survey=survey).delete()
+    refresh |= _refresh_without_scheme(survey, args.refreshes)
+    _print(rows, refresh, sizes[-1], args.repeat)
 
 
 def _measure(survey, repeat: int) -> dict:
@@ -145,6 +149,27 @@ def _refresh(survey, refreshes: int) -> dict[str, list[float]]:
     return timed
 
 
+def _refresh_without_scheme(survey, refreshes: int) -> dict[str, list[float]]:
+    from django.core.cache import cache
+
+    from analytics.selectors import survey_analysis
+    from analytics.snapshot import snapshot_current
+    from surveys.services import demo_responses_create
+
+    snapshot_current(survey)  # the recount without cells, not timed
+    timed: dict[str, list[float]] = {"baseline_snapshot": [], "baseline": []}
+    for round_ in range(refreshes):
+        demo_responses_create(survey=survey, n=REFRESH_BATCH, seed=40_000 + round_)
+        cache.clear()
+        started = time.perf_counter()
+        snapshot_current(survey)
+        refreshed = time.perf_counter()
+        survey_analysis(survey)
+        timed["baseline_snapshot"].append(refreshed - started)
+        timed["baseline"].append(time.perf_counter() - started)
+    return timed
+
+
 def _print(rows: list[dict], refresh: dict[str, list[float]], largest: int, repeat: int) -> None:
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"\n{os.cpu_count()} CPUs, load average {load}; medians of {repeat} runs, seconds.\n")
@@ -174,6 +199,8 @@ def _print(rows: list[dict], refresh: dict[str, list[float]], largest: int, repe
                 ("snapshot refresh alone", milliseconds["snapshot"]),
                 ("refresh + weighted analysis", milliseconds["weighted"]),
                 ("unweighted analysis of the same counts", milliseconds["unweighted"]),
+                ("no scheme: snapshot refresh alone", milliseconds["baseline_snapshot"]),
+                ("no scheme: refresh + analysis", milliseconds["baseline"]),
             )
         ],
     )
