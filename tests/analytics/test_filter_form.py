@@ -33,7 +33,7 @@ def _selects(page: str) -> list[str]:
 
 def test_it_offers_a_filter_for_every_single_choice_question(study, staff_client):
     page = staff_client.get(f"{BASE}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    assert _selects(page) == ["role", "region", "language", "demo", "suspect"]
+    assert _selects(page) == ["role", "region", "language", "demo", "suspect", "letters"]
     assert "Ваша роль в хозяйстве" in page and "Где хозяйство" in page
     assert '<option value="owner">Владелец</option>' in page
 
