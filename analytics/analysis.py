@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from analytics.counts import Counts, Shape
-from analytics.letters import ColumnLetters, column_letters
+from analytics.letters import column_letters
 from analytics.multiple_response import (
     MultipleResponseTest,
     multi_by_multi_test,
@@ -17,7 +17,6 @@ from analytics.multiple_response import (
 )
 from analytics.ordinal import ordinal_association
 from analytics.power import PairPower, share_precision, table_power
-from analytics.rao_scott import WeightedTable
 from analytics.results import (
     Analysis,
     AnalysisOptions,
@@ -29,7 +28,7 @@ from analytics.results import (
     TwoWayPair,
 )
 from analytics.stats import TwoWayTest, adjust_p_values, choice_frequencies, two_way_test
-from analytics.weighted import WeightedPair, design_size, pair_weighted, question_shares
+from analytics.weighted import design_size, pair_weighted, question_shares
 from analytics.weights import Weights
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
@@ -83,27 +82,15 @@ def _weighted_pairs(spec, counts: Counts, tested: list, weights: Weights, option
     found = []
     for pair in tested:
         weighted = pair_weighted(questions[pair.a], questions[pair.b], counts, weights.cells, n)
-        if isinstance(pair, TwoWayPair) and weighted.table is not None:
-            found.append(
-                replace(pair, weighted=weighted, letters=_weighted_letters(pair, weighted, options))
+        weighted_pair = replace(pair, weighted=weighted)
+        kept = weighted_pair.weighted_kept() if isinstance(pair, TwoWayPair) else None
+        if kept is not None:
+            letters = column_letters(
+                kept.totals, adjust=options.letters_adjust, alpha=options.alpha, weighted=kept
             )
-        else:
-            found.append(replace(pair, weighted=weighted))
+            weighted_pair = replace(weighted_pair, letters=letters)
+        found.append(weighted_pair)
     return found
-
-
-def _weighted_letters(pair: TwoWayPair, weighted: WeightedPair, options) -> ColumnLetters:
-    """The letters of the pair's table (its kept rows and columns), weighted."""
-    table = weighted.table
-    assert table is not None  # a single × single pair always has its weighted table
-    keep = np.ix_(
-        [k for k in range(table.totals.shape[0]) if k not in pair.test.dropped_rows],
-        [k for k in range(table.totals.shape[1]) if k not in pair.test.dropped_columns],
-    )
-    kept = WeightedTable(table.totals[keep], table.squares[keep], table.n)
-    return column_letters(
-        kept.totals, adjust=options.letters_adjust, alpha=options.alpha, weighted=kept
-    )
 
 
 def _significant(

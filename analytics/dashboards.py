@@ -180,6 +180,8 @@ def _crosstab(pair: TwoWayPair, labels: Labels) -> dict:
     test = pair.test
     row_percent, column_percent = rounded(test.row_percent), rounded(test.column_percent)
     expected, residuals = rounded(test.expected), rounded(test.adjusted_residuals)
+    kept = pair.weighted_kept()
+    weighted = None if kept is None else rounded(100 * kept.totals / kept.totals.sum(axis=0))
     rows = []
     for i, row in enumerate(pair.rows):
         cells = [
@@ -191,6 +193,7 @@ def _crosstab(pair: TwoWayPair, labels: Labels) -> dict:
                 "residual": _at(residuals, i, j),
                 "shade": _shade(_at(residuals, i, j)),
                 "letters": pair.letters.letters[i][j] if pair.letters else "",
+                "weighted_column_percent": _at(weighted, i, j),
             }
             for j in range(len(pair.columns))
         ]

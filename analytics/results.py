@@ -14,7 +14,7 @@ from analytics.letters import ColumnLetters
 from analytics.multiple_response import ItemTest, MultipleResponseTest
 from analytics.ordinal import OrdinalAssociation
 from analytics.power import PairPower, SharePrecision
-from analytics.rao_scott import WeightedShare
+from analytics.rao_scott import WeightedShare, WeightedTable
 from analytics.stats import FloatArray, TwoWayTest
 from analytics.weighted import WeightedPair
 from analytics.weights import Weights
@@ -186,6 +186,18 @@ class TwoWayPair(PairResult):
     @property
     def df(self) -> int | None:
         return self.test.df
+
+    def weighted_kept(self) -> WeightedTable | None:
+        """The weighted table (Σw, Σw² per cell) of the rows and columns ``test.table``
+        keeps, in a weighted analysis."""
+        if self.weighted is None or self.weighted.table is None:
+            return None
+        table = self.weighted.table
+        keep = np.ix_(
+            [k for k in range(table.totals.shape[0]) if k not in self.test.dropped_rows],
+            [k for k in range(table.totals.shape[1]) if k not in self.test.dropped_columns],
+        )
+        return WeightedTable(table.totals[keep], table.squares[keep], table.n)
 
     @property
     def cramers_v_corrected(self) -> float | None:

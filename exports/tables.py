@@ -104,15 +104,8 @@ def _two_way_cells(pair: TwoWayPair) -> list[list]:
 
 def _weighted_counts(pair: TwoWayPair) -> list | None:
     """Σw of each kept cell, in a weighted analysis."""
-    if pair.weighted is None or pair.weighted.table is None:
-        return None
-    rows = [
-        k for k in range(pair.weighted.table.totals.shape[0]) if k not in pair.test.dropped_rows
-    ]
-    columns = [
-        k for k in range(pair.weighted.table.totals.shape[1]) if k not in pair.test.dropped_columns
-    ]
-    return rounded(pair.weighted.table.totals[rows][:, columns])
+    kept = pair.weighted_kept()
+    return None if kept is None else rounded(kept.totals)
 
 
 def _at(table: list | None, i: int, j: int) -> object:

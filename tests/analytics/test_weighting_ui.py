@@ -63,6 +63,7 @@ def test_its_pair_page_shows_letters_rao_scott_and_ordinal_measures(survey):
     client = signed_in(user_in_role("staff"))
     page = client.get(DASHBOARD + "pairs/q02/q10/").content.decode()
     assert "Rao–Scott F" in page and "Kendall" in page and 'class="letter"' in page
+    assert 'class="weighted"' in page  # the weighted column % the letters compare
     unweighted = client.get(DASHBOARD + "pairs/q02/q10/?weighted=0").content.decode()
     assert "Linear-by-linear M²" in unweighted and "Rao–Scott F" not in unweighted
 
