@@ -28,7 +28,7 @@ from analytics.results import (
     TwoWayPair,
 )
 from analytics.stats import TwoWayTest, adjust_p_values, choice_frequencies, two_way_test
-from analytics.weighted import design_size, pair_weighted, question_shares
+from analytics.weighted import design_size, pairs_weighted, question_shares
 from analytics.weights import Weights
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
@@ -79,9 +79,9 @@ def analysis_build(
 def _weighted_pairs(spec, counts: Counts, tested: list, weights: Weights, options) -> list:
     n = design_size(counts, weights.cells)
     questions = {q.code: q for q in spec.questions}
+    pairs = [(questions[pair.a], questions[pair.b]) for pair in tested]
     found = []
-    for pair in tested:
-        weighted = pair_weighted(questions[pair.a], questions[pair.b], counts, weights.cells, n)
+    for pair, weighted in zip(tested, pairs_weighted(pairs, counts, weights.cells, n), strict=True):
         weighted_pair = replace(pair, weighted=weighted)
         kept = weighted_pair.weighted_kept() if isinstance(pair, TwoWayPair) else None
         if kept is not None:

@@ -18,7 +18,6 @@ from analytics.rao_scott import (
     RaoScottTest,
     WeightedShare,
     WeightedTable,
-    rao_scott_test,
     rao_scott_tests,
     weighted_shares,
 )
@@ -72,13 +71,37 @@ def question_shares(
     return tuple(shares)
 
 
-def pair_weighted(
+def pairs_weighted(
+    pairs: list[tuple[QuestionSpec, QuestionSpec]],
+    counts: Counts,
+    cell_weights: np.ndarray,
+    n: int,
+) -> list[WeightedPair]:
+    """The weighted tests of these question pairs. The r×c tables of the same shape are
+    tested as one stack (``rao_scott_tests``), which is most of the time a refresh spends."""
+    found: dict[int, WeightedPair] = {}
+    two_way: dict[tuple[int, ...], list[tuple[int, WeightedTable]]] = {}
+    for index, (a, b) in enumerate(pairs):
+        if a.is_multi or b.is_multi:
+            found[index] = _multiple_response_weighted(a, b, counts, cell_weights, n)
+        else:
+            table = _sums(cell_weights, counts.tables[f"wpair:{a.code}:{b.code}"], n)
+            two_way.setdefault(table.totals.shape, []).append((index, table))
+    for tables in two_way.values():
+        tests = rao_scott_tests(
+            np.stack([table.totals for _index, table in tables]),
+            np.stack([table.squares for _index, table in tables]),
+            n,
+        )
+        for (index, table), test in zip(tables, tests, strict=True):
+            found[index] = WeightedPair(test=test, table=table)
+    return [found[index] for index in range(len(pairs))]
+
+
+def _multiple_response_weighted(
     a: QuestionSpec, b: QuestionSpec, counts: Counts, cell_weights: np.ndarray, n: int
 ) -> WeightedPair:
     key = f"{a.code}:{b.code}"
-    if not a.is_multi and not b.is_multi:
-        table = _sums(cell_weights, counts.tables[f"wpair:{key}"], n)
-        return WeightedPair(test=rao_scott_test(table.totals, table.squares, n), table=table)
     if a.is_multi and b.is_multi:
         by_cell = np.stack([option_pair_tables(c) for c in counts.tables[f"wcooccur:{key}"]])
     else:
