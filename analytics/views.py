@@ -104,6 +104,19 @@ def _exports(
         link(_("Codebook (CSV)"), reverse("api_codebook_csv", args=[slug])),
         link(_("Codebook (JSON)"), reverse("api_codebook_json", args=[slug])),
         *(link(name, address) for name, address in extra),
+        *publications(board.survey, filters),
+    ]
+
+
+def publications(survey: Survey, filters: str) -> list[tuple[str, str]]:
+    """The report (Word, printable page) and the reproducible bundle, with the page's
+    filters, as (name, address); the report in the staff member's language."""
+    slug, language = survey.slug, translation.get_language()
+    query = "&".join(part for part in (filters, f"lang={language}") if part)
+    return [
+        (_("Report (Word)"), f"{reverse('api_report_docx', args=[slug])}?{query}"),
+        (_("Report (printable page)"), f"{reverse('api_report_html', args=[slug])}?{query}"),
+        (_("Reproducible bundle (ZIP)"), f"{reverse('api_bundle', args=[slug])}?{filters}"),
     ]
 
 
@@ -123,11 +136,24 @@ def _data(request: HttpRequest, template: str, context: dict) -> JsonResponse:
     )
 
 
+def _publish(request: HttpRequest, board: Board) -> list[tuple[str, str]]:
+    """The buttons of the findings and overview pages, for users who may export."""
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        return []
+    filters = request.GET.copy()
+    filters.pop("show", None)
+    return publications(board.survey, filters.urlencode())
+
+
 @dashboard
 def overview(request: HttpRequest, board: Board) -> Page:
     built = dashboards.cached_build(board, "overview", dashboards.overview_build)
     counts = dashboards.response_counts(board.survey)
-    return "analytics/overview.html", {"counts": counts, **built}
+    return "analytics/overview.html", {
+        "counts": counts,
+        "publish": _publish(request, board),
+        **built,
+    }
 
 
 def _measure(request: HttpRequest) -> str:
@@ -180,6 +206,7 @@ def findings(request: HttpRequest, board: Board) -> Page:
     return "analytics/findings.html", {
         "findings": findings_write(board.analysis, board.labels),
         "comparison": paper_comparison(board.survey.slug, board.analysis),
+        "publish": _publish(request, board),
         "figures": {},
     }
 

@@ -54,6 +54,13 @@ SAV_LABELS_PARAMETER = OpenApiParameter(
     description="The language of the variable and value labels (one of the survey's "
     "languages); without it, the survey's default language.",
 )
+REPORT_LANGUAGE_PARAMETER = OpenApiParameter(
+    "lang",
+    LANGUAGE_OR_EMPTY,
+    description="The report's language (kk, ru or en); without it, the language of the "
+    "request (Accept-Language, the signed-in user's choice).",
+)
+REPORT_FORMATS = ("report-docx", "report-html")
 BOM_PARAMETER = OpenApiParameter(
     "bom",
     # Empty, like an unticked box of a form, means no.
@@ -131,18 +138,33 @@ class ExportApi(APIView):
             user=request.user,
             chosen=chosen,
             labels=labels if self.format != "sav" else None,
-            language=labels if self.format == "sav" else None,
+            language=self.language(request, labels),
             bom=_flag(request, "bom") if self.bom else False,
             pair=(pair["a"], pair["b"]) if pair else None,
             weighted=form.weighting_asked() if form else None,
         )
         response: HttpResponseBase
-        if export.content_type.startswith("text/csv"):
+        if export.content_type.startswith("text/csv") or self.format == "bundle":
             response = StreamingHttpResponse(export.content, content_type=export.content_type)
         else:
             response = HttpResponse(b"".join(export.content), content_type=export.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, export.filename)
+        # The printable page opens in the browser, to be printed; other files download.
+        disposition = content_disposition_header(self.format != "report-html", export.filename)
+        assert disposition, "every export file has a name"
+        response["Content-Disposition"] = disposition
         return response
+
+    def language(self, request: Request, labels: str | None) -> str | None:
+        """SPSS: the language of its labels; a report: its language, by default the
+        request's; other files: none."""
+        if self.format in REPORT_FORMATS:
+            language = request.query_params.get("lang") or translation.get_language()
+            if language not in language_codes():
+                choices = ", ".join(language_codes())
+                message = _("Choose one of: %(choices)s.") % {"choices": choices}
+                raise exceptions.ValidationError({"lang": message})
+            return language
+        return labels if self.format == "sav" else None
 
     @staticmethod
     def filters(request: Request, survey) -> ResponseFilterForm:
@@ -204,6 +226,7 @@ def export_api(
     describes the file sent, or is the whole 200 response of a file with a schema."""
     parameters = [
         *(FILTER_PARAMETERS if filtered else []),
+        *([REPORT_LANGUAGE_PARAMETER] if format in REPORT_FORMATS else []),
         *([SAV_LABELS_PARAMETER if format == "sav" else LABELS_PARAMETER] if labelled else []),
         *([BOM_PARAMETER] if bom else []),
     ]
@@ -286,4 +309,31 @@ CrosstabCsvApi = export_api(
     "One row per cell: count, expected count, adjusted residual, row and column percent.",
     "The crosstab, CSV in UTF-8.",
     bom=True,
+)
+ReportDocxApi = export_api(
+    "report-docx",
+    "export_report_docx",
+    "The Results report as a Word document",
+    "Methods (sample, questions, tests and their references) and Results (a table and a chart "
+    "per question, the dependence matrix, an APA-style sentence, the statistics and the "
+    "crosstab of each dependent pair, caveats), for us-russia-kz also the article beside the "
+    "data; in the language of ?lang=.",
+    "The report (.docx).",
+)
+ReportHtmlApi = export_api(
+    "report-html",
+    "export_report_html",
+    "The Results report as a printable HTML page",
+    "The same report as one HTML page with print CSS (a page per section); the browser's "
+    "print makes the PDF.",
+    "The report (.html).",
+)
+BundleApi = export_api(
+    "bundle",
+    "export_bundle",
+    "The reproducible bundle (ZIP)",
+    "The responses CSV, the codebook (CSV, JSON), analysis.json (analyze --json with the same "
+    "filters) and two scripts, recompute.R (base R) and recompute.py (pandas, scipy), that "
+    "recompute every number and exit non-zero on any difference; with a README.",
+    "The bundle (.zip).",
 )

@@ -47,6 +47,21 @@ v1 = [
         name="api_export_sav",
     ),
     path(
+        "surveys/<slug:slug>/report.docx",
+        exports.ReportDocxApi.as_view(),
+        name="api_report_docx",
+    ),
+    path(
+        "surveys/<slug:slug>/report.html",
+        exports.ReportHtmlApi.as_view(),
+        name="api_report_html",
+    ),
+    path(
+        "surveys/<slug:slug>/bundle.zip",
+        exports.BundleApi.as_view(),
+        name="api_bundle",
+    ),
+    path(
         "surveys/<slug:slug>/codebook.csv",
         exports.CodebookCsvApi.as_view(),
         name="api_codebook_csv",

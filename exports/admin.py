@@ -31,7 +31,12 @@ FORMAT_NAMES = {
     "codebook-json": "Codebook, JSON",
     "matrix-csv": "Analysis: dependence matrix, CSV",
     "crosstab-csv": "Analysis: one pair's crosstab, CSV",
+    "report-docx": "Results report, Word (.docx)",
+    "report-html": "Results report, printable page (.html)",
+    "bundle": "Reproducible bundle (.zip: data, analysis, R and Python scripts)",
 }
+# The formats whose "Labels" choice is their language rather than labels in the data.
+LANGUAGE_FORMATS = ("sav", "report-docx", "report-html")
 
 
 class ExportForm(ResponseFilterForm):
@@ -42,7 +47,7 @@ class ExportForm(ResponseFilterForm):
         required=False,
         label="Labels",
         help_text="CSV and Excel: single choices as labels in this language. SPSS: the "
-        "language of the variable and value labels.",
+        "language of the variable and value labels. Report: its language.",
     )
     bom = forms.BooleanField(
         required=False, label="Byte order mark", help_text="CSV: lets Excel read UTF-8."
@@ -77,8 +82,8 @@ def survey_export(request: HttpRequest, survey_id: int, admin_site) -> HttpRespo
                 format=data["format"],
                 user=request.user,
                 chosen=form.response_filter(),
-                labels=labels if data["format"] != "sav" else None,
-                language=labels if data["format"] == "sav" else None,
+                labels=labels if data["format"] not in LANGUAGE_FORMATS else None,
+                language=labels if data["format"] in LANGUAGE_FORMATS else None,
                 bom=data["bom"],
                 pair=(data["a"], data["b"]) if data["a"] and data["b"] else None,
             )

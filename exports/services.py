@@ -17,8 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from analytics.filters import ResponseFilter, responses_filtered
-from analytics.selectors import dashboard_analysis
+from analytics.selectors import dashboard_analysis, survey_analysis
 from core.errors import ApplicationError
+from core.languages import language_codes
 from core.security import security_event
 from exports.codebook import codebook_csv, codebook_json, codebook_rows
 from exports.postgres_csv import records_copy
@@ -44,6 +45,13 @@ FORMATS = {
     "codebook-json": ("codebook", "json", "application/json"),
     "matrix-csv": ("matrix", "csv", CSV),
     "crosstab-csv": ("crosstab", "csv", CSV),
+    "report-docx": (
+        "report",
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "report-html": ("report", "html", "text/html; charset=utf-8"),
+    "bundle": ("bundle", "zip", "application/zip"),
 }
 PYTHON_CHUNK_ROWS = 5_000
 
@@ -123,6 +131,13 @@ def _check_language(survey: Survey, language: str | None, option: str) -> None:
         )
 
 
+def _check_report_language(language: str | None) -> None:
+    if language is not None and language not in language_codes():
+        raise ExportRefused(
+            f"language must be one of {', '.join(language_codes())} (got {language!r})."
+        )
+
+
 def export_record(
     *, user, survey: Survey, format: str, chosen: ResponseFilter | None, row_count: int
 ) -> ExportRecord:
@@ -175,14 +190,18 @@ def export_make(
 ) -> Export:
     """Build an export and record it in the export log; raise ExportRefused if it cannot be
     made as asked. ``labels``: CSV/XLSX single choices as labels in that language;
-    ``language``: of the SPSS variable and value labels (default: the survey's);
+    ``language``: of the SPSS variable and value labels or of the report (default: the
+    survey's);
     ``bom``: CSV files start with a byte order mark; ``pair``: the crosstab's questions;
     ``weighted``: the matrix and crosstab weighted or not (None: as the dashboards, weighted
     when the survey has a weighting scheme)."""
     if format not in FORMATS:
         raise ExportRefused(f"Unknown export format {format!r}; use one of {', '.join(FORMATS)}.")
     _check_language(survey, labels, "labels")
-    _check_language(survey, language, "language")
+    if format.startswith("report-"):
+        _check_report_language(language)
+    else:
+        _check_language(survey, language, "language")
     what, extension, content_type = FORMATS[format]
     content, row_count = _content(survey, format, chosen, labels, language, bom, (pair, weighted))
     if format == "crosstab-csv" and pair:
@@ -196,6 +215,8 @@ def _content(survey, format, chosen, labels, language, bom, table) -> tuple[Iter
     if format.startswith("codebook"):
         made = codebook_json(survey) if format == "codebook-json" else codebook_csv(survey, bom=bom)
         return [made], len(codebook_rows(spec)) - 1
+    if format.startswith("report-") or format == "bundle":
+        return _publication(survey, format, chosen, language)
     if format in ("matrix-csv", "crosstab-csv"):
         lines, rows = _analysis_table(survey, format, chosen, *table)
         return ([BOM, *lines] if bom else lines), rows
@@ -212,6 +233,20 @@ def _content(survey, format, chosen, labels, language, bom, table) -> tuple[Iter
         chosen_language = language or survey.default_language
         content = responses_sav(responses, spec, chosen_language, weight_column(survey, spec))
     return content, count
+
+
+def _publication(survey, format, chosen, language) -> tuple[Iterable[bytes], int]:
+    """The report or the reproducible bundle, with the number of responses it covers.
+    Imported here: they need the responses CSV of this module, and the report loads
+    matplotlib and python-docx."""
+    from exports.bundle import bundle_zip
+    from exports.report import report_make
+
+    if format == "bundle":
+        return bundle_zip(survey, chosen)
+    kind = format.removeprefix("report-")
+    report = report_make(survey, chosen, language or survey.default_language, kind)
+    return [report], survey_analysis(survey, chosen).n
 
 
 def _analysis_table(survey, format, chosen, pair, weighted) -> tuple[Iterable[bytes], int]:

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: a package may import from those before it, never from those after it.
 LAYERS = ("core", "surveys", "analytics", "exports", "api")
-HEAVY = ("scipy", "pandas", "openpyxl", "pyreadstat", "plotly")
+HEAVY = ("scipy", "pandas", "openpyxl", "pyreadstat", "plotly", "matplotlib", "docx")
 
 
 def _imported_packages(path: Path) -> set[str]:
@@ -51,7 +51,8 @@ def test_it_keeps_config_free_of_app_code():
 
 def test_it_starts_without_the_heavy_libraries():
     """Settings, every app's admin and models, and every URL module load without scipy,
-    pandas, openpyxl, pyreadstat or plotly: they are imported where they are used."""
+    pandas, openpyxl, pyreadstat, plotly, matplotlib or python-docx: they are imported where
+    they are used."""
     script = (
         "import django, json, sys; django.setup();"
         "from django.contrib import admin; admin.autodiscover();"

@@ -16,6 +16,7 @@ API = "/api/v1/surveys/us-russia-kz"
 PAGES = [f"{BASE}/", f"{BASE}/matrix/", f"{BASE}/pairs/q04/q01/", f"{BASE}/findings/"]
 FILTER = "q01=teacher&language=ru&demo=include"
 EVERY_PAGE = ["export.csv", "export.xlsx", "export.sav", "codebook.csv", "codebook.json"]
+PUBLICATIONS = ["report.docx", "report.html", "bundle.zip"]
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ def test_it_shows_export_links_carrying_the_filters(responses, url, who):
         expected.append(f"{API}/analysis/matrix.csv")
     if "pairs" in url:
         expected.append(f"{API}/analysis/pairs/q01/q04.csv")
+    expected += [f"{API}/{name}" for name in PUBLICATIONS]
     assert [link.split("?")[0] for link in links] == expected
     assert all(link.split("?")[1].startswith(FILTER) for link in links)
     assert not any("show=" in link for link in links)
@@ -60,13 +62,15 @@ def test_its_links_download_what_the_page_shows(responses):
     client = signed_in(user_in_group("admins"))
     page = client.get(f"{BASE}/pairs/q01/q04/?{FILTER}")
     shown_n = page.context["analysis"].n
-    links = dict(zip(EVERY_PAGE + ["crosstab"], _export_links(page), strict=True))
+    names = EVERY_PAGE + ["crosstab"] + PUBLICATIONS
+    links = dict(zip(names, _export_links(page), strict=True))
     for link in links.values():
         assert client.get(link).status_code == 200
     body = b"".join(client.get(links["export.csv"]).streaming_content).decode()
     assert len(list(csv.reader(io.StringIO(body, newline="")))) - 1 == shown_n
-    records = ExportRecord.objects.filter(format="csv")
-    assert {record.row_count for record in records} == {shown_n}
+    for format in ("csv", "report-docx", "report-html", "bundle"):
+        records = ExportRecord.objects.filter(format=format)
+        assert {record.row_count for record in records} == {shown_n}
 
 
 def test_it_labels_the_spss_file_in_the_page_language(responses):

@@ -1,0 +1,33 @@
+"""Reads the exports need beyond the analysis: when and in which languages the responses a
+file covers were collected."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from analytics.filters import ResponseFilter, responses_filtered
+from surveys.models import Survey
+
+
+@dataclass(frozen=True)
+class Collection:
+    """The first and last day of the responses (None without responses) and how many were
+    given in each language."""
+
+    first: date | None
+    last: date | None
+    languages: dict[str, int]
+
+
+def responses_collection(survey: Survey, chosen: ResponseFilter, watermark: int) -> Collection:
+    """The collection of the responses that pass ``chosen``, up to ``watermark``."""
+    responses = responses_filtered(survey, chosen).filter(pk__lte=watermark)
+    window = responses.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    by_language = responses.order_by().values_list("language").annotate(n=Count("id"))
+    return Collection(
+        first=window["first"] and timezone.localdate(window["first"]),
+        last=window["last"] and timezone.localdate(window["last"]),
+        languages=dict(by_language.values_list("language", "n")),
+    )
