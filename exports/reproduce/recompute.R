@@ -121,13 +121,31 @@ power_at <- function(n, rows, columns, alpha) {
        n_for_power = list("0.1" = needed[1], "0.3" = needed[2], "0.5" = needed[3]))
 }
 
-two_way <- function(a, b, size_a, size_b, options) {
+# Two questions with ordered choices: M^2 = (n - 1) r^2 on 1 df, r the correlation of the
+# choice positions 1, 2, ... (empty choices keep their place; Agresti 2013, 3.4.1).
+linear_by_linear <- function(full) {
+  n <- sum(full); rows <- rowSums(full); columns <- colSums(full)
+  if (n < 3 || sum(rows > 0) < 2 || sum(columns > 0) < 2) {
+    return(list(statistic = NA, df = 1, p = NA))
+  }
+  du <- seq_along(rows) - sum(rows * seq_along(rows)) / n
+  dv <- seq_along(columns) - sum(columns * seq_along(columns)) / n
+  r <- sum(outer(du, dv) * full) / sqrt(sum(rows * du^2) * sum(columns * dv^2))
+  statistic <- (n - 1) * r^2
+  list(statistic = statistic, df = 1, p = pchisq(statistic, 1, lower.tail = FALSE))
+}
+
+two_way <- function(a, b, size_a, size_b, options, ordinal = FALSE) {
   both <- a >= 0 & b >= 0
   full <- table(factor(a[both], levels = 0:(size_a - 1)), factor(b[both], levels = 0:(size_b - 1)))
   table <- unclass(full)[rowSums(full) > 0, colSums(full) > 0, drop = FALSE]
   dimnames(table) <- NULL
   n <- sum(table)
-  if (min(dim(table)) < 2) return(list(n = n, statistic = NA, shown_p = NA, table = table))
+  if (min(dim(table)) < 2) {
+    untested <- list(n = n, statistic = NA, shown_p = NA, table = table)
+    if (ordinal) untested$linear_by_linear <- linear_by_linear(unclass(full))
+    return(untested)
+  }
   test <- suppressWarnings(chisq.test(table, correct = FALSE))
   expected <- test$expected
   g2 <- 2 * sum(ifelse(table > 0, table * log(table / expected), 0))
@@ -157,6 +175,10 @@ two_way <- function(a, b, size_a, size_b, options) {
     result$p_exact <- chisq.test(table, simulate.p.value = TRUE, B = options$permutations)$p.value
   }
   result$shown_p <- if (cochran) result$p else result$p_exact
+  if (ordinal) {  # the linear-by-linear p is the one shown
+    result$linear_by_linear <- linear_by_linear(unclass(full))
+    if (!is.na(result$linear_by_linear$p)) result$shown_p <- result$linear_by_linear$p
+  }
   result
 }
 
@@ -243,7 +265,7 @@ compared <- c("n", "statistic", "df", "p", "g2", "g2_p", "cramers_v", "cramers_v
               "min_expected", "cochran_ok", "yates_statistic", "yates_p", "fisher_p",
               "table", "expected", "adjusted_residuals", "row_percent", "column_percent",
               "p_bonferroni", "rs2_statistic", "rs2_df", "rs2_p", "p_adjusted", "significant",
-              "power", "n_for_power")
+              "power", "n_for_power", "linear_by_linear")
 found <- list()
 checked <- 0
 differ <- function(where, ours, theirs) {
@@ -281,11 +303,13 @@ main <- function(folder) {
   responses <- read.csv(file.path(folder, "responses.csv"), colClasses = "character",
                         na.strings = "", check.names = FALSE, encoding = "UTF-8")
   options <- analysis$options
-  # Ordered choices are tested as single choices by the chi-squared test; other kinds are
-  # not recomputed (listed at the end).
+  # Ordered choices are single choices (with a linear-by-linear test between two of them);
+  # other kinds are not recomputed (listed at the end).
   choice_kinds <- c(single = "single", ordinal = "single", multi = "multi")
   questions <- Filter(function(q) q$kind %in% names(choice_kinds), codebook$questions)
-  questions <- lapply(questions, function(q) { q$kind <- choice_kinds[[q$kind]]; q })
+  questions <- lapply(questions, function(q) {
+    q$ordinal <- q$kind == "ordinal"; q$kind <- choice_kinds[[q$kind]]; q
+  })
   codes <- vapply(questions, function(q) q$code, "")
   given <- lapply(questions, answers, responses = responses)
   names(given) <- codes
@@ -311,7 +335,8 @@ main <- function(folder) {
     kinds <- c(questions[[i]]$kind, questions[[j]]$kind)
     a <- given[[i]]; b <- given[[j]]
     pairs[[paste0(codes[i], "-", codes[j])]] <- if (all(kinds == "single")) {
-      two_way(a[, 1], b[, 1], length(questions[[i]]$choices), length(questions[[j]]$choices), options)
+      two_way(a[, 1], b[, 1], length(questions[[i]]$choices), length(questions[[j]]$choices),
+              options, questions[[i]]$ordinal && questions[[j]]$ordinal)
     } else if (all(kinds == "multi")) {
       multi_by_multi(a, b, options$alpha)
     } else if (kinds[1] == "single") {
@@ -326,8 +351,11 @@ main <- function(folder) {
   listed <- vapply(analysis$pairs, function(pair) paste0(pair$a, "-", pair$b), "")
   shown <- vapply(seq_along(listed), function(k) {
     theirs <- analysis$pairs[[k]]
-    value <- if (!is.null(theirs$p_exact)) theirs$p_exact
-             else if (listed[k] %in% names(pairs)) pairs[[listed[k]]]$shown_p
+    ours <- pairs[[listed[k]]]
+    trend <- !is.null(ours$linear_by_linear) && !is.na(ours$linear_by_linear$p)
+    value <- if (trend) ours$shown_p
+             else if (!is.null(theirs$p_exact)) theirs$p_exact
+             else if (!is.null(ours)) ours$shown_p
              else theirs$p
     if (is.null(value)) NA else value
   }, 0)

@@ -18,6 +18,8 @@ Formulas and their sources:
 - Multiple-response questions: Bilder & Loughin 2004, Biometrics 60:241–248: X²_S = Σ of
   each option's (or option pair's) Pearson X² with zero cells set to 0.5, its Bonferroni p,
   and the second-order Rao–Scott X²_RS2 = k·X²_S/Σλ² on k²/Σλ² df.
+- Two questions with ordered choices: the linear-by-linear M² = (n − 1) r² (Agresti 2013,
+  §3.4.1), whose p is the one shown and adjusted.
 - Benjamini–Hochberg (1995) or Holm (1979) adjusted p, as R's p.adjust.
 - Wilson 95 % intervals (Wilson 1927, JASA 22:209).
 - Power at the current n for Cramér's V = 0.1, 0.3, 0.5 and the n for 80 % power (Cohen
@@ -110,14 +112,31 @@ def power(n: int, rows: int, columns: int, alpha: float) -> dict:
     }
 
 
-def two_way(a: np.ndarray, b: np.ndarray, size_a: int, size_b: int, options: dict) -> dict:
+def linear_by_linear(full: np.ndarray) -> dict:
+    """M² = (n − 1) r² on 1 df, r the correlation of the choice positions 1, 2, … (empty
+    choices keep their place; Agresti 2013, §3.4.1); no M² below 3 answers or 2 rows/columns."""
+    n = full.sum()
+    rows, columns = full.sum(axis=1), full.sum(axis=0)
+    if n < 3 or (rows > 0).sum() < 2 or (columns > 0).sum() < 2:
+        return {"statistic": None, "df": 1, "p": None}
+    u, v = np.arange(1, len(rows) + 1), np.arange(1, len(columns) + 1)
+    du, dv = u - rows @ u / n, v - columns @ v / n
+    r = (du @ full @ dv) / np.sqrt((rows @ du**2) * (columns @ dv**2))
+    statistic = (n - 1) * r**2
+    return {"statistic": statistic, "df": 1, "p": stats.chi2.sf(statistic, 1)}
+
+
+def two_way(
+    a: np.ndarray, b: np.ndarray, size_a: int, size_b: int, options: dict, ordinal: bool
+) -> dict:
     both = (a >= 0) & (b >= 0)
     full = np.zeros((size_a, size_b), dtype=int)
     np.add.at(full, (a[both], b[both]), 1)
     table = full[full.sum(axis=1) > 0][:, full.sum(axis=0) > 0]
     n = int(table.sum())
     if min(table.shape) < 2:
-        return {"n": n, "statistic": None, "shown_p": None, "table": table}
+        untested = {"n": n, "statistic": None, "shown_p": None, "table": table}
+        return untested | ({"linear_by_linear": linear_by_linear(full)} if ordinal else {})
     x2, p, df, expected = stats.chi2_contingency(table, correction=False)
     g2, g2_p, _, _ = stats.chi2_contingency(table, correction=False, lambda_="log-likelihood")
     v, v_corrected = cramers_v(x2, n, *table.shape)
@@ -148,6 +167,10 @@ def two_way(a: np.ndarray, b: np.ndarray, size_a: int, size_b: int, options: dic
         result |= {"yates_statistic": yates, "yates_p": yates_p}
         result["fisher_p"] = stats.fisher_exact(table).pvalue
     result["shown_p"] = result["p_exact"] if result["p_exact"] is not None else p
+    if ordinal:  # two ordinal questions: the linear-by-linear p is the one shown
+        trend = linear_by_linear(full)
+        result["linear_by_linear"] = trend
+        result["shown_p"] = result["shown_p"] if trend["p"] is None else trend["p"]
     return result
 
 
@@ -262,14 +285,16 @@ def adjust(p_values: list, method: str) -> list:
     return result
 
 
-# Ordered choices are tested as single choices by the χ² test; other kinds are not recomputed.
+# Ordered choices are single choices with a linear-by-linear test between two of them;
+# other kinds are not recomputed.
 CHOICE_KINDS = {"single": "single", "ordinal": "single", "multi": "multi"}
 
 
 def recompute(codebook: dict, analysis: dict, responses: pd.DataFrame) -> dict:
     options = analysis["options"]
     questions = [
-        question | {"kind": CHOICE_KINDS[question["kind"]]}
+        question
+        | {"kind": CHOICE_KINDS[question["kind"]], "ordinal": question["kind"] == "ordinal"}
         for question in codebook["questions"]
         if question["kind"] in CHOICE_KINDS
     ]
@@ -281,7 +306,8 @@ def recompute(codebook: dict, analysis: dict, responses: pd.DataFrame) -> dict:
             kinds = (first["kind"], second["kind"])
             if kinds == ("single", "single"):
                 sizes = (len(first["choices"]), len(second["choices"]))
-                pair = two_way(a[:, 0], b[:, 0], *sizes, options)
+                ordinal = first["ordinal"] and second["ordinal"]
+                pair = two_way(a[:, 0], b[:, 0], *sizes, options, ordinal)
             elif kinds == ("multi", "multi"):
                 pair = multi_by_multi(a, b, options["alpha"])
             else:
@@ -313,7 +339,7 @@ COMPARED_PAIR_FIELDS = (
     "n statistic df p g2 g2_p cramers_v cramers_v_corrected min_expected cochran_ok "
     "yates_statistic yates_p fisher_p p_exact table expected adjusted_residuals "
     "row_percent column_percent p_bonferroni rs2_statistic rs2_df rs2_p p_adjusted "
-    "significant power n_for_power"
+    "significant power n_for_power linear_by_linear"
 ).split()
 
 
