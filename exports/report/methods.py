@@ -78,12 +78,21 @@ def _sample(analysis: Analysis, collection: Collection, language: str) -> Sectio
 
 
 def _questions(spec: QuestionnaireSpec, labels: Labels) -> Section:
-    kinds = {"single": _("one answer"), "multi": _("several answers")}
+    kinds = {
+        "single": _("one answer"),
+        "ordinal": _("one answer, ordered"),
+        "multi": _("several answers"),
+    }
     table = Table(
         caption=_("The questions"),
         header=(_("Code"), _("Question"), _("Answers"), _("Choices")),
         rows=tuple(
-            (q.code.upper(), labels.questions[q.code], kinds[q.kind], str(len(q.choices)))
+            (
+                q.code.upper(),
+                labels.questions[q.code],
+                kinds.get(q.kind, q.kind),
+                str(len(q.choices)),
+            )
             for q in spec.questions
         ),
     )
@@ -116,6 +125,11 @@ def _tests(analysis: Analysis, language: str) -> Section:
                 "instead (Hope, 1968)."
             )
             % {"b": count(options.permutations, language)},
+            _(
+                "Two questions with ordered answers were also tested for a trend with the "
+                "linear-by-linear statistic M² = (n − 1)r² on 1 df (Agresti, 2013), whose p is "
+                "reported for them."
+            ),
             _(
                 "Pairs with a multiple-choice question were tested for marginal independence "
                 "with the modified Pearson statistic X²_S of Bilder & Loughin (2004), with its "

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from analytics.charts import Labels
 from analytics.findings import effect_in_words
 from analytics.multiple_response import MultipleResponseTest
+from analytics.ordinal import OrdinalAssociation
 from analytics.results import Analysis, MultipleResponsePair, Pair, QuestionResult, TwoWayPair
 from analytics.stats import TwoWayTest
 from exports.report.charts import frequency_png
@@ -92,13 +93,18 @@ def matrix_table(analysis: Analysis, language: str) -> Table:
         % {"n": count(analysis.n, language)},
         header=(_("Pair"), _("Test"), "X²", "df", "p", _("adjusted p"), "Ṽ", _("Verdict")),
         rows=tuple(rows),
-        note=_("†: Monte Carlo p (expected counts too small for the χ² approximation)."),
+        note=_(
+            "†: Monte Carlo p (expected counts too small for the χ² approximation). M²: two "
+            "questions with ordered answers, the linear-by-linear p."
+        ),
     )
 
 
 def _test_name(pair: Pair) -> str:
     if isinstance(pair, MultipleResponsePair):
         return _("Rao–Scott X²_S")
+    if _trend(pair) is not None:
+        return "M²"
     return "χ² †" if pair.test.p_exact is not None else "χ²"
 
 
@@ -108,9 +114,20 @@ def _verdict(pair: Pair) -> str:
     return _("dependent") if pair.significant else _("independent")
 
 
+def _trend(pair: TwoWayPair) -> float | None:
+    """The linear-by-linear M² of two ordinal questions, when its p is the one shown."""
+    trend = pair.ordinal
+    return None if trend is None or trend.linear_by_linear_p is None else trend.linear_by_linear
+
+
 def apa_sentence(pair: Pair, language: str) -> str:
     """The test as a paper reports it: "χ²(12, N = 613) = 41.20, p < .001, Ṽ = .26"."""
     test = pair.test
+    if isinstance(pair, TwoWayPair) and _trend(pair) is not None:
+        return (
+            f"M²(1, N = {count(test.n, language)}) = {number(_trend(pair), 2, language)}, "
+            f"{p_value(pair.shown_p, language)}, Ṽ = {share(pair.cramers_v_corrected, 2, language)}"
+        )
     if isinstance(pair, TwoWayPair):
         monte_carlo = _(" (Monte Carlo)") if pair.test.p_exact is not None else ""
         return (
@@ -160,7 +177,7 @@ def _statistics(pair: Pair, language: str) -> Table:
     """The pair's statistics as (name, value) rows: its test's, then the adjusted p and the
     power, which every pair has."""
     if isinstance(pair, TwoWayPair):
-        rows = _two_way_statistics(pair.test, language)
+        rows = _two_way_statistics(pair.test, pair.ordinal, language)
     else:
         assert isinstance(pair, MultipleResponsePair)
         rows = _multiple_response_statistics(pair.test, language)
@@ -176,7 +193,9 @@ def _statistics(pair: Pair, language: str) -> Table:
     )
 
 
-def _two_way_statistics(test: TwoWayTest, language: str) -> list[tuple[str, str]]:
+def _two_way_statistics(
+    test: TwoWayTest, ordinal: OrdinalAssociation | None, language: str
+) -> list[tuple[str, str]]:
     rows = [
         (_("Pearson's X²"), number(test.statistic, 2, language)),
         ("df", str(test.df)),
@@ -186,6 +205,11 @@ def _two_way_statistics(test: TwoWayTest, language: str) -> list[tuple[str, str]
         (_("bias-corrected Ṽ"), share(test.cramers_v_corrected, 3, language)),
         (_("smallest expected count"), number(test.min_expected, 2, language)),
     ]
+    if ordinal is not None and ordinal.linear_by_linear is not None:
+        rows.append(
+            (_("linear-by-linear M² (1 df)"), number(ordinal.linear_by_linear, 2, language))
+        )
+        rows.append((_("linear-by-linear p"), p_cell(ordinal.linear_by_linear_p, language)))
     if test.p_exact is not None:
         simulated = _("Monte Carlo p (%(b)s tables)") % {
             "b": number(test.permutations, 0, language)

@@ -77,11 +77,14 @@ def test_it_reports_each_dependent_pair_with_the_analysis_numbers(responses, tmp
     document = _docx(responses, tmp_path, "--language", "en")
     sentences = [p.text for p in document.paragraphs if p.text.startswith("χ²(")]
     analysis = survey_analysis(responses)
+    two_way = [pair for pair in analysis.pairs if pair.kind == "single×single"]
     dependent = sorted(
-        (pair for pair in analysis.pairs if pair.significant and pair.kind == "single×single"),
+        (pair for pair in two_way if pair.significant and pair.ordinal is None),
         key=lambda pair: -(pair.cramers_v_corrected or 0.0),
     )
     assert len(sentences) == len(dependent) > 0
+    trends = [p.text for p in document.paragraphs if p.text.startswith("M²(1, N = ")]
+    assert len(trends) == sum(1 for pair in two_way if pair.significant and pair.ordinal)
     for sentence, pair in zip(sentences, dependent, strict=True):
         df, n, x2, relation, p, v = APA.match(sentence).groups()
         assert (int(df), int(n.replace("\u202f", ""))) == (pair.df, pair.test.n)
