@@ -1,5 +1,5 @@
 """Reads the exports need beyond the analysis: when and in which languages the responses a
-file covers were collected."""
+file covers were collected, and whether the survey is weighted."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,17 +8,19 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from analytics.filters import ResponseFilter, responses_filtered
+from analytics.models import WeightingScheme
 from surveys.models import Survey
 
 
 @dataclass(frozen=True)
 class Collection:
-    """The first and last day of the responses (None without responses) and how many were
-    given in each language."""
+    """The first and last day of the responses (None without responses), how many were
+    given in each language, and whether the survey has a weighting scheme."""
 
     first: date | None
     last: date | None
     languages: dict[str, int]
+    has_weighting_scheme: bool
 
 
 def responses_collection(survey: Survey, chosen: ResponseFilter, watermark: int) -> Collection:
@@ -30,4 +32,5 @@ def responses_collection(survey: Survey, chosen: ResponseFilter, watermark: int)
         first=window["first"] and timezone.localdate(window["first"]),
         last=window["last"] and timezone.localdate(window["last"]),
         languages=dict(by_language.values_list("language", "n")),
+        has_weighting_scheme=WeightingScheme.objects.filter(survey=survey).exists(),
     )

@@ -72,7 +72,12 @@ def _sample(analysis: Analysis, collection: Collection, language: str) -> Sectio
                 "last": day(collection.last),
             },
             _("Languages of the responses: %(shares)s.") % {"shares": shares or "–"},
-            _("The responses are not weighted."),
+            _(
+                "The survey has a weighting scheme; this report shows the unweighted analysis "
+                "(the weighted one is on the dashboards)."
+            )
+            if collection.has_weighting_scheme
+            else _("The responses are not weighted."),
         ),
     )
 

@@ -17,8 +17,10 @@ from django.core.management import CommandError, call_command
 
 from analytics.results import AnalysisOptions
 from analytics.selectors import survey_analysis
+from analytics.weighting import weights_set
 from surveys.models import ExportRecord
 from surveys.services import demo_responses_create
+from tests.analytics.test_weighted_analysis import SCHEME
 from tests.factories import questionnaire, response_add
 
 pytestmark = pytest.mark.postgres
@@ -184,4 +186,14 @@ def test_it_reproduces_pairs_with_an_option_nobody_ticks(db, tmp_path, language)
     assert all(pair.shown_p is None for pair in analysis.pairs if "m" in (pair.a, pair.b))
     assert analysis.pair("s", "m").power.power is not None
     done = _run(_bundle(survey, tmp_path), language)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=NEEDS_R)])
+def test_it_reproduces_the_unweighted_analysis_of_a_weighted_survey(survey, tmp_path, language):
+    demo_responses_create(survey=survey, n=200, seed=6)
+    weights_set(survey=survey, document=SCHEME)
+    folder = _bundle(survey, tmp_path)
+    assert "weight" in (folder / "responses.csv").read_text().splitlines()[0].split(",")
+    done = _run(folder, language)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -15,9 +15,11 @@ from docx import Document
 
 from analytics.forms import filter_parse
 from analytics.selectors import survey_analysis
+from analytics.weighting import weights_set
 from surveys.models import ExportRecord
 from surveys.selectors import survey_questionnaire
 from surveys.services import demo_responses_create
+from tests.analytics.test_weighted_analysis import SCHEME
 from tests.factories import field_study, questionnaire, response_add, signed_in, user_in_group
 
 pytestmark = pytest.mark.postgres
@@ -246,3 +248,9 @@ def test_it_offers_the_report_and_bundle_on_the_admin_export_page(responses):
     document = Document(io.BytesIO(b"".join(response.streaming_content)))
     assert "Әдістер" in [p.text for p in document.paragraphs]
     assert ExportRecord.objects.get().filters["answers"] == {"q01": ["teacher"]}
+
+
+def test_it_says_a_weighted_survey_is_reported_unweighted(responses, tmp_path):
+    weights_set(survey=responses, document=SCHEME)
+    page = _html(responses, tmp_path, "--language", "en")
+    assert "this report shows the unweighted analysis" in page
