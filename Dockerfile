@@ -31,6 +31,7 @@ USER app
 
 EXPOSE 8000
 
-ENV WEB_CONCURRENCY=3
+ENV WEB_CONCURRENCY=2
 
-CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers \"${WEB_CONCURRENCY:-3}\" --access-logfile -"]
+# gthread: a slow client holds one thread, not a whole worker (nginx buffers them anyway).
+CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread --workers \"${WEB_CONCURRENCY:-2}\" --threads 4 --access-logfile -"]

@@ -41,6 +41,28 @@ class ResponseFilter:
         )
         return repr(parts)
 
+    def to_json(self) -> dict:
+        """The filter as JSON, to hand to a background task (``from_json`` reads it)."""
+        return {
+            "answers": {code: list(kept) for code, kept in self.answers.items()},
+            "languages": list(self.languages),
+            "since": self.since and self.since.isoformat(),
+            "until": self.until and self.until.isoformat(),
+            "include_demo": self.include_demo,
+            "include_suspect": self.include_suspect,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ResponseFilter":
+        return cls(
+            answers={code: tuple(kept) for code, kept in data["answers"].items()},
+            languages=tuple(data["languages"]),
+            since=data["since"] and date.fromisoformat(data["since"]),
+            until=data["until"] and date.fromisoformat(data["until"]),
+            include_demo=data["include_demo"],
+            include_suspect=data["include_suspect"],
+        )
+
 
 def filter_mask(encoded: Encoded, layout: Layout, spec, chosen: ResponseFilter) -> np.ndarray:
     """True for the responses the filter keeps."""

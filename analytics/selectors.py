@@ -1,10 +1,15 @@
-"""The analysis a page or command shows: from the snapshot, filtered, cached by watermark."""
+"""The analysis a page or command shows: from the snapshot, filtered, cached by watermark;
+and the newest finished one, which the dashboards serve while a newer one is computed."""
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analytics.analysis import analysis_build
@@ -12,13 +17,35 @@ from analytics.counts import counts_compute
 from analytics.filters import ResponseFilter, filter_mask
 from analytics.models import WeightingScheme
 from analytics.results import Analysis, AnalysisOptions
-from analytics.snapshot import Current, snapshot_current, snapshot_matrix
+from analytics.snapshot import (
+    Current,
+    questionnaire_fingerprint,
+    snapshot_current,
+    snapshot_matrix,
+)
 from analytics.weighting import WeightsUnavailable, weights_compute
 from analytics.weights import Weights
+from core.shared import single_flight, source_digest
 from surveys.models import Survey
+from surveys.selectors import survey_questionnaire
 
 CACHE_SECONDS = 3600
+NEWEST_SECONDS = 24 * 3600  # a filter nobody looked at for a day is computed afresh
+# How long a computation may hold its survey's lock before another may start (its holder
+# may have died): longer than the longest analysis (about 2 s at a million responses).
+COMPUTE_SECONDS = 30
+# Part of every cached key: the analytics code's digest, so that in a rolling deploy no
+# version reads objects another version pickled.
+CODE_FORMAT = source_digest(*Path(__file__).parent.glob("*.py"))
 Cached = TypeVar("Cached")
+
+
+@dataclass(frozen=True)
+class Finished:
+    """An analysis and when its computation ended."""
+
+    analysis: Analysis
+    finished_at: datetime
 
 
 def watermark_cached(
@@ -31,7 +58,7 @@ def watermark_cached(
     unreachable: nothing served is ever stale, and nothing is computed twice for the same
     data. ``described`` is hashed to keep keys short and free of spaces."""
     digest = hashlib.sha256(repr(described).encode()).hexdigest()
-    key = f"{what}:{survey.pk}:{digest}"
+    key = f"{what}:{CODE_FORMAT}:{survey.pk}:{digest}"
     value = cache.get(key, version=watermark)
     if value is None:
         value = compute()
@@ -116,3 +143,41 @@ def current_weights(current: Current) -> Weights:
             )
         )
     return weights_compute(current.scheme, current.spec, current.counts.tables["cells"])
+
+
+def _newest_key(survey: Survey, chosen: ResponseFilter, options: AnalysisOptions) -> str:
+    spec = survey_questionnaire(survey)
+    described = (questionnaire_fingerprint(spec), chosen.cache_key(), options)
+    digest = hashlib.sha256(repr(described).encode()).hexdigest()
+    return f"analysis-newest:{CODE_FORMAT}:{survey.pk}:{digest}"
+
+
+def analysis_newest(
+    survey: Survey, chosen: ResponseFilter, options: AnalysisOptions | None = None
+) -> Finished | None:
+    """The newest finished analysis for this filter and options, however old; None before
+    the first (or once the cache lost it)."""
+    return cache.get(_newest_key(survey, chosen, options or AnalysisOptions()))
+
+
+def analysis_finish(
+    survey: Survey,
+    chosen: ResponseFilter,
+    options: AnalysisOptions | None = None,
+    prepare: Callable[[Analysis], object] = lambda analysis: None,
+) -> Finished | None:
+    """Compute the analysis of every response stored so far, ``prepare`` what is shown
+    with it, and make it the newest; unless another process on any node is computing it
+    already (then None)."""
+    options = options or AnalysisOptions()
+    key = _newest_key(survey, chosen, options)
+    with single_flight(key, COMPUTE_SECONDS) as held:
+        if not held:
+            return None
+        analysis = survey_analysis(survey, chosen, options)
+        prepare(analysis)
+        finished = Finished(analysis, timezone.now())
+        newest = cache.get(key)
+        if newest is None or newest.analysis.watermark <= finished.analysis.watermark:
+            cache.set(key, finished, timeout=NEWEST_SECONDS)
+        return finished

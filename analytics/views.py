@@ -2,27 +2,31 @@
 change check that lets open pages redraw themselves."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition
 
 from analytics import dashboards
 from analytics.charts import Labels
 from analytics.dashboards import MATRIX_MEASURES, Board
+from analytics.filters import ResponseFilter
 from analytics.findings import findings_write, paper_comparison
 from analytics.forms import FilterInvalid, filter_parse
 from analytics.models import WeightingScheme
-from analytics.selectors import dashboard_analysis
+from analytics.refresh import analysis_ready, dashboard_options, dashboard_served
+from analytics.results import Analysis
+from analytics.selectors import Finished, analysis_newest
 from surveys.models import EXPORT_PERMISSION, Response, Survey
-from surveys.selectors import survey_questionnaire
+from surveys.selectors import survey_questionnaire, survey_watermark
 
 
 def staff_only(view: Callable) -> Callable:
@@ -49,20 +53,45 @@ def dashboard(page: Callable[..., Page]) -> Callable:
         try:
             form = filter_parse(spec, language, request.GET)
             chosen = form.response_filter()
-            analysis, weights_problem = dashboard_analysis(
-                survey, chosen, form.weighting_asked(), form.letters_adjust()
-            )
-            board = Board(survey, spec, Labels(spec, language), chosen, analysis)
+            served, weights_problem = _served(survey, chosen, form)
+            board = Board(survey, spec, Labels(spec, language), chosen, served.analysis)
             template, context = page(request, board, **kwargs)
             context["weights_problem"] = weights_problem
         except FilterInvalid as error:
             context = {"survey": survey, "message": str(error)}
             return render(request, "analytics/bad_filter.html", context, status=400)
         data_url = reverse(f"dashboard_{page.__name__}_data", kwargs={"slug": slug, **kwargs})
-        context = _page_context(request, board, form, data_url, context)
+        context = _page_context(request, board, form, data_url, context) | served.context
         return _data(request, template, context) if data else render(request, template, context)
 
     return staff_only(view)
+
+
+@dataclass(frozen=True)
+class Served:
+    """The analysis a page shows, when it was computed, and how many newer responses the
+    next one will add."""
+
+    finished: Finished
+    pending: int
+
+    @property
+    def analysis(self) -> Analysis:
+        return self.finished.analysis
+
+    @property
+    def context(self) -> dict:
+        return {"finished_at": self.finished.finished_at, "pending": self.pending}
+
+
+def _served(survey: Survey, chosen: ResponseFilter, form) -> tuple[Served, str | None]:
+    watermark = survey_watermark(survey)
+    finished, weights_problem = dashboard_served(
+        survey, chosen, watermark, form.weighting_asked(), form.letters_adjust()
+    )
+    behind = watermark > finished.analysis.watermark
+    newer = Response.objects.filter(survey=survey, pk__gt=finished.analysis.watermark)
+    return Served(finished, newer.count() if behind else 0), weights_problem
 
 
 def _page_context(request: HttpRequest, board: Board, form, data_url: str, context: dict) -> dict:
@@ -70,6 +99,7 @@ def _page_context(request: HttpRequest, board: Board, form, data_url: str, conte
     page's own tables for the export menu, as (name, address)."""
     filters = request.GET.copy()
     filters.pop("show", None)
+    changes_url = reverse("dashboard_changes", args=[board.survey.slug])
     return context | {
         "exports": _exports(request, board, filters.urlencode(), context.pop("tables", ())),
         "survey": board.survey,
@@ -78,7 +108,7 @@ def _page_context(request: HttpRequest, board: Board, form, data_url: str, conte
         "has_scheme": WeightingScheme.objects.filter(survey=board.survey).exists(),
         "filters": filters.urlencode(),
         "data_url": f"{data_url}?{request.GET.urlencode()}",
-        "changes_url": reverse("dashboard_changes", args=[board.survey.slug]),
+        "changes_url": f"{changes_url}?{filters.urlencode()}",
     }
 
 
@@ -211,19 +241,33 @@ def findings(request: HttpRequest, board: Board) -> Page:
     }
 
 
-def _watermark_etag(request: HttpRequest, slug: str) -> str:
-    """The newest response id, in one index-backed query: the cheap "anything new?" answer."""
-    newest = Response.objects.filter(survey=OuterRef("pk")).order_by("-id").values("id")[:1]
-    found = Survey.objects.filter(slug=slug).values_list(Subquery(newest), flat=True).first()
-    if found is None and not Survey.objects.filter(slug=slug).exists():
-        raise Http404("No such survey")
-    return str(found or 0)
-
-
 @staff_only
-@condition(etag_func=_watermark_etag)
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
-    latest = Response.objects.filter(survey__slug=slug).aggregate(
-        watermark=Max("id"), n=Count("id"), updated_at=Max("submitted_at")
+    """Whether a newer analysis (for the page's filter) is ready: its watermark is the ETag,
+    so an unchanged answer is a 304. Asks for a refresh when responses arrived since; never
+    computes in the request."""
+    survey = get_object_or_404(Survey, slug=slug)
+    watermark = survey_watermark(survey)
+    try:
+        form = filter_parse(survey_questionnaire(survey), translation.get_language(), request.GET)
+    except FilterInvalid as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    chosen = form.response_filter()
+    options, unweighted = dashboard_options(survey, form.weighting_asked(), form.letters_adjust())
+    finished = analysis_ready(survey, chosen, watermark, options) or analysis_newest(
+        survey, chosen, unweighted
     )
-    return JsonResponse({**latest, "watermark": latest["watermark"] or 0})
+    ready = finished.analysis.watermark if finished else 0
+    unchanged = get_conditional_response(request, etag=f'"{ready}"')
+    if unchanged is None:
+        stored = Response.objects.filter(survey=survey).aggregate(
+            n=Count("id"), updated_at=Max("submitted_at")
+        )
+        analysed = {
+            "ready": ready,
+            "analysed": finished.analysis.n if finished else 0,
+            "finished_at": finished.finished_at if finished else None,
+        }
+        unchanged = JsonResponse({"watermark": watermark, **stored, **analysed})
+    unchanged["ETag"] = f'"{ready}"'
+    return unchanged

@@ -22,19 +22,20 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, serializers
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.forms import ResponseFilterForm, filter_parse
 from analytics.selectors import survey_analysis
 from api.errors import error_responses
+from api.export_jobs import ExportJobSerializer, job_json
+from api.files import CanExport, ErrorsAsJson
 from api.filters import FILTER_PARAMETERS
 from api.surveys import survey_or_404
 from core.languages import language_codes
+from exports.jobs import RESPONSE_FORMATS, export_is_big, export_job_start
 from exports.services import FORMATS, export_make
-from surveys.models import EXPORT_PERMISSION
 from surveys.questionnaire import KINDS
 from surveys.selectors import survey_questionnaire
 
@@ -78,26 +79,6 @@ EXPORT_ERRORS = error_responses(
 )
 
 
-class CanExport(BasePermission):
-    """The "admins" group and superusers; anonymous requests get 401, other staff 403."""
-
-    message = _("Exporting responses needs the “Can export responses” permission.")
-
-    def has_permission(self, request, view) -> bool:
-        return request.user.has_perm(EXPORT_PERMISSION)
-
-
-class ErrorsAsJson(BaseContentNegotiation):
-    """Files carry their own content type; errors are always JSON, whatever Accept asks
-    (so ``Accept: text/csv`` is not answered with 406)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 def _flag(request: Request, name: str) -> bool:
     value = request.query_params.get(name, "")
     if value not in TRUE + FALSE:
@@ -132,14 +113,29 @@ class ExportApi(APIView):
             analysis = survey_analysis(survey, chosen)
             if analysis.pair(pair["a"], pair["b"]) is None:
                 raise exceptions.NotFound(_("There is no such pair of question codes."))
+        language = self.language(request, labels)
+        labels = labels if self.format != "sav" else None
+        bom = _flag(request, "bom") if self.bom else False
+        if export_is_big(survey, self.format, chosen):
+            job = export_job_start(
+                survey=survey,
+                user=request.user,
+                format=self.format,
+                chosen=chosen,
+                labels=labels,
+                language=language,
+                bom=bom,
+            )
+            body = job_json(job, request)
+            return Response(body, status=202, headers={"Location": body["status_url"]})
         export = export_make(
             survey=survey,
             format=self.format,
             user=request.user,
             chosen=chosen,
-            labels=labels if self.format != "sav" else None,
-            language=self.language(request, labels),
-            bom=_flag(request, "bom") if self.bom else False,
+            labels=labels,
+            language=language,
+            bom=bom,
             pair=(pair["a"], pair["b"]) if pair else None,
             weighted=form.weighting_asked() if form else None,
         )
@@ -234,6 +230,12 @@ def export_api(
         responses = {200: file, **EXPORT_ERRORS}
     else:
         responses = _binary(file, format)
+    if format in RESPONSE_FORMATS:
+        responses[202] = OpenApiResponse(
+            ExportJobSerializer,
+            description="More responses than EXPORT_BACKGROUND_ROWS: the file is made in the "
+            "background; follow the job's status_url (also in Location).",
+        )
     view = type(
         f"{operation_id.title().replace('_', '')}Api",
         (ExportApi,),

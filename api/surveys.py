@@ -22,9 +22,10 @@ from rest_framework.views import APIView
 from api.errors import ErrorSerializer, error_responses
 from core.errors import ApplicationError
 from core.languages import language_codes
+from core.shared import window_count
 from surveys.models import Survey, in_language
 from surveys.questionnaire import KINDS, QuestionnaireSpec
-from surveys.selectors import survey_questionnaire
+from surveys.selectors import survey_by_slug, survey_questionnaire
 from surveys.services import TokenReused, response_submit
 
 # Idempotency keys become client tokens: uuid5(namespace, slug + key). Never change it, or
@@ -47,7 +48,7 @@ class IdempotencyKeyReused(ApplicationError):
 
 
 def survey_or_404(slug: str) -> Survey:
-    survey = Survey.objects.filter(slug=slug).first()
+    survey = survey_by_slug(slug)
     if survey is None:
         raise exceptions.NotFound(_("There is no survey at this address; check the slug."))
     return survey
@@ -164,10 +165,25 @@ class SubmissionThrottle(AnonRateThrottle):
     added by the last trusted proxy when NUM_PROXIES (TRUSTED_PROXY_COUNT) is set."""
 
     scope = "submissions"
+    left = 0.0  # seconds until the window that refused the request ends
 
     def get_rate(self) -> str | None:
         # Read on every request rather than once at import, so a changed setting applies.
         return cast(str, api_settings.DEFAULT_THROTTLE_RATES[self.scope])
+
+    def allow_request(self, request, view) -> bool:
+        """At most the rate's number of requests per client in each window of its period,
+        counted in the shared cache: with REDIS_URL every process and node counts as one.
+        With Redis away the request goes through (fail open; a "shared" log line)."""
+        limit, period = self.parse_rate(self.rate)
+        key = self.get_cache_key(request, view)
+        if limit is None or period is None or key is None:
+            return True
+        count, self.left = window_count(key, period)
+        return count is None or count <= limit
+
+    def wait(self) -> float:
+        return max(self.left, 1.0)
 
 
 class ResponseSubmitApi(APIView):

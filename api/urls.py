@@ -6,7 +6,7 @@ reaching the database."""
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import analytics, exports, surveys
+from api import analytics, export_jobs, exports, surveys
 
 v1 = [
     path("surveys/", surveys.SurveyListApi.as_view(), name="api_surveys"),
@@ -80,6 +80,12 @@ v1 = [
         "surveys/<slug:slug>/analysis/pairs/<slug:a>/<slug:b>.csv",
         exports.CrosstabCsvApi.as_view(),
         name="api_crosstab_csv",
+    ),
+    path("exports/<uuid:job_id>/", export_jobs.ExportJobApi.as_view(), name="api_export_job"),
+    path(
+        "exports/<uuid:job_id>/file",
+        export_jobs.ExportJobFileApi.as_view(),
+        name="api_export_job_file",
     ),
     # Any characters, newlines (%0A) too, which "." would not match.
     re_path(r"^[\s\S]*$", surveys.not_found),

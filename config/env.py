@@ -91,4 +91,32 @@ def envdatabase(name: str, default: str) -> dict:
     return config
 
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def envredis(name: str) -> str:
+    """A Redis URL, or "" when unset (then nothing is shared: one machine)."""
+    raw = os.environ.get(name, "").strip()
+    if raw and not raw.startswith(REDIS_SCHEMES):
+        raise ImproperEnvironment(
+            f"{name}={raw!r} is not a Redis URL: use redis://host:6379/0 "
+            "(or rediss:// for TLS, unix:///path/to/socket), or leave it unset."
+        )
+    return raw
+
+
+def redis_cache(url: str) -> dict:
+    """A cache on Redis that never fails a request: errors read as misses and drop writes,
+    after half a second at most (DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS logs each)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 1.0,
+        },
+    }
+
+
 SUPPORTED_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}

@@ -17,7 +17,9 @@ from config.env import (
     envint,
     envlist,
     envrate,
+    envredis,
     envtimezone,
+    redis_cache,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Behind PgBouncer in transaction pooling (scripts/cluster, docker-compose.yml) a cursor may
+# not outlive its transaction: Django's server-side cursors are then turned off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool("DATABASE_TRANSACTION_POOLING", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 for new and changed passwords; older hashes still verify and are upgraded at the
@@ -158,15 +163,49 @@ STORAGES = {
     },
 }
 
-# One cache for the questionnaire (keyed by its revision) and the analyses and dashboard
-# figures (keyed by the response watermark), so nothing cached is ever stale. Per process
-# here; a shared backend serves every process the same entries.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+# One cache for the questionnaire (keyed by its revision), the analyses and dashboard figures
+# (keyed by the response watermark), the API throttle and the locks. With REDIS_URL every
+# process and node shares it (Redis); without, each process keeps its own (one machine).
+# Redis going away never fails a request: reads miss, writes are dropped, one log line each
+# (the "shared" logger), and the callers compute, or let the request through.
+REDIS_URL = envredis("REDIS_URL")
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "shared"
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
     }
+
+# Background work (Celery, with Redis as its broker): analyses of new responses and big
+# exports. Without REDIS_URL tasks run at once in the process that asks (make run).
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a task whose worker died is run again…
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False  # a request never waits for a broker that is away
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 2.0,
+    "visibility_timeout": 3600,  # …after this long (Redis redelivers unacknowledged tasks)
 }
+# With a worker, a survey's analysis is refreshed at most this long after the previous one
+# ended, so that under a stream of submissions the worker leaves the cores to the web nodes.
+ANALYSIS_REFRESH_PAUSE_MS = envint("ANALYSIS_REFRESH_PAUSE_MS", 1000 if REDIS_URL else 0)
+# Exports of more responses than this run in the background (a job with progress and a
+# download link that expires); smaller ones stream straight away.
+EXPORT_BACKGROUND_ROWS = envint("EXPORT_BACKGROUND_ROWS", 20_000, minimum=1)
+EXPORT_KEEP_HOURS = envint("EXPORT_KEEP_HOURS", 24, minimum=1)
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or VAR_DIR / "media")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -188,6 +227,7 @@ AXES_VERBOSE = False  # the "security" log reports failures and lockouts, as JSO
 
 # HTTPS and browser-side defences: on by default with DEBUG off; each can be set here.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # asked over plain HTTP inside the deployment
 if envbool("SECURE_PROXY_SSL_HEADER", False):
     # Only behind a proxy that sets X-Forwarded-Proto itself and drops the client's.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -235,7 +275,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     # Failed sign-ins, lockouts, throttling, refused tokens, exports: see core/security.py.
-    "loggers": {"security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # Redis (cache, throttle, locks) or the broker away: one JSON line per failure.
+        "shared": {"handlers": ["security"], "level": "WARNING", "propagate": False},
+    },
 }
 
 REST_FRAMEWORK = {

@@ -17,6 +17,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("core.urls")),
     path("dashboard/", include("analytics.urls")),
     path("api/", include("api.urls")),
     path("", include("surveys.urls")),

@@ -1,5 +1,7 @@
 """Reads that need more than a one-line queryset."""
 
+import hashlib
+
 from django.core.cache import cache
 from django.db.models import Max
 
@@ -7,6 +9,31 @@ from surveys.models import Survey
 from surveys.questionnaire import ChoiceSpec, QuestionnaireSpec, QuestionSpec
 
 QUESTIONNAIRE_SECONDS = 24 * 3600
+# A survey looked up by its slug is kept this long: saving or deleting it, its questions or
+# choices forgets it at once (surveys.signals); a bulk update() is seen within this time.
+SURVEY_SECONDS = 10
+
+
+def survey_by_slug(slug: str) -> Survey | None:
+    """The survey at ``slug``, from the cache when a respondent's submission looked it up
+    lately: the submission path then costs one query, the INSERT."""
+    key = survey_cache_key(slug)
+    survey = cache.get(key)
+    if survey is None:
+        survey = Survey.objects.filter(slug=slug).first()
+        if survey is not None:
+            cache.set(key, survey, timeout=SURVEY_SECONDS)
+    return survey
+
+
+def survey_cache_key(slug: str) -> str:
+    return f"survey:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
+
+
+# The specs this process used lately, as objects: a spec is frozen, and unpickling it from
+# the cache took a third of a millisecond of every submission.
+_SPECS: dict[tuple[str, int], QuestionnaireSpec] = {}
+SPECS_KEPT = 64
 
 
 def survey_questionnaire(survey: Survey) -> QuestionnaireSpec:
@@ -14,13 +41,19 @@ def survey_questionnaire(survey: Survey) -> QuestionnaireSpec:
 
     Cached under the survey's revision, which every change to the survey, its questions or
     choices raises (surveys.signals), so a cached copy is never stale: a submission then
-    costs no queries for the questionnaire it is checked against. The creation time in the
+    costs no queries for the questionnaire it is checked against, and no unpickling once
+    this process has seen the revision. The creation time in the
     key keeps a survey re-created under a reused id (SQLite) from meeting the old copy."""
     key = f"questionnaire:{survey.pk}:{survey.created_at.timestamp()}"
-    spec = cache.get(key, version=survey.revision)
+    spec = _SPECS.get((key, survey.revision))
     if spec is None:
-        spec = _questionnaire_read(survey)
-        cache.set(key, spec, timeout=QUESTIONNAIRE_SECONDS, version=survey.revision)
+        spec = cache.get(key, version=survey.revision)
+        if spec is None:
+            spec = _questionnaire_read(survey)
+            cache.set(key, spec, timeout=QUESTIONNAIRE_SECONDS, version=survey.revision)
+        if len(_SPECS) >= SPECS_KEPT:
+            _SPECS.clear()
+        _SPECS[key, survey.revision] = spec
     return spec
 
 

@@ -2,11 +2,12 @@
 
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,8 +64,11 @@ def response_submit(
         unavailable = str(_("This survey is not available in that language."))
         raise SubmissionRefused(unavailable, errors={"language": unavailable})
     cleaned = answers_clean(survey_questionnaire(survey).questions, answers)
+    # One INSERT is atomic by itself: a savepoint (so a duplicate token leaves the caller's
+    # transaction usable) is needed only inside one; outside, it would cost a COMMIT.
+    inside = connection.in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if inside else nullcontext():
             response = Response.objects.create(
                 survey=survey,
                 answers=cleaned,

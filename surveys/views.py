@@ -3,7 +3,7 @@
 import time
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
@@ -12,7 +12,7 @@ from core.languages import language_names
 from surveys.answers import OTHER_TEXT_MAX_LENGTH
 from surveys.forms import QuestionnaireForm
 from surveys.models import Survey
-from surveys.selectors import survey_questionnaire
+from surveys.selectors import survey_by_slug, survey_questionnaire
 from surveys.services import SubmissionRefused, SurveyClosed, TokenReused, response_submit
 
 
@@ -25,7 +25,9 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
+    survey = survey_by_slug(slug)
+    if survey is None:
+        raise Http404("No such survey")
     language = _chosen_language(request, survey)
     if language is None:
         return _render(request, survey, survey.default_language, "surveys/language.html", {})

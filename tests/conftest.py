@@ -6,6 +6,7 @@ The builders behind the fixtures are in tests/factories.py.
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
@@ -13,8 +14,8 @@ from tests import factories
 
 # Whole folders that are slow get their group's marker here; slower single modules and
 # tests carry theirs (pyproject.toml registers them all).
-SLOW_FOLDERS = ("browser", "reliability")
-SLOW_GROUPS = {"browser", "reliability", "schemathesis", "fuzzing", "matrix", "startup"}
+SLOW_FOLDERS = ("browser", "reliability", "cluster")
+SLOW_GROUPS = {"browser", "reliability", "cluster", "schemathesis", "fuzzing", "matrix", "startup"}
 TESTS = Path(__file__).resolve().parent
 
 
@@ -43,6 +44,13 @@ def language_reset():
     not switch back); the next test's commands and messages must start in the default."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a survey looked up by slug in one test must not
+    be found in the next, where the same slug is another row."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

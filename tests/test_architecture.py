@@ -12,7 +12,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: a package may import from those before it, never from those after it.
 LAYERS = ("core", "surveys", "analytics", "exports", "api")
-HEAVY = ("scipy", "pandas", "openpyxl", "pyreadstat", "plotly", "matplotlib", "docx")
+HEAVY = (
+    "scipy",
+    "pandas",
+    "openpyxl",
+    "pyreadstat",
+    "plotly",
+    "matplotlib",
+    "docx",
+    "celery",
+    "kombu",
+)
 
 
 def _imported_packages(path: Path) -> set[str]:

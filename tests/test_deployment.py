@@ -1,4 +1,5 @@
-"""The Docker deployment files, checked without Docker.
+"""The Docker deployment files, checked without Docker (tests/cluster runs the same
+topology from local binaries).
 
 docker-compose.yml is validated against the official Compose Specification schema,
 vendored from compose-spec/compose-spec (schema/compose-spec.json) at
@@ -35,9 +36,13 @@ def validator() -> Draft7Validator:
     return Draft7Validator(schema)
 
 
-def web_command(compose: dict) -> str:
-    """The web service's shell script (command is exec form: sh -c SCRIPT)."""
-    command = compose["services"]["web"]["command"]
+WEB_NODES = ("web-a", "web-b")
+NGINX_CONFS = (ROOT / "deploy/nginx.conf", ROOT / "deploy/compose/nginx.conf")
+
+
+def shell_script(compose: dict, service: str) -> str:
+    """A service's shell script (command is exec form: sh -c SCRIPT)."""
+    command = compose["services"][service]["command"]
     assert isinstance(command, list), "use exec form so the && chain runs in a shell"
     assert command[:2] == ["sh", "-c"]
     return command[2]
@@ -74,7 +79,7 @@ def test_it_rejects_a_broken_compose_file(
     compose: dict, validator: Draft7Validator, breakage: str
 ) -> None:
     broken = copy.deepcopy(compose)
-    web = broken["services"]["web"]
+    web = broken["services"]["web-a"]
     if breakage == "ports_as_mapping":
         web["ports"] = {"8000": "8000"}
     elif breakage == "unknown_top_level_key":
@@ -82,12 +87,72 @@ def test_it_rejects_a_broken_compose_file(
     elif breakage == "unknown_service_key":
         web["depend_on"] = ["db"]
     else:
-        web["depends_on"]["db"]["condition"] = "healthy"
+        web["depends_on"]["redis"]["condition"] = "healthy"
     assert not validator.is_valid(broken)
 
 
-def test_it_starts_web_only_once_db_is_healthy(compose: dict) -> None:
-    assert compose["services"]["web"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+@pytest.mark.parametrize("node", WEB_NODES)
+def test_it_starts_web_nodes_once_the_pooler_and_redis_are_healthy_and_migrated(
+    compose: dict, node: str
+) -> None:
+    assert compose["services"][node]["depends_on"] == {
+        "pgbouncer": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+        "migrate": {"condition": "service_completed_successfully"},
+    }
+
+
+def test_it_checks_the_health_of_every_long_running_service_and_restarts_it(
+    compose: dict,
+) -> None:
+    services = compose["services"]
+    assert {"db", "pgbouncer", "redis", "worker", "nginx", *WEB_NODES} <= set(services)
+    for name, service in services.items():
+        if name == "migrate":
+            assert service["restart"] == "no"
+            continue
+        assert service["restart"] == "unless-stopped", name
+        assert service["healthcheck"]["test"], name
+
+
+def test_it_runs_gthread_web_nodes_behind_nginx_only(compose: dict) -> None:
+    services = compose["services"]
+    for node in WEB_NODES:
+        server = shlex.split(shell_script(compose, node))
+        assert server[:3] == ["exec", "gunicorn", "config.wsgi:application"]
+        assert server[server.index("--worker-class") + 1] == "gthread"
+        assert "ports" not in services[node]
+        assert services[node]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    published = [name for name, service in services.items() if "ports" in service]
+    assert published == ["nginx"]
+
+
+def test_it_pools_transactions_in_pgbouncer(compose: dict) -> None:
+    pooler = compose["services"]["pgbouncer"]["environment"]
+    assert pooler["POOL_MODE"] == "transaction"
+    web = compose["services"]["web-a"]["environment"]
+    assert "@pgbouncer:5432/" in web["DATABASE_URL"]
+    assert web["DATABASE_TRANSACTION_POOLING"] == "1"
+
+
+def _directives(path: Path) -> dict[str, str]:
+    lines = (line.split("#")[0].strip() for line in path.read_text().splitlines())
+    pairs = (line.rstrip(";").split(None, 1) for line in lines if line.endswith(";"))
+    return {pair[0]: pair[1] if len(pair) > 1 else "" for pair in pairs}
+
+
+def test_it_buffers_and_times_out_slow_clients_alike_in_both_nginx_configurations() -> None:
+    cluster, compose = (_directives(path) for path in NGINX_CONFS)
+    rules = (
+        "client_header_timeout",
+        "client_body_timeout",
+        "client_max_body_size",
+        "proxy_request_buffering",
+        "proxy_next_upstream",
+        "error_page",
+    )
+    assert {rule: cluster[rule] for rule in rules} == {rule: compose[rule] for rule in rules}
+    assert cluster["proxy_request_buffering"] == "on"
 
 
 def test_it_keeps_postgres_data_in_a_named_volume(compose: dict) -> None:
@@ -98,9 +163,9 @@ def test_it_keeps_postgres_data_in_a_named_volume(compose: dict) -> None:
     assert volume_name in compose["volumes"]
 
 
-def test_it_migrates_and_imports_before_starting_gunicorn(compose: dict) -> None:
-    steps = [step.strip() for step in web_command(compose).split("&&")]
-    assert len(steps) == 3
+def test_it_migrates_and_imports_once_before_the_web_nodes_start(compose: dict) -> None:
+    steps = [step.strip() for step in shell_script(compose, "migrate").split("&&")]
+    assert len(steps) == 2
     assert shlex.split(steps[0]) == ["python", "manage.py", "migrate", "--noinput"]
     assert shlex.split(steps[1]) == [
         "python",
@@ -108,18 +173,17 @@ def test_it_migrates_and_imports_before_starting_gunicorn(compose: dict) -> None
         "import_questionnaire",
         DEFAULT_QUESTIONNAIRE,
     ]
-    server = shlex.split(steps[2])
-    assert server[:3] == ["exec", "gunicorn", "config.wsgi:application"]
-    assert "0.0.0.0:8000" in server
+    assert "@db:5432/" in compose["services"]["migrate"]["environment"]["DATABASE_URL"]
     assert (ROOT / DEFAULT_QUESTIONNAIRE).is_file()
 
 
 def test_it_runs_web_with_debug_off(compose: dict) -> None:
-    assert str(compose["services"]["web"]["environment"]["DEBUG"]) == "0"
+    for service in (*WEB_NODES, "worker"):
+        assert str(compose["services"][service]["environment"]["DEBUG"]) == "0"
 
 
 def test_it_requires_secret_key(compose: dict) -> None:
-    environment = compose["services"]["web"]["environment"]
+    environment = compose["services"]["web-a"]["environment"]
     assert re.fullmatch(r"\$\{SECRET_KEY:\?.+\}", environment["SECRET_KEY"])
 
 

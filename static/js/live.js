@@ -1,5 +1,6 @@
-// Keeps an open dashboard current: every 2 s while the tab is visible, ask whether the
-// survey's watermark changed (ETag / 304); when it did, fetch the page's data and redraw.
+// Keeps an open dashboard current: every 2 s while the tab is visible, ask whether a newer
+// analysis is ready (ETag: its watermark / 304; the check also asks the server to compute
+// one when responses arrived); when it is, fetch the page's data and redraw.
 (function () {
   "use strict";
   var status = document.getElementById("live-status");
@@ -7,16 +8,6 @@
   var INTERVAL_MS = 2000;
   var etag = '"' + status.dataset.watermark + '"';
   var busy = false;
-
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  function showUpdated(count) {
-    var now = new Date();
-    document.getElementById("updated-at").textContent =
-      pad(now.getHours()) + ":" + pad(now.getMinutes()) + ":" + pad(now.getSeconds());
-    document.getElementById("response-count").textContent = count;
-    status.dataset.count = count;
-  }
 
   // One request gives the page's figures and its live blocks (tables, counts, sentences)
   // rendered as a reload would show them; only the blocks that changed are swapped in.
@@ -27,7 +18,7 @@
         if (!data) return;
         window.dashboardDraw(data.figures, true);
         swapFragments(data.fragments || {});
-        showUpdated(data.n);
+        status.dataset.count = data.n;
       });
   }
 

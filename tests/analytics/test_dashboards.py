@@ -242,10 +242,11 @@ def test_it_answers_304_while_nothing_changed_and_200_after_a_response(
     assert after["ETag"] != etag
 
 
-def test_it_checks_for_changes_in_one_query(staff_client, responses, django_assert_num_queries):
+def test_it_checks_for_changes_in_three_queries(staff_client, responses, django_assert_num_queries):
     etag = staff_client.get(f"{BASE}/changes/")["ETag"]
-    # session, user, permissions (user and group), then the one watermark query
-    with django_assert_num_queries(5):
+    # session, user, permissions (user and group), then the survey, its watermark and
+    # whether it has a weighting scheme: the analysis comes from the cache
+    with django_assert_num_queries(7):
         assert staff_client.get(f"{BASE}/changes/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 

@@ -13,6 +13,7 @@ from tests.factories import response_add, user_in_role
 ROLES = ("anonymous", "staff", "admin", "superuser")
 SLUG = {"slug": "us-russia-kz"}
 PAIR = {**SLUG, "a": "q01", "b": "q04"}
+NO_JOB = {"job_id": "00000000-0000-4000-8000-000000000000"}  # nobody's export job
 
 # (URL name, its arguments, method, expected status as anonymous, staff, admin, superuser).
 # Respondents need no account. Dashboards: anonymous → sign-in page (302); the API answers
@@ -22,6 +23,7 @@ PAIR = {**SLUG, "a": "q01", "b": "q04"}
 # never superusers, groups or permissions (tests/security/test_admin_escalation.py).
 TABLE = [
     ("survey_list", {}, "get", 302, 302, 302, 302),
+    ("health", {}, "get", 200, 200, 200, 200),
     ("survey", SLUG, "get", 200, 200, 200, 200),
     ("survey", SLUG, "post", 200, 200, 200, 200),  # no language chosen yet: the choice
     ("survey_thanks", SLUG, "get", 200, 200, 200, 200),
@@ -56,6 +58,8 @@ TABLE = [
     ("api_bundle", SLUG, "get", 401, 403, 200, 200),
     ("api_matrix_csv", SLUG, "get", 401, 403, 200, 200),
     ("api_crosstab_csv", PAIR, "get", 401, 403, 200, 200),
+    ("api_export_job", NO_JOB, "get", 401, 403, 404, 404),
+    ("api_export_job_file", NO_JOB, "get", 401, 403, 404, 404),
     ("api_schema", {}, "get", 200, 200, 200, 200),
     ("api_docs", {}, "get", 200, 200, 200, 200),
     ("admin:index", {}, "get", 302, 302, 200, 200),

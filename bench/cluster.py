@@ -1,0 +1,187 @@
+"""Dashboards on the scripts/cluster topology while submissions arrive, against the same page
+with no load, in one run; and how long a response takes to show on an open dashboard.
+
+    .venv/bin/python bench/cluster.py                    # about a minute
+    .venv/bin/python bench/cluster.py --rate 300 --seconds 20
+
+The topology (nginx, two gthread web nodes, PgBouncer, Redis, one Celery worker) gets its
+own database on the PostgreSQL at 127.0.0.1:5432 (created, then dropped) with --demo
+responses. Phases, each bounded in time and count, traffic to 127.0.0.1 only:
+
+  idle        a signed-in staff member reloads the overview, nothing else happens
+  load        the same while API submissions arrive at --rate per second (paced), and a
+              probe submits one response every half second and polls the change check
+              (as live.js does) until the dashboard's analysis includes it: the staleness
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)
+
+from bench.load import Tally, manage  # noqa: E402
+from bench.scratch import scratch_database  # noqa: E402
+from scripts.topology import Cluster  # noqa: E402
+from tests.reliability.respondent import SLUG, api_submit, request  # noqa: E402
+
+OVERVIEW = f"/dashboard/{SLUG}/"
+CHANGES = f"/dashboard/{SLUG}/changes/"
+PASSWORD = uuid.uuid4().hex
+
+
+def staff_cookie(port: int) -> str:
+    page = request(port, "GET", "/accounts/login/")
+    token = page.body.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    body = f"username=admin&password={PASSWORD}&csrfmiddlewaretoken={token}".encode()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={page.cookies['csrftoken']}",
+    }
+    signed_in = request(port, "POST", "/accounts/login/", body=body, headers=headers)
+    if signed_in.status != 302:
+        raise RuntimeError(f"could not sign in as admin (HTTP {signed_in.status})")
+    return f"sessionid={signed_in.cookies['sessionid']}"
+
+
+def watch_dashboard(port: int, cookie: str, stop: threading.Event, most: int) -> Tally:
+    """Reload the overview back to back until ``stop`` (or ``most`` reloads)."""
+    tally = Tally()
+    started = time.perf_counter()
+    while not stop.is_set() and len(tally.latencies) < most:
+        sent = time.perf_counter()
+        reply = request(port, "GET", OVERVIEW, headers={"Cookie": cookie}, timeout=30)
+        tally.add(sent, reply.status)
+    tally.seconds = time.perf_counter() - started
+    return tally
+
+
+def submit_paced(port: int, rate: float, stop: threading.Event, clients: int) -> Tally:
+    """API submissions at ``rate`` per second in all, from ``clients`` threads."""
+    tally = Tally()
+    every = clients / rate
+
+    def client(offset: float) -> None:
+        due = time.perf_counter() + offset
+        while not stop.is_set():
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            sent = time.perf_counter()
+            try:
+                tally.add(sent, api_submit(port, uuid.uuid4().hex, timeout=30).status)
+            except OSError as error:
+                tally.add(sent, type(error).__name__)
+            due += every
+
+    threads = [threading.Thread(target=client, args=(k * every / clients,)) for k in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    tally.seconds = time.perf_counter() - started
+    return tally
+
+
+def probe_staleness(port: int, cookie: str, stop: threading.Event) -> list[float]:
+    """Seconds from a stored response to the change check saying an analysis with it is
+    ready (polled every 100 ms)."""
+    seen: list[float] = []
+    while not stop.is_set():
+        sent = time.perf_counter()
+        stored = api_submit(port, uuid.uuid4().hex, timeout=30)
+        if stored.status != 201:
+            continue
+        mine = stored.json()["id"]
+        while time.perf_counter() - sent < 30:
+            answer = request(port, "GET", CHANGES, headers={"Cookie": cookie}, timeout=30)
+            if answer.status == 200 and answer.json()["ready"] >= mine:
+                seen.append(time.perf_counter() - sent)
+                break
+            time.sleep(0.1)
+        time.sleep(max(0.0, 0.5 - (time.perf_counter() - sent)))
+    return seen
+
+
+def p(values: list[float], cut: int) -> float:
+    return statistics.quantiles(values, n=100)[cut - 1] if len(values) > 1 else values[0]
+
+
+def measure(cluster: Cluster, args) -> None:
+    port = cluster.ports["nginx"]
+    cookie = staff_cookie(port)
+    request(port, "GET", OVERVIEW, headers={"Cookie": cookie}, timeout=60)  # first analysis
+    stop = threading.Event()
+    timer = threading.Timer(args.seconds, stop.set)
+    timer.start()
+    idle = watch_dashboard(port, cookie, stop, args.max_requests)
+    stop = threading.Event()
+    results: dict = {}
+    workers = [
+        threading.Thread(
+            target=lambda: results.update(load=watch_dashboard(port, cookie, stop, 10**9))
+        ),
+        threading.Thread(
+            target=lambda: results.update(
+                submitted=submit_paced(port, args.rate, stop, args.clients)
+            )
+        ),
+        threading.Thread(target=lambda: results.update(stale=probe_staleness(port, cookie, stop))),
+    ]
+    for worker in workers:
+        worker.start()
+    time.sleep(args.seconds)
+    stop.set()
+    for worker in workers:
+        worker.join()
+    report(idle, results["load"], results["submitted"], results["stale"], args)
+
+
+def report(idle: Tally, load: Tally, submitted: Tally, stale: list[float], args) -> None:
+    idle95, load95 = p(idle.latencies, 95) * 1000, p(load.latencies, 95) * 1000
+    errors = sum(n for status, n in submitted.outcomes.items() if status != 201)
+    print(f"\nsubmissions: {len(submitted.latencies) / submitted.seconds:.0f}/s asked {args.rate}/s"
+          f", {errors} not 201 {dict(submitted.outcomes)}")  # fmt: skip
+    print(f"dashboard answers: idle {dict(idle.outcomes)}, under load {dict(load.outcomes)}\n")
+    print("| measure | idle | under load | ratio | target |\n|---|---|---|---|---|")
+    print(f"| dashboard p50 ms | {p(idle.latencies, 50) * 1000:.0f} | "
+          f"{p(load.latencies, 50) * 1000:.0f} | | |")  # fmt: skip
+    print(f"| dashboard p95 ms | {idle95:.0f} | {load95:.0f} | {load95 / idle95:.2f}× | ≤ 2× |")
+    print(f"| staleness p50 / p95 s ({len(stale)} probes) | | {p(stale, 50):.2f} / "
+          f"{p(stale, 95):.2f} | | p95 ≤ 3 s |")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20, help="per phase (default 20)")
+    parser.add_argument("--rate", type=float, default=300, help="submissions per second")
+    parser.add_argument("--clients", type=int, default=16, help="submitting threads")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="idle reloads, most")
+    parser.add_argument("--demo", type=int, default=3000, help="demo responses beforehand")
+    parser.add_argument("--database", default="bench_cluster", help="created, then dropped")
+    args = parser.parse_args()
+    run = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
+    print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}; logs: {run}")
+    with scratch_database(args.database) as url:
+        cluster = Cluster(
+            run, url, settings={"ADMIN_PASSWORD": PASSWORD, "API_SUBMISSION_RATE": "10000000/min"}
+        )
+        try:
+            cluster.start()
+            manage(url, "seed_demo", "--n", str(args.demo))
+            measure(cluster, args)
+        finally:
+            cluster.stop()
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,337 @@
+"""The multi-node topology of docker-compose.yml, from local binaries on loopback ports:
+
+    nginx → 2 web nodes (gunicorn, gthread) → PgBouncer (transaction pooling) → PostgreSQL
+                       ↘ Redis (cache, locks, throttle, Celery broker) ← 1 Celery worker
+
+Debian's nginx, pgbouncer and redis-server; the app's own gunicorn and celery from the
+venv; PostgreSQL is the one at DATABASE_URL (the machine's, by default). Every process
+writes its log under the run directory. Used by scripts/cluster (start/stop/status), the
+tests in tests/cluster and bench/cluster.py.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
+BINARIES = {
+    "nginx": ("/usr/sbin/nginx", "nginx"),
+    "pgbouncer": ("/usr/sbin/pgbouncer", "pgbouncer"),
+    "redis-server": ("/usr/bin/redis-server", "redis-server"),
+}
+WEB_NODES = ("web-a", "web-b")
+SERVICES = ("redis", "pgbouncer", *WEB_NODES, "worker", "nginx")  # in the order they start
+
+
+class TopologyError(Exception):
+    """Something the cluster needs is missing or did not start; the message says what."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def binary(name: str) -> str:
+    path, package = BINARIES[name]
+    found = shutil.which(name) or (path if os.access(path, os.X_OK) else None)
+    if found is None:
+        raise TopologyError(f"{name} is missing: install it with `apt-get install {package}`.")
+    return found
+
+
+def answers(url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class Cluster:
+    """The ports and processes of one topology, kept in ``run/state.json`` between calls."""
+
+    run: Path
+    database_url: str
+    workers: int = 2
+    threads: int = 4
+    settings: dict[str, str] = field(default_factory=dict)  # more for the app's processes
+    ports: dict[str, int] = field(default_factory=dict)
+    pids: dict[str, int] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict, repr=False)
+    log_starts: dict[str, int] = field(default_factory=dict, repr=False)  # this start's log
+
+    @classmethod
+    def load(cls, run: Path) -> "Cluster":
+        state = json.loads((run / "state.json").read_text())
+        return cls(run=run, **state)
+
+    def save(self) -> None:
+        state = {
+            "database_url": self.database_url,
+            "workers": self.workers,
+            "threads": self.threads,
+            "settings": self.settings,
+            "ports": self.ports,
+            "pids": self.pids,
+        }
+        (self.run / "state.json").write_text(json.dumps(state, indent=1))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['nginx']}"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.ports['redis']}/0"
+
+    def node_url(self, node: str) -> str:
+        return f"http://127.0.0.1:{self.ports[node]}"
+
+    def app_environment(self) -> dict[str, str]:
+        """The web nodes' and the worker's settings: through PgBouncer, sharing Redis."""
+        database = urlsplit(self.database_url)
+        pooler = f"127.0.0.1:{self.ports['pgbouncer']}"
+        pooled = database._replace(netloc=f"{database.username}@{pooler}")
+        return {
+            **os.environ,
+            "DATABASE_URL": pooled.geturl(),
+            "DATABASE_TRANSACTION_POOLING": "1",
+            "REDIS_URL": self.redis_url,
+            "DEBUG": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "cluster-only-" + "k" * 50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "TRUSTED_PROXY_COUNT": "1",
+            **self.settings,
+        }
+
+    # Starting and stopping
+
+    def start(self) -> None:
+        """Prepare the database, then start every service and wait until each answers."""
+        for name in BINARIES:
+            binary(name)
+        self.run.mkdir(parents=True, exist_ok=True)
+        names = ("redis", "pgbouncer", *WEB_NODES, "nginx")
+        self.ports = {name: free_port() for name in names}
+        self.save()
+        self._prepare()
+        for name in SERVICES:
+            self.start_service(name)
+        self.save()
+
+    def _prepare(self) -> None:
+        """Create the database if needed, migrate, import the questionnaire, make the admin
+        (its password goes to run/admin.txt) and collect the static files, straight to
+        PostgreSQL (not through the pooler)."""
+        direct = {**self.app_environment(), "DATABASE_URL": self.database_url}
+        _database_create(self.database_url)
+        for command in (
+            ["migrate", "--noinput"],
+            ["import_questionnaire", str(QUESTIONNAIRE)],
+            ["ensure_admin"],
+            ["collectstatic", "--noinput"],
+        ):
+            done = subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env=direct,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                raise TopologyError(f"manage.py {command[0]} failed:\n{done.stderr[-2000:]}")
+            if command == ["ensure_admin"]:
+                (self.run / "admin.txt").write_text(done.stdout)
+
+    def start_service(self, name: str) -> None:
+        argv, as_postgres = self._command(name)
+        log = (self.run / f"{name}.log").open("a")
+        self.log_starts[name] = log.tell()
+        process = subprocess.Popen(
+            (["runuser", "-u", "postgres", "--"] if as_postgres else []) + argv,
+            cwd=ROOT,
+            env=self.app_environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.pids[name] = process.pid
+        self.processes[name] = process
+        self.save()
+        self._wait_ready(name, process)
+
+    def _wait_ready(self, name: str, process: subprocess.Popen) -> None:
+        deadline = time.monotonic() + 60
+        while not self.ready(name):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = (self.run / f"{name}.log").read_text()[-1500:]
+                raise TopologyError(f"{name} did not start; its log ends:\n{tail}")
+            time.sleep(0.2)
+
+    def ready(self, name: str) -> bool:
+        if name in WEB_NODES:
+            return answers(f"{self.node_url(name)}/healthz/")
+        if name == "nginx":
+            return answers(f"{self.url}/healthz/")
+        if name == "worker":
+            text = (self.run / "worker.log").read_bytes()[self.log_starts.get(name, 0) :]
+            return b" ready." in text
+        return port_open(self.ports[name])
+
+    def restart(self, name: str) -> None:
+        """Stop one service (TERM, then KILL after 10 s) and start it again."""
+        self._signal(name, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while self.alive(name) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.kill(name)
+        self.start_service(name)
+
+    def kill(self, name: str) -> None:
+        """kill -9, as a crash would."""
+        self._signal(name, signal.SIGKILL)
+        self.pids.pop(name, None)
+        self.save()
+
+    def stop(self) -> None:
+        """TERM every service, front to back, and KILL what is still there after 10 s."""
+        for name in ("nginx", *WEB_NODES, "worker", "pgbouncer", "redis"):
+            self._signal(name, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while any(self.alive(name) for name in list(self.pids)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for name in list(self.pids):
+            self._signal(name, signal.SIGKILL)
+        self.pids = {}
+        self.save()
+
+    def alive(self, name: str) -> bool:
+        pid = self.pids.get(name)
+        if pid is None:
+            return False
+        if name in self.processes:  # started by this process: reap it
+            return self.processes[name].poll() is None
+        return self._ours(pid)
+
+    def _signal(self, name: str, sent: signal.Signals) -> None:
+        pid = self.pids.get(name)
+        if pid is not None and self._ours(pid):
+            try:
+                os.killpg(pid, sent)  # each service leads its own process group
+            except ProcessLookupError:
+                pass
+
+    def _ours(self, pid: int) -> bool:
+        """Whether ``pid`` still runs a command of this run directory's cluster (not a
+        process that reused the number after a reboot)."""
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            environment = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            return False
+        marks = (str(self.run), self.redis_url, f"127.0.0.1:{self.ports.get('redis')}")
+        # (redis-server rewrites its command line to "redis-server 127.0.0.1:<port>")
+        return any(mark.encode() in command + environment for mark in marks)
+
+    # What each service runs
+
+    def _command(self, name: str) -> tuple[list[str], bool]:
+        python = sys.executable
+        if name in WEB_NODES:
+            return [
+                python, "-m", "gunicorn", "config.wsgi:application",
+                "--bind", f"127.0.0.1:{self.ports[name]}",
+                "--worker-class", "gthread", "--workers", str(self.workers),
+                "--threads", str(self.threads), "--timeout", "30", "--graceful-timeout", "5",
+            ], False  # fmt: skip
+        if name == "worker":
+            return [
+                python, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+                "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+            ], False  # fmt: skip
+        if name == "redis":
+            return [
+                binary("redis-server"), "--bind", "127.0.0.1", "--port", str(self.ports[name]),
+                "--save", "", "--appendonly", "no", "--dir", str(self.run),
+            ], False  # fmt: skip
+        if name == "pgbouncer":
+            return [binary("pgbouncer"), str(self._pgbouncer_ini())], os.geteuid() == 0
+        return [binary("nginx"), "-p", str(self.run), "-c", str(self._nginx_conf())], False
+
+    def _pgbouncer_ini(self) -> Path:
+        database = urlsplit(self.database_url)
+        user = database.username or "postgres"
+        (self.run / "userlist.txt").write_text(f'"{user}" "{database.password or ""}"\n')
+        ini = self.run / "pgbouncer.ini"
+        ini.write_text(
+            (ROOT / "deploy/pgbouncer.ini")
+            .read_text()
+            .replace("@DATABASE_HOST@", database.hostname or "127.0.0.1")
+            .replace("@DATABASE_PORT@", str(database.port or 5432))
+            .replace("@PORT@", str(self.ports["pgbouncer"]))
+            .replace("@RUN@", str(self.run))
+        )
+        if os.geteuid() == 0:  # pgbouncer refuses to run as root
+            for path in (self.run, ini, self.run / "userlist.txt"):
+                shutil.chown(path, "postgres")
+        return ini
+
+    def _nginx_conf(self) -> Path:
+        upstreams = "\n".join(
+            f"        server 127.0.0.1:{self.ports[node]} max_fails=1 fail_timeout=3s;"
+            for node in WEB_NODES
+        )
+        conf = self.run / "nginx.conf"
+        conf.write_text(
+            (ROOT / "deploy/nginx.conf")
+            .read_text()
+            .replace("@UPSTREAMS@", upstreams)
+            .replace("@PORT@", str(self.ports["nginx"]))
+            .replace("@RUN@", str(self.run))
+            .replace("@USER@", "user root;" if os.geteuid() == 0 else "")
+        )
+        return conf
+
+
+def _database_create(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    try:
+        connection = psycopg2.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username,
+            password=parts.password,
+            dbname="postgres",
+        )
+    except psycopg2.OperationalError as error:
+        where = f"{parts.hostname}:{parts.port or 5432}"
+        raise TopologyError(f"PostgreSQL at {where} answers no: {error}") from None
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()

@@ -1,0 +1,118 @@
+"""Two web nodes behind nginx share one analysis per watermark, one throttle and one lock
+(tests/cluster/conftest.py starts the topology of scripts/cluster)."""
+
+import json
+import socket
+import threading
+import time
+import uuid
+
+from tests.cluster.conftest import staff_cookie
+from tests.factories import SLUG
+from tests.reliability.respondent import api_submit, request
+
+CHANGES = f"/dashboard/{SLUG}/changes/"
+DATA = f"/dashboard/{SLUG}/data/"
+
+
+def changes(port: int, cookie: str) -> dict:
+    reply = request(port, "GET", CHANGES, headers={"Cookie": cookie})
+    assert reply.status == 200, reply.body[:300]
+    return reply.json()
+
+
+def test_it_shows_a_response_sent_to_node_a_on_node_b_within_3_seconds(cluster):
+    node_a, node_b = cluster.ports["web-a"], cluster.ports["web-b"]
+    cookie = staff_cookie(cluster, node_b)
+    before = request(node_b, "GET", DATA, headers={"Cookie": cookie}).json()["n"]
+    stored = api_submit(node_a, uuid.uuid4().hex)
+    assert stored.status == 201
+    seen = None
+    for _poll in range(30):  # what live.js does, every 100 ms here: 3 s at most
+        if changes(node_b, cookie)["ready"] >= stored.json()["id"]:
+            seen = request(node_b, "GET", DATA, headers={"Cookie": cookie}).json()
+            break
+        time.sleep(0.1)
+    assert seen is not None, "node B did not show the response within 3 s"
+    assert seen["n"] == before + 1
+    assert seen["watermark"] >= stored.json()["id"]
+
+
+def test_it_computes_one_analysis_per_watermark_for_both_nodes(cluster):
+    node_a, node_b = cluster.ports["web-a"], cluster.ports["web-b"]
+    cookies = {node_a: staff_cookie(cluster, node_a), node_b: staff_cookie(cluster, node_b)}
+    newest = max(api_submit(node_a, uuid.uuid4().hex).json()["id"] for _ in range(3))
+    ready: dict[int, dict] = {}
+    for _poll in range(50):
+        ready = {port: changes(port, cookie) for port, cookie in cookies.items()}
+        if all(answer["ready"] >= newest for answer in ready.values()):
+            break
+        time.sleep(0.1)
+    answers = list(ready.values())
+    assert answers[0]["ready"] == answers[1]["ready"] >= newest
+    # The same computation (its end time to the microsecond), not one per node.
+    assert answers[0]["finished_at"] == answers[1]["finished_at"]
+
+
+def test_it_limits_clients_over_two_nodes_as_one(cluster):
+    cluster.settings["API_SUBMISSION_RATE"] = "10/day"
+    try:
+        cluster.restart("web-a")
+        cluster.restart("web-b")
+        nodes = [cluster.ports["web-a"], cluster.ports["web-b"]]
+        body = json.dumps({"language": "en", "answers": {}}).encode()
+        # One client (its address as nginx would forward it) alternating between the nodes.
+        headers = {"Content-Type": "application/json", "X-Forwarded-For": "203.0.113.9"}
+        statuses = [
+            request(nodes[k % 2], "POST", f"/api/v1/surveys/{SLUG}/responses/", body=body,
+                    headers={**headers, "Idempotency-Key": uuid.uuid4().hex}).status
+            for k in range(24)
+        ]  # fmt: skip
+    finally:
+        cluster.settings["API_SUBMISSION_RATE"] = "1000000/min"
+        cluster.restart("web-a")
+        cluster.restart("web-b")
+    assert statuses.count(429) == 14
+    assert set(statuses[:10]) == {400}  # let through (then refused for the empty answers)
+
+
+def _slow_body(port: int, stop: threading.Event, started: threading.Barrier) -> bool:
+    """POST a body one byte at a time; True if nginx still had the connection open when
+    told to stop."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        head = (
+            f"POST /api/v1/surveys/{SLUG}/responses/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+        )
+        connection.sendall(head.encode())
+        started.wait()
+        try:
+            while not stop.wait(0.5):
+                connection.sendall(b" ")
+        except OSError:
+            return False
+        return True
+
+
+def test_it_answers_a_normal_request_while_slow_clients_trickle_their_bodies(cluster):
+    """More slow clients than the two nodes have threads together: a normal request is still
+    answered while every one of them is stuck in the middle of its body."""
+    slow = 2 * cluster.workers * cluster.threads + 8
+    stop, started = threading.Event(), threading.Barrier(slow + 1)
+    held: list[bool] = []
+    threads = [
+        threading.Thread(
+            target=lambda: held.append(_slow_body(cluster.ports["nginx"], stop, started))
+        )
+        for _ in range(slow)
+    ]
+    for thread in threads:
+        thread.start()
+    started.wait()
+    time.sleep(1)  # every slow client is now inside its body
+    normal = request(cluster.ports["nginx"], "GET", "/healthz/", timeout=1)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert normal.status == 200
+    assert held == [True] * slow
