@@ -4,6 +4,7 @@ their own rights (issue 15, finding 1)."""
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from rest_framework.authtoken import admin as token_admin
@@ -25,8 +26,9 @@ def names_a_key(lookup: str, key_fields: set[str]) -> bool:
 class UserAdmin(auth_admin.UserAdmin):
     """Django's user admin, where only a superuser grants rights.
 
-    A non-superuser may add users, edit their names, e-mail, staff and active flags and set
-    their passwords, but sees superuser status, groups and permissions read-only, and cannot
+    A non-superuser may add users (with a first password), edit their names, e-mail, staff
+    and active flags and change their own password, but not another user's: whoever sets a
+    password can sign in as that user. They see superuser status, groups and permissions read-only, and cannot
     change, delete or even open a superuser. Groups are read-only rather than limited to the
     editor's own: a form field limited to some groups would drop the others on save, and a
     group's reach is what it grants, which only a superuser can judge.
@@ -50,6 +52,11 @@ class UserAdmin(auth_admin.UserAdmin):
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         return not names_a_key(lookup, set()) and super().lookup_allowed(lookup, value, request)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
+        if not (request.user.is_superuser or str(request.user.pk) == id):
+            raise PermissionDenied("Only a superuser sets another user's password.")
+        return super().user_change_password(request, id, form_url)
 
     @staticmethod
     def reaches(request: HttpRequest, obj: User | None) -> bool:

@@ -75,6 +75,26 @@ def test_it_does_not_let_a_member_set_a_superusers_password(member, root):
     assert root.check_password("root-pw")
 
 
+def test_it_does_not_let_a_member_set_another_users_password(member):
+    other = User.objects.create_user("other", password="other-pw", is_staff=True)
+    client = signed_in(member)
+    address = f"/admin/auth/user/{other.pk}/password/"
+    assert client.get(address).status_code == 403
+    client.post(address, {"password1": "taken-over-1", "password2": "taken-over-1"})
+    other.refresh_from_db()
+    assert other.check_password("other-pw")
+
+
+def test_it_lets_a_member_set_their_own_password_in_the_admin(member):
+    address = f"/admin/auth/user/{member.pk}/password/"
+    response = signed_in(member).post(
+        address, {"password1": "my-new-pass-7", "password2": "my-new-pass-7"}
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("my-new-pass-7")
+
+
 def test_it_does_not_let_a_member_delete_a_superuser(member, root):
     signed_in(member).post(f"/admin/auth/user/{root.pk}/delete/", {"post": "yes"})
     assert User.objects.filter(pk=root.pk).exists()
