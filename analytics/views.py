@@ -4,7 +4,8 @@ change check that lets open pages redraw themselves."""
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -21,16 +22,23 @@ from analytics.findings import findings_write, paper_comparison
 from analytics.forms import FilterInvalid, filter_parse
 from analytics.models import WeightingScheme
 from analytics.selectors import dashboard_analysis
-from surveys.models import EXPORT_PERMISSION, Response, Survey
+from surveys.models import Response, Survey
 from surveys.selectors import survey_questionnaire
+from surveys.teams import ANALYSE, VIEW, survey_allows
 
 
-def staff_only(view: Callable) -> Callable:
-    """Anonymous visitors go to the login page; signed-in people without the permission
-    get 403."""
-    return login_required(
-        permission_required("analytics.view_analytics", raise_exception=True)(view)
-    )
+def team_only(view: Callable) -> Callable:
+    """Anonymous visitors go to the login page; signed-in people who may not view the
+    survey (surveys/teams.py) get 403, before anything about it is read."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+        survey = get_object_or_404(Survey, slug=slug)
+        if not survey_allows(request.user, survey, VIEW):
+            raise PermissionDenied("Only the survey's team may see its dashboards.")
+        return view(request, slug, *args, **kwargs)
+
+    return login_required(checked)
 
 
 Page = tuple[str, dict]  # a template and what it shows
@@ -62,7 +70,7 @@ def dashboard(page: Callable[..., Page]) -> Callable:
         context = _page_context(request, board, form, data_url, context)
         return _data(request, template, context) if data else render(request, template, context)
 
-    return staff_only(view)
+    return team_only(view)
 
 
 def _page_context(request: HttpRequest, board: Board, form, data_url: str, context: dict) -> dict:
@@ -87,7 +95,7 @@ def _exports(
 ) -> list[tuple[str, str]]:
     """The export menu's (name, address) links, carrying the page's filters; empty for
     users who may not export. ``extra``: the page's own tables, as (name, address)."""
-    if not request.user.has_perm(EXPORT_PERMISSION):
+    if not survey_allows(request.user, board.survey, ANALYSE):
         return []
     slug = board.survey.slug
     language = translation.get_language()
@@ -220,7 +228,7 @@ def _watermark_etag(request: HttpRequest, slug: str) -> str:
     return str(found or 0)
 
 
-@staff_only
+@team_only
 @condition(etag_func=_watermark_etag)
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
     latest = Response.objects.filter(survey__slug=slug).aggregate(

@@ -1,5 +1,6 @@
-"""Exports through the API (admins only): responses as CSV, Excel or SPSS, the codebook, and
-the analysis tables, each at its own address so the file type is in the URL.
+"""Exports through the API (analysts and owners of a survey's team): responses as CSV, Excel
+or SPSS, the codebook, and the analysis tables, each at its own address so the file type is
+in the URL.
 
 The query string takes the dashboards' filters (analytics.forms), so a dashboard's export
 links carry its filters unchanged. Files come from ``export_make``, which also writes the
@@ -31,12 +32,12 @@ from analytics.forms import ResponseFilterForm, filter_parse
 from analytics.selectors import survey_analysis
 from api.errors import error_responses
 from api.filters import FILTER_PARAMETERS
-from api.surveys import survey_or_404
+from api.surveys import team_survey_or_404
 from core.languages import language_codes
 from exports.services import FORMATS, export_make
-from surveys.models import EXPORT_PERMISSION
 from surveys.questionnaire import KINDS
 from surveys.selectors import survey_questionnaire
+from surveys.teams import ANALYSE
 
 TRUE, FALSE = ("1", "true"), ("0", "false", "")
 
@@ -72,19 +73,19 @@ EXPORT_ERRORS = error_responses(
     {
         400: "A filter or option cannot be used.",
         401: "Not signed in and no valid token.",
-        403: "No permission to export responses.",
+        403: "Not an analyst or owner of the survey's team, and no site-wide reach.",
         404: "No such survey (or pair).",
     }
 )
 
 
 class CanExport(BasePermission):
-    """The "admins" group and superusers; anonymous requests get 401, other staff 403."""
-
-    message = _("Exporting responses needs the “Can export responses” permission.")
+    """Signed in (anonymous requests get 401); the view then asks for the ANALYSE right on
+    its survey (an analyst or owner of its team, or site-wide reach: surveys/teams.py),
+    else 403."""
 
     def has_permission(self, request, view) -> bool:
-        return request.user.has_perm(EXPORT_PERMISSION)
+        return bool(request.user and request.user.is_authenticated)
 
 
 class ErrorsAsJson(BaseContentNegotiation):
@@ -124,7 +125,7 @@ class ExportApi(APIView):
     bom: ClassVar[bool] = False  # reads ?bom=
 
     def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
-        survey = survey_or_404(slug)
+        survey = team_survey_or_404(request, slug, ANALYSE)
         form = self.filters(request, survey) if self.filtered else None
         chosen = form.response_filter() if form else None
         labels = (request.query_params.get("labels") or None) if self.labelled else None
@@ -205,8 +206,8 @@ class CodebookSerializer(serializers.Serializer):
 
 
 RESPONSES_NOTE = (
-    "Admins only. Takes the dashboards' filters; the file is named in Content-Disposition "
-    "and every export is recorded in the export log."
+    "Analysts and owners of the survey's team only. Takes the dashboards' filters; the file "
+    "is named in Content-Disposition and every export is recorded in the export log."
 )
 
 
@@ -239,7 +240,7 @@ def export_api(
         (ExportApi,),
         {"format": format, "filtered": filtered, "labelled": labelled, "bom": bom},
     )
-    note = RESPONSES_NOTE if filtered else "Admins only."
+    note = RESPONSES_NOTE if filtered else "Analysts and owners of the survey's team only."
     schema = extend_schema(
         operation_id=operation_id,
         summary=summary,

@@ -26,6 +26,7 @@ from surveys.models import Survey, in_language
 from surveys.questionnaire import KINDS, QuestionnaireSpec
 from surveys.selectors import survey_questionnaire
 from surveys.services import TokenReused, response_submit
+from surveys.teams import survey_allows
 
 # Idempotency keys become client tokens: uuid5(namespace, slug + key). Never change it, or
 # retries across the change would store a second response.
@@ -50,6 +51,17 @@ def survey_or_404(slug: str) -> Survey:
     survey = Survey.objects.filter(slug=slug).first()
     if survey is None:
         raise exceptions.NotFound(_("There is no survey at this address; check the slug."))
+    return survey
+
+
+def team_survey_or_404(request: Request, slug: str, right: str) -> Survey:
+    """The survey at this address, if the signed-in user's team role (or site-wide reach)
+    gives them this right on it (surveys/teams.py); else 404 or 403."""
+    survey = survey_or_404(slug)
+    if not survey_allows(request.user, survey, right):
+        raise exceptions.PermissionDenied(
+            _("Your role in this survey's team does not allow this; ask one of its owners.")
+        )
     return survey
 
 

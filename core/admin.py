@@ -28,10 +28,10 @@ class UserAdmin(auth_admin.UserAdmin):
 
     A non-superuser may add users (with a first password), edit their names, e-mail, staff
     and active flags and change their own password, but not another user's: whoever sets a
-    password can sign in as that user. They see superuser status, groups and permissions read-only, and cannot
-    change, delete or even open a superuser. Groups are read-only rather than limited to the
-    editor's own: a form field limited to some groups would drop the others on save, and a
-    group's reach is what it grants, which only a superuser can judge.
+    password can sign in as that user. They see superuser status, groups and permissions
+    read-only, and cannot change, delete or even open a superuser. Groups are read-only rather
+    than limited to the editor's own: a form field limited to some groups would drop the
+    others on save, and a group's reach is what it grants, which only a superuser can judge.
     """
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None):

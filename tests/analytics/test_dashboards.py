@@ -244,8 +244,9 @@ def test_it_answers_304_while_nothing_changed_and_200_after_a_response(
 
 def test_it_checks_for_changes_in_one_query(staff_client, responses, django_assert_num_queries):
     etag = staff_client.get(f"{BASE}/changes/")["ETag"]
-    # session, user, permissions (user and group), then the one watermark query
-    with django_assert_num_queries(5):
+    # session, user, permissions (user and group), the survey (its team's right to see it
+    # comes from those permissions here), then the one watermark query
+    with django_assert_num_queries(6):
         assert staff_client.get(f"{BASE}/changes/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 

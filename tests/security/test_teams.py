@@ -1,0 +1,113 @@
+"""Finding 5: survey teams. A member of one survey's team sees nothing of another survey
+through any page, API, export or admin list; owners manage their team."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from surveys.models import ExportRecord, SurveyMember
+from tests.factories import other_survey, response_add, signed_in, team_member
+
+STUDY = "us-russia-kz"
+OTHER = "other-study"
+
+
+@pytest.fixture
+def outsider(survey, answers):
+    """The owner of another survey, while ours has a response, a question list and an
+    export in its log."""
+    response_add(survey, answers)
+    ExportRecord.objects.create(survey=survey, format="csv", row_count=1)
+    return team_member(other_survey(), "owner", username="outsider")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/surveys/survey/",
+        "/admin/surveys/question/",
+        "/admin/surveys/response/",
+        "/admin/surveys/exportrecord/",
+    ],
+)
+def test_it_shows_an_outsider_nothing_of_another_survey_in_the_admin_lists(outsider, address):
+    page = signed_in(outsider).get(address)
+    assert page.status_code == 200
+    assert STUDY not in page.content.decode()
+
+
+def test_it_shows_a_team_member_their_survey_and_not_the_other(survey, outsider):
+    analyst = team_member(survey, "analyst", username="analyst")
+    page = signed_in(analyst).get("/admin/surveys/survey/").content.decode()
+    assert STUDY in page
+    assert OTHER not in page
+
+
+def test_it_offers_a_viewer_no_export_link_on_the_dashboard(survey):
+    viewer = team_member(survey, "viewer", username="viewer")
+    page = signed_in(viewer).get(f"/dashboard/{STUDY}/").content.decode()
+    assert "/export.csv" not in page
+    analyst = team_member(survey, "analyst", username="analyst")
+    assert "/export.csv" in signed_in(analyst).get(f"/dashboard/{STUDY}/").content.decode()
+
+
+def inline_form(survey, **members) -> dict:
+    """The survey's change form as posted by its page, with the team inline set."""
+    data = {
+        "slug": survey.slug,
+        "title": '{"en": "t"}',
+        "intro": "{}",
+        "languages": '["kk", "ru", "en"]',
+        "default_language": survey.default_language,
+        "is_open": "on",
+        "created_at_0": survey.created_at.strftime("%Y-%m-%d"),
+        "created_at_1": survey.created_at.strftime("%H:%M:%S"),
+        "members-TOTAL_FORMS": str(len(members)),
+        "members-INITIAL_FORMS": "0",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
+    }
+    for number, (user, role) in enumerate(members.values()):
+        data |= {f"members-{number}-user": user.pk, f"members-{number}-role": role}
+    return data
+
+
+def test_it_lets_an_owner_add_a_member_in_the_admin(survey, django_user_model):
+    owner = team_member(survey, "owner", username="owner")
+    newcomer = django_user_model.objects.create_user("newcomer", is_staff=True)
+    address = f"/admin/surveys/survey/{survey.pk}/change/"
+    answer = signed_in(owner).post(address, inline_form(survey, new=(newcomer, "viewer")))
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    assert SurveyMember.objects.get(survey=survey, user=newcomer).role == "viewer"
+
+
+def test_it_does_not_let_an_analyst_add_a_member(survey, django_user_model):
+    analyst = team_member(survey, "analyst", username="analyst")
+    newcomer = django_user_model.objects.create_user("newcomer", is_staff=True)
+    address = f"/admin/surveys/survey/{survey.pk}/change/"
+    signed_in(analyst).post(address, inline_form(survey, new=(newcomer, "owner")))
+    assert not SurveyMember.objects.filter(user=newcomer).exists()
+
+
+def test_it_manages_a_team_from_the_command_line(survey, django_user_model):
+    django_user_model.objects.create_user("aigerim")
+    out = io.StringIO()
+    call_command("survey_team", STUDY, "--add", "aigerim", "--role", "analyst", stdout=out)
+    assert "aigerim\tanalyst" in out.getvalue()
+    call_command("survey_team", STUDY, "--remove", "aigerim", stdout=io.StringIO())
+    assert not SurveyMember.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--add", "nobody", "--role", "viewer"], "No user 'nobody'"),
+        (["--add", "aigerim"], "--add needs --role"),
+        (["--remove", "aigerim"], "aigerim is not in the team"),
+    ],
+)
+def test_it_explains_a_team_command_it_cannot_do(survey, django_user_model, arguments, message):
+    django_user_model.objects.create_user("aigerim")
+    with pytest.raises(CommandError, match=message):
+        call_command("survey_team", STUDY, *arguments)
