@@ -199,7 +199,12 @@ class ResponseSubmitApi(APIView):
 
     @extend_schema_serializer(component_name="ResponseStored")
     class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField(help_text="The stored response's id.")
+        # Not the database's integer id, which counts every survey's responses and so would
+        # tell anyone how many came in and how fast; that one is for staff only.
+        id = serializers.UUIDField(
+            help_text="The stored response's public id: random, or derived from the "
+            "Idempotency-Key, so a retry gets the same one."
+        )
 
     @extend_schema(
         summary="Submit one response",
@@ -249,7 +254,7 @@ class ResponseSubmitApi(APIView):
                 _("This Idempotency-Key was already used with a different body; use a new key.")
             ) from None
         return Response(
-            self.OutputSerializer({"id": submission.response.pk}).data,
+            self.OutputSerializer({"id": submission.response.client_token}).data,
             status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK,
         )
 
