@@ -203,6 +203,9 @@ class CodebookSerializer(serializers.Serializer):
     title = _texts()
     meta_columns = serializers.ListField(child=serializers.CharField())
     questions = CodebookQuestionSerializer(many=True)
+    free_text = serializers.CharField(
+        help_text="Which characters free text loses when stored, and why."
+    )
 
 
 RESPONSES_NOTE = (
