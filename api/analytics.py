@@ -24,6 +24,7 @@ from analytics.selectors import survey_analysis
 from api.errors import error_responses
 from api.filters import FILTER_PARAMETERS
 from api.surveys import team_survey_or_404
+from api.throttles import SignedInThrottle
 from surveys.questionnaire import KINDS
 from surveys.selectors import survey_questionnaire
 from surveys.teams import VIEW
@@ -45,6 +46,7 @@ ERRORS = error_responses(
         401: "Not signed in and no valid token.",
         403: "Not in the survey's team (any role) and no site-wide reach.",
         404: "No such survey or pair.",
+        429: "Too many requests from this user; see Retry-After.",
     }
 )
 
@@ -113,6 +115,7 @@ class QuestionFrequenciesSerializer(serializers.Serializer):
 
 class FrequenciesApi(APIView):
     permission_classes = [CanViewAnalytics]
+    throttle_classes = [SignedInThrottle]
 
     @extend_schema_serializer(component_name="Frequencies")
     class OutputSerializer(serializers.Serializer):
@@ -249,6 +252,7 @@ class PairSerializer(PairSummarySerializer):
 
 class MatrixApi(APIView):
     permission_classes = [CanViewAnalytics]
+    throttle_classes = [SignedInThrottle]
 
     @extend_schema_serializer(component_name="DependenceMatrix")
     class OutputSerializer(serializers.Serializer):
@@ -270,6 +274,7 @@ class MatrixApi(APIView):
 
 class PairApi(APIView):
     permission_classes = [CanViewAnalytics]
+    throttle_classes = [SignedInThrottle]
 
     @extend_schema(
         summary="One question pair's test with its tables (a and b in either order)",

@@ -33,6 +33,7 @@ from analytics.selectors import survey_analysis
 from api.errors import error_responses
 from api.filters import FILTER_PARAMETERS
 from api.surveys import team_survey_or_404
+from api.throttles import SignedInThrottle
 from core.languages import language_codes
 from exports.services import FORMATS, export_make
 from surveys.questionnaire import KINDS
@@ -75,6 +76,7 @@ EXPORT_ERRORS = error_responses(
         401: "Not signed in and no valid token.",
         403: "Not an analyst or owner of the survey's team, and no site-wide reach.",
         404: "No such survey (or pair).",
+        429: "Too many requests from this user; see Retry-After.",
     }
 )
 
@@ -118,6 +120,7 @@ class ExportApi(APIView):
     """One export format; subclasses say which and which query parameters it reads."""
 
     permission_classes = [CanExport]
+    throttle_classes = [SignedInThrottle]
     content_negotiation_class = ErrorsAsJson
     format: ClassVar[str]
     filtered: ClassVar[bool] = True  # reads the dashboard filters

@@ -1,7 +1,6 @@
 """The respondents' REST API: the open surveys, a questionnaire, submitting one response."""
 
 import uuid
-from typing import cast
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -15,11 +14,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import api_view, schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer, error_responses
+from api.throttles import SignedInThrottle, SubmissionThrottle
 from core.errors import ApplicationError
 from core.languages import language_codes
 from surveys.models import Survey, in_language
@@ -171,19 +169,8 @@ def _questionnaire_in(spec: QuestionnaireSpec, language: str, survey: Survey) ->
     }
 
 
-class SubmissionThrottle(AnonRateThrottle):
-    """Anonymous submissions per client address: REMOTE_ADDR, or the X-Forwarded-For entry
-    added by the last trusted proxy when NUM_PROXIES (TRUSTED_PROXY_COUNT) is set."""
-
-    scope = "submissions"
-
-    def get_rate(self) -> str | None:
-        # Read on every request rather than once at import, so a changed setting applies.
-        return cast(str, api_settings.DEFAULT_THROTTLE_RATES[self.scope])
-
-
 class ResponseSubmitApi(APIView):
-    throttle_classes = [SubmissionThrottle]
+    throttle_classes = [SubmissionThrottle, SignedInThrottle]
 
     @extend_schema_serializer(component_name="ResponseSubmission")
     class InputSerializer(serializers.Serializer):

@@ -252,8 +252,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.errors.DepthSafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # Counted in the cache below (api/throttles.py): per process until it is shared.
     "DEFAULT_THROTTLE_RATES": {
         "submissions": envrate("API_SUBMISSION_RATE", "60/min"),
+        "signed_in": envrate("API_SIGNED_IN_RATE", "600/min"),
     },
     # How many reverse proxies in front of the app append to X-Forwarded-For; with 0
     # the header is ignored and clients are told apart by REMOTE_ADDR.
