@@ -58,7 +58,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
+    # The tokens of the first version, kept only for the history of migrations: core's
+    # migration 0002 turned every one into a hashed, expiring ApiToken and emptied the table.
     "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Our apps, lowest layer first: each imports only from those above it in this list.
@@ -243,10 +246,16 @@ LOGGING = {
     "loggers": {"security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
 }
 
+# API tokens (django-rest-knox): stored as SHA-512 digests, named, expiring after
+# API_TOKEN_DAYS unless made with another expiry in the admin; "Authorization: Token <key>".
+KNOX_TOKEN_MODEL = "core.ApiToken"
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90, minimum=1)
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
+
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns "not signed in" into 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": ["api.errors.DepthSafeJSONParser"],

@@ -272,6 +272,14 @@ def other_survey():
     return survey
 
 
+def api_token(user, **options) -> str:
+    """A new API token's key for the user (what the admin shows once)."""
+    from core.models import ApiToken
+
+    _token, key = ApiToken.objects.create(user=user, name="test script", **options)
+    return key
+
+
 def signed_in(user, **options) -> Client:
     """A test client with this user signed in."""
     client = Client(**options)
