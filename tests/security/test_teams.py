@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from surveys.models import ExportRecord, SurveyMember
-from tests.factories import other_survey, response_add, signed_in, team_member
+from tests.factories import other_survey, response_add, signed_in, team_member, user_in_group
 
 STUDY = "us-russia-kz"
 OTHER = "other-study"
@@ -111,3 +111,15 @@ def test_it_explains_a_team_command_it_cannot_do(survey, django_user_model, argu
     django_user_model.objects.create_user("aigerim")
     with pytest.raises(CommandError, match=message):
         call_command("survey_team", STUDY, *arguments)
+
+
+def test_it_takes_a_groups_site_wide_reach_away_with_its_permission(survey):
+    from django.contrib.auth.models import Group, Permission
+
+    watcher = signed_in(user_in_group("staff", username="watcher"))
+    address = f"/dashboard/{STUDY}/"
+    assert watcher.get(address).status_code == 200
+    reach_all = Permission.objects.get(codename="reach_all_surveys")
+    Group.objects.get(name="staff").permissions.remove(reach_all)
+    assert watcher.get(address).status_code == 403
+    assert watcher.get(f"/api/v1/surveys/{STUDY}/analytics/matrix/").status_code == 403
