@@ -5,15 +5,10 @@ The access log names no client, and every export gives ``submitted_at`` to the s
 
 import csv
 import io
-import os
 import shlex
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pyreadstat
 import pytest
@@ -21,45 +16,19 @@ import yaml
 
 from surveys.models import Response
 from tests.factories import response_add, signed_in, user_in_group
+from tests.security.conftest import GUNICORN_CONFIG, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN_CONFIG = "config/gunicorn.py"
 MOMENT = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def access_log_of(path: str, **headers: str) -> str:
+def access_log_of(gunicorn, path: str, **headers: str) -> str:
     """What gunicorn, started as the image starts it, logs for one request."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "-c", GUNICORN_CONFIG,
-    ]  # fmt: skip
-    environment = {**os.environ, "DEBUG": "1"}
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
     try:
-        for _ in range(100):
-            try:
-                request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
-                urllib.request.urlopen(request, timeout=5)
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                time.sleep(0.1)
-            else:
-                break
-        time.sleep(0.3)
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=20)
-    return output.decode()
+        urllib.request.urlopen(urllib.request.Request(gunicorn.url + path, headers=headers))
+    except urllib.error.HTTPError:
+        pass
+    time.sleep(0.3)
+    return gunicorn.output()
 
 
 def test_it_starts_gunicorn_with_the_private_access_log_in_the_image_and_compose():
@@ -72,8 +41,9 @@ def test_it_starts_gunicorn_with_the_private_access_log_in_the_image_and_compose
 
 
 @pytest.mark.slow
-def test_it_logs_a_request_without_the_clients_address_browser_or_referer():
+def test_it_logs_a_request_without_the_clients_address_browser_or_referer(gunicorn):
     log = access_log_of(
+        gunicorn,
         "/api/v1/no-such-thing/?lang=kk",
         **{"User-Agent": "Secret-Agent/1.0", "Referer": "https://referer.example/page"},
     )

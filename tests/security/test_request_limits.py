@@ -2,6 +2,7 @@
 language, not Django's bare English 400; a body sent in chunks without a length is refused
 with 411 instead of being read as empty."""
 
+import http.client
 import json
 
 import pytest
@@ -57,6 +58,18 @@ def test_it_refuses_a_chunked_api_submission_with_a_json_411(client, survey, ans
     assert answer.status_code == 411
     assert answer.json()["code"] == "length_required"
     assert not Response.objects.exists()
+
+
+@pytest.mark.slow
+def test_it_refuses_a_chunked_submission_to_gunicorn_with_411(gunicorn, answers):
+    """The WSGI server itself, which hands Django the chunked body without a length."""
+    body = json.dumps({"language": "en", "answers": answers}).encode()
+    connection = http.client.HTTPConnection(gunicorn.url.removeprefix("http://"), timeout=10)
+    headers = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
+    connection.request("POST", SUBMIT, body=iter([body]), headers=headers, encode_chunked=True)
+    answer = connection.getresponse()
+    assert answer.status == 411
+    assert json.loads(answer.read())["code"] == "length_required"
 
 
 def test_it_still_reads_a_body_that_gives_its_length(client, survey, answers):
