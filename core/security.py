@@ -87,24 +87,31 @@ def failure_limit(request: HttpRequest, credentials: dict | None) -> int:
     username from one address (guessing one account's password), LOGIN_ADDRESS_FAILURE_LIMIT
     for all usernames from one address (password spraying).
     """
+    locked = _account_failures(request, credentials) >= settings.LOGIN_FAILURE_LIMIT
+    return 0 if locked else settings.LOGIN_ADDRESS_FAILURE_LIMIT
+
+
+def _account_failures(request: HttpRequest, credentials: dict | None) -> int:
+    """Recent failures for this username from this address."""
     from axes.attempts import get_cool_off_threshold
     from axes.helpers import get_client_username
     from axes.models import AccessAttempt
 
-    username = get_client_username(request, credentials)
     tried = AccessAttempt.objects.filter(
-        username=username,
+        username=get_client_username(request, credentials),
         ip_address=client_ip(request),
         attempt_time__gte=get_cool_off_threshold(request),
     ).aggregate(failures=Sum("failures_since_start"))["failures"]
-    locked = (tried or 0) >= settings.LOGIN_FAILURE_LIMIT
-    return 0 if locked else settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    return tried or 0
 
 
 def lockout_page(request: HttpRequest, original_response, credentials) -> HttpResponse:
-    """What django-axes shows instead of the sign-in form while an account is locked."""
+    """What django-axes shows instead of the sign-in form while an account, or every
+    account from this address, is locked."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    context = {"minutes": minutes, "limit": settings.LOGIN_FAILURE_LIMIT}
+    whole_address = _account_failures(request, credentials) < settings.LOGIN_FAILURE_LIMIT
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT if whole_address else settings.LOGIN_FAILURE_LIMIT
+    context = {"minutes": minutes, "limit": limit, "whole_address": whole_address}
     return render(request, "registration/locked_out.html", context, status=429)
 
 
