@@ -10,7 +10,15 @@ from django.utils.html import format_html, format_html_join
 
 from surveys.models import Choice, Question, Response, Survey, SurveyMember, in_language
 from surveys.selectors import survey_questionnaire
-from surveys.teams import ANALYSE, MANAGE, reaches_any, survey_allows, surveys_reachable
+from surveys.services import survey_member_set
+from surveys.teams import (
+    ANALYSE,
+    MANAGE,
+    reaches_all,
+    reaches_any,
+    survey_allows,
+    surveys_reachable,
+)
 
 ONLY_REACHED = admin.RelatedOnlyFieldListFilter  # a filter listing only the surveys shown
 
@@ -64,7 +72,9 @@ class TeamScopedInline:
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         survey = self.survey_of(obj)
-        return survey is not None and survey_allows(request.user, survey, MANAGE)
+        if survey is None:  # the page of a survey being made, which its maker will own
+            return True
+        return survey_allows(request.user, survey, MANAGE)
 
     has_add_permission = has_delete_permission = has_change_permission
 
@@ -108,6 +118,15 @@ class SurveyAdmin(TeamScoped, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Survey | None = None) -> bool:
         reached = obj is None or survey_allows(request.user, obj, MANAGE)
         return reached and super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new survey has no team yet: Django's "Can add survey" decides.
+        return request.user.has_perm("surveys.add_survey")
+
+    def save_model(self, request: HttpRequest, obj: Survey, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and not reaches_all(request.user, MANAGE):
+            survey_member_set(survey=obj, user=request.user, role=SurveyMember.OWNER)
 
     @admin.display(description="title")
     def title(self, survey: Survey) -> str:

@@ -2,9 +2,11 @@
 through any page, API, export or admin list; owners manage their team."""
 
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from surveys.models import ExportRecord, SurveyMember
 from tests.factories import other_survey, response_add, signed_in, team_member, user_in_group
@@ -123,3 +125,27 @@ def test_it_takes_a_groups_site_wide_reach_away_with_its_permission(survey):
     Group.objects.get(name="staff").permissions.remove(reach_all)
     assert watcher.get(address).status_code == 403
     assert watcher.get(f"/api/v1/surveys/{STUDY}/analytics/matrix/").status_code == 403
+
+
+def test_it_lets_a_site_wide_admin_add_a_survey_with_its_team_and_questions(db):
+    from django.contrib.auth.models import User
+
+    admin = user_in_group("admins", username="runner", is_staff=True)
+    page = signed_in(admin).get("/admin/surveys/survey/add/").content.decode()
+    assert 'name="members-TOTAL_FORMS"' in page
+    assert 'name="questions-TOTAL_FORMS"' in page
+    assert User.objects.filter(username="runner").exists()
+
+
+def test_it_makes_whoever_adds_a_survey_without_site_wide_reach_its_owner(db):
+    from django.contrib.auth.models import Permission, User
+
+    maker = User.objects.create_user("maker", is_staff=True)
+    maker.user_permissions.add(Permission.objects.get(codename="add_survey"))
+    form = inline_form(
+        SimpleNamespace(slug="new-study", default_language="en", created_at=timezone.now())
+    )
+    answer = signed_in(maker).post("/admin/surveys/survey/add/", form)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    member = SurveyMember.objects.get(user=maker)
+    assert (member.survey.slug, member.role) == ("new-study", "owner")
