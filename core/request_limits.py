@@ -14,9 +14,19 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from core.outage import API_PREFIX, request_language
+
+CHUNKED = _(
+    "The request was sent in chunks without a Content-Length header; send it again with its length."
+)
+TOO_LARGE = _(
+    "What was sent is larger, or has more fields, than this site accepts. Nothing was saved: "
+    "go back, check your answers and send them again."
+)
+UNREADABLE = _("This request could not be read. Nothing was saved.")
 
 
 class ChunkedBodyRefusedMiddleware:
@@ -28,34 +38,21 @@ class ChunkedBodyRefusedMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
         if chunked and not request.META.get("CONTENT_LENGTH"):
-            return _refusal(
-                request,
-                411,
-                "length_required",
-                gettext(
-                    "The request was sent in chunks without a Content-Length header; "
-                    "send it again with its length."
-                ),
-            )
+            return _refusal(request, 411, "length_required", CHUNKED)
         return self.get_response(request)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's handler400: an unreadable request, said in the sender's language."""
-    with translation.override(request_language(request)):
-        if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
-            detail = gettext(
-                "What was sent is larger, or has more fields, than this site accepts. "
-                "Nothing was saved: go back, check your answers and send them again."
-            )
-            return _refusal(request, 400, "request_too_large", detail)
-        detail = gettext("This request could not be read. Nothing was saved.")
-        return _refusal(request, 400, "bad_request", detail)
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        return _refusal(request, 400, "request_too_large", TOO_LARGE)
+    return _refusal(request, 400, "bad_request", UNREADABLE)
 
 
-def _refusal(request: HttpRequest, status: int, code: str, detail: str) -> HttpResponse:
+def _refusal(request: HttpRequest, status: int, code: str, message: Promise) -> HttpResponse:
     language = request_language(request)
     with translation.override(language):
+        detail = str(message)
         if request.path.startswith(API_PREFIX):
             response: HttpResponse = JsonResponse({"detail": detail, "code": code}, status=status)
         else:

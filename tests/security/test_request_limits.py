@@ -42,7 +42,7 @@ def test_it_refuses_a_chunked_form_without_a_length_with_411(russian):
         FORM, {"client_token": "x"}, CONTENT_LENGTH="", HTTP_TRANSFER_ENCODING="chunked"
     )
     assert answer.status_code == 411
-    assert "Content-Length" in answer.content.decode()
+    assert "без заголовка Content-Length" in answer.content.decode()
     assert not Response.objects.exists()
 
 
