@@ -48,7 +48,8 @@ def surveys_reachable(user, right: str) -> QuerySet[Survey]:
         return Survey.objects.all()
     if not user.is_authenticated or not user.is_active:
         return Survey.objects.none()
-    return Survey.objects.filter(members__user=user, members__role__in=ROLES_WITH[right]).distinct()
+    # One membership per survey and user (survey_member_unique): no duplicate rows.
+    return Survey.objects.filter(members__user=user, members__role__in=ROLES_WITH[right])
 
 
 def survey_allows(user, survey: Survey, right: str) -> bool:
