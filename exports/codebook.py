@@ -75,9 +75,7 @@ def codebook_rows(spec: QuestionnaireSpec, weight: WeightColumn | None = None) -
             )
         if question.other_column:
             blanks = [""] * len(languages)
-            rows.append(
-                about + ["", ""] + blanks + ["", question.other_column, FREE_TEXT_NOTE]
-            )
+            rows.append(about + ["", ""] + blanks + ["", question.other_column, FREE_TEXT_NOTE])
     if weight is not None:
         described = [weight.codebook()["description"]] * len(languages)
         blanks = [""] * len(languages)

@@ -52,6 +52,10 @@ class TeamScoped:
     def has_add_permission(self, request: HttpRequest) -> bool:
         return reaches_any(request.user, MANAGE) and super().has_add_permission(request)  # type: ignore[misc]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        reached = obj is None or survey_allows(request.user, self.survey_of(obj), MANAGE)
+        return reached and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "survey":
             kwargs["queryset"] = surveys_reachable(request.user, MANAGE)
@@ -114,10 +118,6 @@ class SurveyAdmin(TeamScoped, admin.ModelAdmin):
 
     def survey_of(self, obj: Model) -> Survey:
         return obj  # type: ignore[return-value]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Survey | None = None) -> bool:
-        reached = obj is None or survey_allows(request.user, obj, MANAGE)
-        return reached and super().has_delete_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A new survey has no team yet: Django's "Can add survey" decides.

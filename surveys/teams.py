@@ -9,7 +9,7 @@ Three rights, each including the one before it:
 
 A member has the rights of their role: viewer ``VIEW``, analyst ``ANALYSE``, owner
 ``MANAGE``. A user with the ``surveys.reach_all_surveys`` permission (given to a group by a
-superuser; migration 0007 gives it to the "staff" and "admins" groups, which reached every
+superuser; migration 0008 gives it to the "staff" and "admins" groups, which reached every
 survey before teams existed) has on every survey the rights their other permissions grant:
 ``analytics.view_analytics`` → ``VIEW``, ``surveys.export_responses`` → ``ANALYSE``,
 ``surveys.change_survey`` → ``MANAGE``. Superusers reach everything.

@@ -81,6 +81,7 @@ TABLE = [
     ("admin:surveys_response_changelist", {}, "get", *ADMIN_LIST),
     ("admin:surveys_response_change", {"object_id": "{response}"}, "get", *ADMIN_OBJECT),
     ("admin:surveys_exportrecord_changelist", {}, "get", *ADMIN_LIST),
+    ("admin:analytics_weightingscheme_changelist", {}, "get", *ADMIN_LIST),
     ("admin:axes_accessattempt_changelist", {}, "get", 302, 403, 403, 403, 403, 302, 403, 200),
     ("admin:auth_user_changelist", {}, "get", *SITE_ADMIN),
     ("admin:core_apitoken_changelist", {}, "get", *SITE_ADMIN),

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from analytics.models import WeightingScheme
 from surveys.models import ExportRecord, SurveyMember
 from tests.factories import other_survey, response_add, signed_in, team_member, user_in_group
 
@@ -17,10 +18,11 @@ OTHER = "other-study"
 
 @pytest.fixture
 def outsider(survey, answers):
-    """The owner of another survey, while ours has a response, a question list and an
-    export in its log."""
+    """The owner of another survey, while ours has a response, a question list, an export in
+    its log and a weighting scheme."""
     response_add(survey, answers)
     ExportRecord.objects.create(survey=survey, format="csv", row_count=1)
+    WeightingScheme.objects.create(survey=survey, document={"method": "raking", "margins": {}})
     return team_member(other_survey(), "owner", username="outsider")
 
 
@@ -31,6 +33,7 @@ def outsider(survey, answers):
         "/admin/surveys/question/",
         "/admin/surveys/response/",
         "/admin/surveys/exportrecord/",
+        "/admin/analytics/weightingscheme/",
     ],
 )
 def test_it_shows_an_outsider_nothing_of_another_survey_in_the_admin_lists(outsider, address):

@@ -29,7 +29,7 @@ def groups_reach_all(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0006_response_survey_id_index'),
+        ('surveys', '0007_question_kind_ordinal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
