@@ -145,8 +145,9 @@ def _data(request: HttpRequest, template: str, context: dict) -> JsonResponse:
 
 
 def _publish(request: HttpRequest, board: Board) -> list[tuple[str, str]]:
-    """The buttons of the findings and overview pages, for users who may export."""
-    if not request.user.has_perm(EXPORT_PERMISSION):
+    """The buttons of the findings and overview pages, for users who may export the survey
+    (its analysts and owners: surveys/teams.py)."""
+    if not survey_allows(request.user, board.survey, ANALYSE):
         return []
     filters = request.GET.copy()
     filters.pop("show", None)

@@ -49,12 +49,15 @@ def test_it_shows_a_team_member_their_survey_and_not_the_other(survey, outsider)
     assert OTHER not in page
 
 
-def test_it_offers_a_viewer_no_export_link_on_the_dashboard(survey):
+def test_it_offers_a_viewer_no_export_or_report_link_on_the_dashboard(survey):
     viewer = team_member(survey, "viewer", username="viewer")
     page = signed_in(viewer).get(f"/dashboard/{STUDY}/").content.decode()
     assert "/export.csv" not in page
+    assert "/report.docx" not in page
     analyst = team_member(survey, "analyst", username="analyst")
-    assert "/export.csv" in signed_in(analyst).get(f"/dashboard/{STUDY}/").content.decode()
+    page = signed_in(analyst).get(f"/dashboard/{STUDY}/").content.decode()
+    assert "/export.csv" in page
+    assert "/report.docx" in page
 
 
 def inline_form(survey, **members) -> dict:
