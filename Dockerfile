@@ -34,4 +34,4 @@ EXPOSE 8000
 ENV WEB_CONCURRENCY=2
 
 # gthread: a slow client holds one thread, not a whole worker (nginx buffers them anyway).
-CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread --workers \"${WEB_CONCURRENCY:-2}\" --threads 4 --access-logfile -"]
+CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread --workers \"${WEB_CONCURRENCY:-2}\" --threads 4 -c config/gunicorn.py"]

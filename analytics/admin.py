@@ -1,6 +1,8 @@
 """The staff UI for a survey's weighting scheme: the JSON of ``manage.py weights_set`` in a
 form that checks it (analytics/weighting.py) and rakes the responses so far before it is
-saved, so a scheme that cannot be used is refused with the reason and nothing changes."""
+saved, so a scheme that cannot be used is refused with the reason and nothing changes.
+Like every survey's object in the admin, seen by its analysts and set by its owners
+(surveys/teams.py)."""
 
 import json
 
@@ -11,6 +13,7 @@ from django.db import transaction
 from analytics.models import WeightingScheme
 from analytics.weighting import weights_set
 from core.errors import ApplicationError
+from surveys.admin import TeamScoped
 
 EXAMPLE = {
     "method": "raking",
@@ -46,7 +49,7 @@ class WeightingSchemeForm(forms.ModelForm):
 
 
 @admin.register(WeightingScheme)
-class WeightingSchemeAdmin(admin.ModelAdmin):
+class WeightingSchemeAdmin(TeamScoped, admin.ModelAdmin):
     form = WeightingSchemeForm
     list_display = ["survey", "updated_at"]
 

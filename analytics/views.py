@@ -5,7 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,16 +26,23 @@ from analytics.models import WeightingScheme
 from analytics.refresh import analysis_ready, dashboard_options, dashboard_served
 from analytics.results import Analysis
 from analytics.selectors import Finished, analysis_newest
-from surveys.models import EXPORT_PERMISSION, Response, Survey
+from surveys.models import Response, Survey
 from surveys.selectors import survey_questionnaire, survey_watermark
+from surveys.teams import ANALYSE, VIEW, survey_allows
 
 
-def staff_only(view: Callable) -> Callable:
-    """Anonymous visitors go to the login page; signed-in people without the permission
-    get 403."""
-    return login_required(
-        permission_required("analytics.view_analytics", raise_exception=True)(view)
-    )
+def team_only(view: Callable) -> Callable:
+    """Anonymous visitors go to the login page; signed-in people who may not view the
+    survey (surveys/teams.py) get 403, before anything about it is read."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+        survey = get_object_or_404(Survey, slug=slug)
+        if not survey_allows(request.user, survey, VIEW):
+            raise PermissionDenied("Only the survey's team may see its dashboards.")
+        return view(request, slug, *args, **kwargs)
+
+    return login_required(checked)
 
 
 Page = tuple[str, dict]  # a template and what it shows
@@ -64,7 +72,7 @@ def dashboard(page: Callable[..., Page]) -> Callable:
         context = _page_context(request, board, form, data_url, context) | served.context
         return _data(request, template, context) if data else render(request, template, context)
 
-    return staff_only(view)
+    return team_only(view)
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ def _exports(
 ) -> list[tuple[str, str]]:
     """The export menu's (name, address) links, carrying the page's filters; empty for
     users who may not export. ``extra``: the page's own tables, as (name, address)."""
-    if not request.user.has_perm(EXPORT_PERMISSION):
+    if not survey_allows(request.user, board.survey, ANALYSE):
         return []
     slug = board.survey.slug
     language = translation.get_language()
@@ -167,8 +175,9 @@ def _data(request: HttpRequest, template: str, context: dict) -> JsonResponse:
 
 
 def _publish(request: HttpRequest, board: Board) -> list[tuple[str, str]]:
-    """The buttons of the findings and overview pages, for users who may export."""
-    if not request.user.has_perm(EXPORT_PERMISSION):
+    """The buttons of the findings and overview pages, for users who may export the survey
+    (its analysts and owners: surveys/teams.py)."""
+    if not survey_allows(request.user, board.survey, ANALYSE):
         return []
     filters = request.GET.copy()
     filters.pop("show", None)
@@ -241,7 +250,7 @@ def findings(request: HttpRequest, board: Board) -> Page:
     }
 
 
-@staff_only
+@team_only
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
     """Whether a newer analysis (for the page's filter) is ready: its watermark is the ETag,
     so an unchanged answer is a 304. Asks for a refresh when responses arrived since; never

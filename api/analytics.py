@@ -23,32 +23,36 @@ from analytics.results import Analysis, AnalysisOptions
 from analytics.selectors import survey_analysis
 from api.errors import error_responses
 from api.filters import FILTER_PARAMETERS
-from api.surveys import survey_or_404
+from api.surveys import team_survey_or_404
+from api.throttles import SignedInThrottle
 from surveys.questionnaire import KINDS
 from surveys.selectors import survey_questionnaire
+from surveys.teams import VIEW
 
 PAIR_KINDS = ("single×single", "single×multi", "multi×multi")
 
 
 class CanViewAnalytics(BasePermission):
-    """The "staff" and "admins" groups and superusers; anonymous requests get 401."""
+    """Signed in (anonymous requests get 401); each view then asks for the VIEW right on its
+    survey (a team member, or site-wide reach: surveys/teams.py), else 403."""
 
     def has_permission(self, request, view) -> bool:
-        return request.user.has_perm("analytics.view_analytics")
+        return bool(request.user and request.user.is_authenticated)
 
 
 ERRORS = error_responses(
     {
         400: "A filter cannot be used, or weighted=1 without a usable weighting scheme.",
         401: "Not signed in and no valid token.",
-        403: "No permission to view analytics.",
+        403: "Not in the survey's team (any role) and no site-wide reach.",
         404: "No such survey or pair.",
+        429: "Too many requests from this user; see Retry-After.",
     }
 )
 
 
 def _filtered_analysis(request: Request, slug: str) -> Analysis:
-    survey = survey_or_404(slug)
+    survey = team_survey_or_404(request, slug, VIEW)
     spec = survey_questionnaire(survey)
     form = filter_parse(spec, translation.get_language(), request.query_params)
     options = AnalysisOptions(
@@ -111,6 +115,7 @@ class QuestionFrequenciesSerializer(serializers.Serializer):
 
 class FrequenciesApi(APIView):
     permission_classes = [CanViewAnalytics]
+    throttle_classes = [SignedInThrottle]
 
     @extend_schema_serializer(component_name="Frequencies")
     class OutputSerializer(serializers.Serializer):
@@ -247,6 +252,7 @@ class PairSerializer(PairSummarySerializer):
 
 class MatrixApi(APIView):
     permission_classes = [CanViewAnalytics]
+    throttle_classes = [SignedInThrottle]
 
     @extend_schema_serializer(component_name="DependenceMatrix")
     class OutputSerializer(serializers.Serializer):
@@ -268,6 +274,7 @@ class MatrixApi(APIView):
 
 class PairApi(APIView):
     permission_classes = [CanViewAnalytics]
+    throttle_classes = [SignedInThrottle]
 
     @extend_schema(
         summary="One question pair's test with its tables (a and b in either order)",

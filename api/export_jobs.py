@@ -19,11 +19,11 @@ from api.errors import error_responses
 from api.files import CanExport, ErrorsAsJson
 from exports.jobs import export_job_file
 from exports.models import ExportJob
+from surveys.teams import ANALYSE, survey_allows
 
 JOB_ERRORS = error_responses(
     {
         401: "Not signed in and no valid token.",
-        403: "No permission to export responses.",
         404: "No such export job (or another person's).",
     }
 )
@@ -64,12 +64,13 @@ def job_json(job: ExportJob, request: Request) -> dict:
 
 
 def job_or_404(request: Request, job_id) -> ExportJob:
-    """The job, if it is the asker's (superusers see every job)."""
+    """The job, if it is the asker's and they may still export its survey (a member who
+    left the team loses their unfinished downloads too); superusers see every job."""
     jobs = ExportJob.objects.select_related("survey")
     if not request.user.is_superuser:
         jobs = jobs.filter(user_id=cast(int, request.user.pk))
     job = jobs.filter(pk=job_id).first()
-    if job is None:
+    if job is None or not survey_allows(request.user, job.survey, ANALYSE):
         raise exceptions.NotFound(_("There is no such export job of yours."))
     return job
 

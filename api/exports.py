@@ -1,5 +1,6 @@
-"""Exports through the API (admins only): responses as CSV, Excel or SPSS, the codebook, and
-the analysis tables, each at its own address so the file type is in the URL.
+"""Exports through the API (analysts and owners of a survey's team): responses as CSV, Excel
+or SPSS, the codebook, and the analysis tables, each at its own address so the file type is
+in the URL.
 
 The query string takes the dashboards' filters (analytics.forms), so a dashboard's export
 links carry its filters unchanged. Files come from ``export_make``, which also writes the
@@ -32,12 +33,14 @@ from api.errors import error_responses
 from api.export_jobs import ExportJobSerializer, job_json
 from api.files import CanExport, ErrorsAsJson
 from api.filters import FILTER_PARAMETERS
-from api.surveys import survey_or_404
+from api.surveys import team_survey_or_404
+from api.throttles import SignedInThrottle
 from core.languages import language_codes
 from exports.jobs import RESPONSE_FORMATS, export_is_big, export_job_start
 from exports.services import FORMATS, export_make
 from surveys.questionnaire import KINDS
 from surveys.selectors import survey_questionnaire
+from surveys.teams import ANALYSE
 
 TRUE, FALSE = ("1", "true"), ("0", "false", "")
 
@@ -73,8 +76,9 @@ EXPORT_ERRORS = error_responses(
     {
         400: "A filter or option cannot be used.",
         401: "Not signed in and no valid token.",
-        403: "No permission to export responses.",
+        403: "Not an analyst or owner of the survey's team, and no site-wide reach.",
         404: "No such survey (or pair).",
+        429: "Too many requests from this user; see Retry-After.",
     }
 )
 
@@ -98,6 +102,7 @@ class ExportApi(APIView):
     """One export format; subclasses say which and which query parameters it reads."""
 
     permission_classes = [CanExport]
+    throttle_classes = [SignedInThrottle]
     content_negotiation_class = ErrorsAsJson
     format: ClassVar[str]
     filtered: ClassVar[bool] = True  # reads the dashboard filters
@@ -105,7 +110,7 @@ class ExportApi(APIView):
     bom: ClassVar[bool] = False  # reads ?bom=
 
     def get(self, request: Request, slug: str, **pair: str) -> HttpResponseBase:
-        survey = survey_or_404(slug)
+        survey = team_survey_or_404(request, slug, ANALYSE)
         form = self.filters(request, survey) if self.filtered else None
         chosen = form.response_filter() if form else None
         labels = (request.query_params.get("labels") or None) if self.labelled else None
@@ -198,11 +203,14 @@ class CodebookSerializer(serializers.Serializer):
     title = _texts()
     meta_columns = serializers.ListField(child=serializers.CharField())
     questions = CodebookQuestionSerializer(many=True)
+    free_text = serializers.CharField(
+        help_text="Which characters free text loses when stored, and why."
+    )
 
 
 RESPONSES_NOTE = (
-    "Admins only. Takes the dashboards' filters; the file is named in Content-Disposition "
-    "and every export is recorded in the export log."
+    "Analysts and owners of the survey's team only. Takes the dashboards' filters; the file "
+    "is named in Content-Disposition and every export is recorded in the export log."
 )
 
 
@@ -241,7 +249,7 @@ def export_api(
         (ExportApi,),
         {"format": format, "filtered": filtered, "labelled": labelled, "bom": bom},
     )
-    note = RESPONSES_NOTE if filtered else "Admins only."
+    note = RESPONSES_NOTE if filtered else "Analysts and owners of the survey's team only."
     schema = extend_schema(
         operation_id=operation_id,
         summary=summary,

@@ -1,7 +1,6 @@
 """The respondents' REST API: the open surveys, a questionnaire, submitting one response."""
 
 import uuid
-from typing import cast
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -15,18 +14,17 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import api_view, schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer, error_responses
+from api.throttles import SignedInThrottle, SubmissionThrottle
 from core.errors import ApplicationError
 from core.languages import language_codes
-from core.shared import window_count
 from surveys.models import Survey, in_language
 from surveys.questionnaire import KINDS, QuestionnaireSpec
 from surveys.selectors import survey_by_slug, survey_questionnaire
 from surveys.services import TokenReused, response_submit
+from surveys.teams import survey_allows
 
 # Idempotency keys become client tokens: uuid5(namespace, slug + key). Never change it, or
 # retries across the change would store a second response.
@@ -51,6 +49,17 @@ def survey_or_404(slug: str) -> Survey:
     survey = survey_by_slug(slug)
     if survey is None:
         raise exceptions.NotFound(_("There is no survey at this address; check the slug."))
+    return survey
+
+
+def team_survey_or_404(request: Request, slug: str, right: str) -> Survey:
+    """The survey at this address, if the signed-in user's team role (or site-wide reach)
+    gives them this right on it (surveys/teams.py); else 404 or 403."""
+    survey = survey_or_404(slug)
+    if not survey_allows(request.user, survey, right):
+        raise exceptions.PermissionDenied(
+            _("Your role in this survey's team does not allow this; ask one of its owners.")
+        )
     return survey
 
 
@@ -160,34 +169,8 @@ def _questionnaire_in(spec: QuestionnaireSpec, language: str, survey: Survey) ->
     }
 
 
-class SubmissionThrottle(AnonRateThrottle):
-    """Anonymous submissions per client address: REMOTE_ADDR, or the X-Forwarded-For entry
-    added by the last trusted proxy when NUM_PROXIES (TRUSTED_PROXY_COUNT) is set."""
-
-    scope = "submissions"
-    left = 0.0  # seconds until the window that refused the request ends
-
-    def get_rate(self) -> str | None:
-        # Read on every request rather than once at import, so a changed setting applies.
-        return cast(str, api_settings.DEFAULT_THROTTLE_RATES[self.scope])
-
-    def allow_request(self, request, view) -> bool:
-        """At most the rate's number of requests per client in each window of its period,
-        counted in the shared cache: with REDIS_URL every process and node counts as one.
-        With Redis away the request goes through (fail open; a "shared" log line)."""
-        limit, period = self.parse_rate(self.rate)
-        key = self.get_cache_key(request, view)
-        if limit is None or period is None or key is None:
-            return True
-        count, self.left = window_count(key, period)
-        return count is None or count <= limit
-
-    def wait(self) -> float:
-        return max(self.left, 1.0)
-
-
 class ResponseSubmitApi(APIView):
-    throttle_classes = [SubmissionThrottle]
+    throttle_classes = [SubmissionThrottle, SignedInThrottle]
 
     @extend_schema_serializer(component_name="ResponseSubmission")
     class InputSerializer(serializers.Serializer):
@@ -203,7 +186,12 @@ class ResponseSubmitApi(APIView):
 
     @extend_schema_serializer(component_name="ResponseStored")
     class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField(help_text="The stored response's id.")
+        # Not the database's integer id, which counts every survey's responses and so would
+        # tell anyone how many came in and how fast; that one is for staff only.
+        id = serializers.UUIDField(
+            help_text="The stored response's public id: random, or derived from the "
+            "Idempotency-Key, so a retry gets the same one."
+        )
 
     @extend_schema(
         summary="Submit one response",
@@ -253,7 +241,7 @@ class ResponseSubmitApi(APIView):
                 _("This Idempotency-Key was already used with a different body; use a new key.")
             ) from None
         return Response(
-            self.OutputSerializer({"id": submission.response.pk}).data,
+            self.OutputSerializer({"id": submission.response.client_token}).data,
             status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK,
         )
 

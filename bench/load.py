@@ -320,7 +320,7 @@ def restart_during_load(args, log: Path) -> tuple[Tally, dict]:
             restarter.join()
         connection = psycopg2.connect(cluster.url)
         with connection, connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM surveys_response")
+            cursor.execute("SELECT client_token::text FROM surveys_response")
             stored = {row[0] for row in cursor.fetchall()}
         connection.close()
     acknowledged = {id for _sent, _status, id in told if id is not None}

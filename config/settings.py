@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
+    # The tokens of the first version, kept only for the history of migrations: core's
+    # migration 0002 turned every one into a hashed, expiring ApiToken and emptied the table.
     "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Our apps, lowest layer first: each imports only from those above it in this list.
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.request_limits.ChunkedBodyRefusedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -215,10 +219,14 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 # Sign-in attempts (django-axes): after LOGIN_FAILURE_LIMIT failures for one username from
-# one client address, that pair is refused for LOGIN_LOCKOUT_MINUTES.
-AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# one client address, that pair is refused for LOGIN_LOCKOUT_MINUTES; after
+# LOGIN_ADDRESS_FAILURE_LIMIT failures from one address on any usernames (one password tried
+# against many accounts), every sign-in from that address is (core.security.failure_limit).
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_FAILURE_LIMIT = "core.security.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.security.lockout_page"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
@@ -282,17 +290,25 @@ LOGGING = {
     },
 }
 
+# API tokens (django-rest-knox): stored as SHA-512 digests, named, expiring after
+# API_TOKEN_DAYS unless made with another expiry in the admin; "Authorization: Token <key>".
+KNOX_TOKEN_MODEL = "core.ApiToken"
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90, minimum=1)
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
+
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns "not signed in" into 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": ["api.errors.DepthSafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # Counted in the cache below (api/throttles.py): per process until it is shared.
     "DEFAULT_THROTTLE_RATES": {
         "submissions": envrate("API_SUBMISSION_RATE", "60/min"),
+        "signed_in": envrate("API_SIGNED_IN_RATE", "600/min"),
     },
     # How many reverse proxies in front of the app append to X-Forwarded-For; with 0
     # the header is ignored and clients are told apart by REMOTE_ADDR.

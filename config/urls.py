@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+# An unreadable request (too large, too many fields) in the sender's language.
+handler400 = "core.request_limits.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Sign-in and password change only: no e-mail is configured, so no password reset.

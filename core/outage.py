@@ -68,7 +68,7 @@ def _mark_database_unavailable(sender, request: HttpRequest | None = None, **kwa
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     """The 503: JSON under /api/, else the respondent page, in the request's language."""
-    language = _language(request)
+    language = request_language(request)
     with translation.override(language):
         if request.path.startswith(API_PREFIX):
             detail = gettext(
@@ -87,7 +87,7 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _language(request: HttpRequest) -> str:
+def request_language(request: HttpRequest) -> str:
     """?lang= as on the respondent pages, else the language cookie or Accept-Language."""
     asked = request.GET.get("lang")
     if asked in language_codes():

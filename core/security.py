@@ -18,6 +18,7 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from rest_framework.request import Request
@@ -80,10 +81,39 @@ def _locked_out(sender, request: HttpRequest, username: str | None = None, **kwa
     security_event("login_locked_out", request, account=account_pseudonym(username or ""))
 
 
+def failure_limit(request: HttpRequest, credentials: dict | None) -> int:
+    """The limit django-axes compares with the failures it counts.
+
+    Axes counts per (username, address) and per address, and compares the larger count, the
+    address's, with one limit. This gives the two their own: LOGIN_FAILURE_LIMIT for one
+    username from one address (guessing one account's password), LOGIN_ADDRESS_FAILURE_LIMIT
+    for all usernames from one address (password spraying).
+    """
+    locked = _account_failures(request, credentials) >= settings.LOGIN_FAILURE_LIMIT
+    return 0 if locked else settings.LOGIN_ADDRESS_FAILURE_LIMIT
+
+
+def _account_failures(request: HttpRequest, credentials: dict | None) -> int:
+    """Recent failures for this username from this address."""
+    from axes.attempts import get_cool_off_threshold
+    from axes.helpers import get_client_username
+    from axes.models import AccessAttempt
+
+    tried = AccessAttempt.objects.filter(
+        username=get_client_username(request, credentials),
+        ip_address=client_ip(request),
+        attempt_time__gte=get_cool_off_threshold(request),
+    ).aggregate(failures=Sum("failures_since_start"))["failures"]
+    return tried or 0
+
+
 def lockout_page(request: HttpRequest, original_response, credentials) -> HttpResponse:
-    """What django-axes shows instead of the sign-in form while an account is locked."""
+    """What django-axes shows instead of the sign-in form while an account, or every
+    account from this address, is locked."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    context = {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT}
+    whole_address = _account_failures(request, credentials) < settings.LOGIN_FAILURE_LIMIT
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT if whole_address else settings.LOGIN_FAILURE_LIMIT
+    context = {"minutes": minutes, "limit": limit, "whole_address": whole_address}
     return render(request, "registration/locked_out.html", context, status=429)
 
 

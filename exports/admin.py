@@ -1,8 +1,9 @@
 """The admin's Export page of a survey (choose a format, download the file) and the export log.
 
-Only users with ``surveys.export_responses`` (the "admins" group, superusers) may export;
-other staff get 403. Every download is recorded in the export log. The survey's admin is
-extended here rather than in surveys/admin.py, so that surveys never imports exports.
+Only analysts and owners of the survey's team (or users with site-wide reach and
+``surveys.export_responses``: surveys/teams.py) may export; others get 403. Every download
+is recorded in the export log. The survey's admin is extended here rather than in
+surveys/admin.py, so that surveys never imports exports.
 """
 
 from typing import cast
@@ -19,9 +20,10 @@ from django.utils import translation
 
 from analytics.forms import ResponseFilterForm
 from exports.services import FORMATS, ExportRefused, export_make
-from surveys.admin import SurveyAdmin
-from surveys.models import EXPORT_PERMISSION, ExportRecord, Survey
+from surveys.admin import ONLY_REACHED, SurveyAdmin, TeamScoped
+from surveys.models import ExportRecord, Survey
 from surveys.selectors import survey_questionnaire
+from surveys.teams import ANALYSE, reaches_any, survey_allows
 
 FORMAT_NAMES = {
     "csv": "Responses, CSV",
@@ -69,9 +71,9 @@ class ExportForm(ResponseFilterForm):
 
 
 def survey_export(request: HttpRequest, survey_id: int, admin_site) -> HttpResponseBase:
-    if not request.user.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied("Exporting responses needs the “Can export responses” permission.")
     survey = get_object_or_404(Survey, pk=survey_id)
+    if not survey_allows(request.user, survey, ANALYSE):
+        raise PermissionDenied("Only the survey's analysts and owners may export it.")
     form = ExportForm(survey, request.GET if "format" in request.GET else None)
     if form.is_valid():
         data = form.cleaned_data
@@ -130,15 +132,15 @@ class SurveyExportAdmin(SurveyAdmin):
         return HttpResponseRedirect(url)
 
     def has_export_permission(self, request) -> bool:
-        return request.user.has_perm(EXPORT_PERMISSION)
+        return reaches_any(request.user, ANALYSE)
 
 
 @admin.register(ExportRecord)
-class ExportRecordAdmin(admin.ModelAdmin):
-    """The export log: read-only, newest first."""
+class ExportRecordAdmin(TeamScoped, admin.ModelAdmin):
+    """The export log of the surveys the user may export: read-only, newest first."""
 
     list_display = ["created_at", "survey", "format", "user", "row_count", "filters"]
-    list_filter = ["survey", "format", "created_at"]
+    list_filter = [("survey", ONLY_REACHED), "format", "created_at"]
     date_hierarchy = "created_at"
     list_select_related = ["survey", "user"]
 

@@ -6,6 +6,7 @@ import json
 
 from exports.weights import WeightColumn, weight_column
 from surveys import csv_format
+from surveys.answers import FREE_TEXT_NOTE
 from surveys.models import Survey
 from surveys.questionnaire import QuestionnaireSpec
 from surveys.selectors import survey_questionnaire
@@ -48,6 +49,7 @@ def codebook_json(survey: Survey) -> bytes:
         "meta_columns": list(csv_format.META_COLUMNS),
         "questions": codebook_entries(spec),
         "weight": weight.codebook() if weight else None,
+        "free_text": FREE_TEXT_NOTE,
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
 
@@ -57,7 +59,8 @@ def codebook_rows(spec: QuestionnaireSpec, weight: WeightColumn | None = None) -
     weighting scheme one for the weight column."""
     languages = list(spec.languages)
     header = ["question", "kind", "required"] + [f"text_{lang}" for lang in languages]
-    header += ["choice", "value"] + [f"label_{lang}" for lang in languages] + ["other", "column"]
+    header += ["choice", "value"] + [f"label_{lang}" for lang in languages]
+    header += ["other", "column", "note"]
     rows: list[list] = [header]
     for question, entry in zip(spec.questions, codebook_entries(spec), strict=True):
         about = [entry["code"], entry["kind"], int(entry["required"])]
@@ -68,15 +71,15 @@ def codebook_rows(spec: QuestionnaireSpec, weight: WeightColumn | None = None) -
                 about
                 + [choice["code"], choice["value"]]
                 + labels
-                + [int(choice["other"]), choice["column"]]
+                + [int(choice["other"]), choice["column"], ""]
             )
         if question.other_column:
             blanks = [""] * len(languages)
-            rows.append(about + ["", ""] + blanks + ["", question.other_column])
+            rows.append(about + ["", ""] + blanks + ["", question.other_column, FREE_TEXT_NOTE])
     if weight is not None:
         described = [weight.codebook()["description"]] * len(languages)
         blanks = [""] * len(languages)
-        rows.append(["weight", "weight", 0, *described, "", "", *blanks, "", "weight"])
+        rows.append(["weight", "weight", 0, *described, "", "", *blanks, "", "weight", ""])
     return rows
 
 

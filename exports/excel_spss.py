@@ -76,7 +76,9 @@ def _spss_frame(rows: list[tuple], spec: QuestionnaireSpec, language: str):
     answers = [row[3] for row in rows]
     columns: dict[str, object] = {
         "response_id": np.array([row[0] for row in rows], dtype=float),
-        "submitted_at": pd.to_datetime([row[1] for row in rows], utc=True).tz_localize(None),
+        "submitted_at": pd.to_datetime([row[1] for row in rows], utc=True)
+        .floor("s")
+        .tz_localize(None),
         "language": [row[2] for row in rows],
     }
     labels = {

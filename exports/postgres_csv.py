@@ -22,12 +22,8 @@ from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 PAGE_ROWS = 10_000  # about 1.3 MB of CSV (3 MB with labels) held at a time
 NEEDS_QUOTES = '[",\r\n]'
 
-# Python's datetime.isoformat() of a UTC time: microseconds only when there are some.
-_TIMESTAMP = (
-    "to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-    " || CASE WHEN date_trunc('second', submitted_at) = submitted_at THEN ''"
-    " ELSE to_char(submitted_at AT TIME ZONE 'UTC', '.US') END || '+00:00'"
-)
+# csv_format.moment_format: UTC, to the second (to_char truncates, as Python's does).
+_TIMESTAMP = "to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+00:00'"
 
 
 def csv_cell(text: str) -> str:

@@ -1,13 +1,97 @@
-"""The admin for questionnaires and responses (exports add their page in exports/admin.py)."""
+"""The admin for questionnaires, their teams and responses (exports add their page in
+exports/admin.py). Every list and page shows only the surveys the user reaches
+(surveys/teams.py): analysts and owners see a survey, its questions and responses; owners
+edit it and manage its team; viewers see nothing here (their place is the dashboards)."""
 
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from surveys.models import Choice, Question, Response, Survey, in_language
+from surveys.models import Choice, Question, Response, Survey, SurveyMember, in_language
 from surveys.selectors import survey_questionnaire
+from surveys.services import survey_member_set
+from surveys.teams import (
+    ANALYSE,
+    MANAGE,
+    reaches_all,
+    reaches_any,
+    survey_allows,
+    surveys_reachable,
+)
+
+ONLY_REACHED = admin.RelatedOnlyFieldListFilter  # a filter listing only the surveys shown
 
 
-class QuestionInline(admin.TabularInline):
+class TeamScoped:
+    """A model admin whose objects belong to a survey (``survey_path`` from the model to it):
+    seen with the ANALYSE right on that survey, changed with MANAGE."""
+
+    survey_path = "survey"
+
+    def survey_of(self, obj: Model) -> Survey:
+        return getattr(obj, self.survey_path)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        reached = surveys_reachable(request.user, ANALYSE)
+        return super().get_queryset(request).filter(**{f"{self.survey_path}__in": reached})  # type: ignore[misc]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return reaches_any(request.user, ANALYSE)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is None:
+            return reaches_any(request.user, ANALYSE)
+        return survey_allows(request.user, self.survey_of(obj), ANALYSE)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is None:
+            return reaches_any(request.user, MANAGE)
+        return survey_allows(request.user, self.survey_of(obj), MANAGE)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return reaches_any(request.user, MANAGE) and super().has_add_permission(request)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        reached = obj is None or survey_allows(request.user, self.survey_of(obj), MANAGE)
+        return reached and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "survey":
+            kwargs["queryset"] = surveys_reachable(request.user, MANAGE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class TeamScopedInline:
+    """An inline of a survey's (or a question's) page: shown to whoever sees the page,
+    editable by the survey's owners."""
+
+    @staticmethod
+    def survey_of(obj: Model | None) -> Survey | None:
+        return obj.survey if isinstance(obj, Question) else obj  # type: ignore[return-value]
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        survey = self.survey_of(obj)
+        return survey is None or survey_allows(request.user, survey, ANALYSE)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        survey = self.survey_of(obj)
+        if survey is None:  # the page of a survey being made, which its maker will own
+            return True
+        return survey_allows(request.user, survey, MANAGE)
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+class SurveyMemberInline(TeamScopedInline, admin.TabularInline):
+    """The survey's team, on the survey's page: owners add, change and remove members."""
+
+    model = SurveyMember
+    fields = ["user", "role"]
+    extra = 0
+
+
+class QuestionInline(TeamScopedInline, admin.TabularInline):
     model = Question
     fields = ["position", "code", "kind", "required", "text", "choice_codes"]
     readonly_fields = ["choice_codes"]
@@ -19,17 +103,30 @@ class QuestionInline(admin.TabularInline):
         return ", ".join(question.choices.values_list("code", flat=True))
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(TeamScopedInline, admin.TabularInline):
     model = Choice
     fields = ["position", "code", "is_other", "label"]
     extra = 0
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(TeamScoped, admin.ModelAdmin):
     list_display = ["slug", "title", "is_open", "response_count", "created_at"]
     list_filter = ["is_open"]
-    inlines = [QuestionInline]
+    inlines = [SurveyMemberInline, QuestionInline]
+    survey_path = "pk"
+
+    def survey_of(self, obj: Model) -> Survey:
+        return obj  # type: ignore[return-value]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new survey has no team yet: Django's "Can add survey" decides.
+        return request.user.has_perm("surveys.add_survey")
+
+    def save_model(self, request: HttpRequest, obj: Survey, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and not reaches_all(request.user, MANAGE):
+            survey_member_set(survey=obj, user=request.user, role=SurveyMember.OWNER)
 
     @admin.display(description="title")
     def title(self, survey: Survey) -> str:
@@ -41,14 +138,14 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(TeamScoped, admin.ModelAdmin):
     list_display = ["__str__", "kind", "required", "position"]
-    list_filter = ["survey", "kind"]
+    list_filter = [("survey", ONLY_REACHED), "kind"]
     inlines = [ChoiceInline]
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(TeamScoped, admin.ModelAdmin):
     list_display = [
         "id",
         "survey",
@@ -59,7 +156,7 @@ class ResponseAdmin(admin.ModelAdmin):
         "suspect_reason",
         "duration_ms",
     ]
-    list_filter = ["survey", "submitted_at", "language", "is_demo", "is_suspect"]
+    list_filter = [("survey", ONLY_REACHED), "submitted_at", "language", "is_demo", "is_suspect"]
     date_hierarchy = "submitted_at"
     readonly_fields = [
         "survey",

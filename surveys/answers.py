@@ -17,6 +17,14 @@ from surveys.questionnaire import QuestionSpec
 
 OTHER_TEXT_MAX_LENGTH = 500
 ALL = "__all__"
+# What free text loses when stored, as the codebook tells its readers.
+FREE_TEXT_NOTE = (
+    "Invisible Unicode format characters (category Cf: bidirectional controls such as "
+    "U+202E, zero-width spaces and joiners U+200B-U+200D, U+2060, U+FEFF, soft hyphens) are "
+    "removed from free text when it is stored: they can reverse or hide what the admin and a "
+    "spreadsheet show. No Kazakh, Russian or English letter, digit or punctuation is one of "
+    "them. Control characters other than newline and tab are refused."
+)
 
 
 class AnswersInvalid(ApplicationError):
@@ -89,6 +97,8 @@ def _other_text_clean(question: QuestionSpec, selected: list[str], text: object)
         if text not in (None, ""):
             raise ValueError(_("Tick “other” to give your own answer, or clear the text."))
         return {}
+    if isinstance(text, str):
+        text = _format_characters_removed(text)
     if not isinstance(text, str) or not text.strip():
         raise ValueError(_("You ticked “other”: please say what you mean."))
     text = text.replace("\r\n", "\n").strip()
@@ -100,6 +110,12 @@ def _other_text_clean(question: QuestionSpec, selected: list[str], text: object)
     if any(_is_control(character) for character in text):
         raise ValueError(_("Your answer contains invisible control characters; please retype it."))
     return {question.other_key: text}
+
+
+def _format_characters_removed(text: str) -> str:
+    """Removed rather than refused: they are invisible, so a respondent who pasted them could
+    not find what to retype (FREE_TEXT_NOTE)."""
+    return "".join(character for character in text if unicodedata.category(character) != "Cf")
 
 
 def _is_control(character: str) -> bool:

@@ -8,7 +8,7 @@ leading ``'`` is taken off on import, so export → import gives back the exact 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
@@ -43,11 +43,17 @@ def restore(text: str) -> str:
     return text[1:] if text.startswith("'") else text
 
 
+def moment_format(submitted_at: datetime) -> str:
+    """A response's time in UTC to the second: finer times, joined with a web server's log,
+    could tell which request stored which response (README, "Privacy")."""
+    return submitted_at.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
 def row_format(
     spec: QuestionnaireSpec, response_id, submitted_at, language, answers, labels=None
 ) -> list:
     """One CSV record; single choices as codes, or as labels in the ``labels`` language."""
-    row: list = [response_id, submitted_at.isoformat(), language]
+    row: list = [response_id, moment_format(submitted_at), language]
     for question in spec.questions:
         value = answers.get(question.code)
         if question.is_multi:

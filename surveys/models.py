@@ -40,6 +40,9 @@ class Survey(models.Model):
 
     class Meta:
         ordering = ["slug"]
+        permissions = [
+            ("reach_all_surveys", "Can reach every survey with the rights of its groups"),
+        ]
 
     def __str__(self) -> str:
         return self.slug
@@ -49,6 +52,35 @@ class Survey(models.Model):
 
     def intro_in(self, language: str | None = None) -> str:
         return in_language(self.intro, language or get_language(), self.default_language)
+
+
+class SurveyMember(models.Model):
+    """One person of a survey's team and their role in it (surveys/teams.py says what each
+    role may do)."""
+
+    OWNER = "owner"
+    ANALYST = "analyst"
+    VIEWER = "viewer"
+    ROLES = [
+        (OWNER, "owner: edit, share, manage members"),
+        (ANALYST, "analyst: dashboards, responses, exports"),
+        (VIEWER, "viewer: dashboards only"),
+    ]
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_memberships"
+    )
+    role = models.CharField(max_length=8, choices=ROLES)
+
+    class Meta:
+        ordering = ["survey", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "user"], name="survey_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.survey.slug}"
 
 
 class Question(models.Model):

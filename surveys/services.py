@@ -17,7 +17,7 @@ from surveys import csv_format
 from surveys.answers import AnswersInvalid, answers_clean
 from surveys.bulk import NewResponse, responses_insert
 from surveys.demo import demo_answers
-from surveys.models import Choice, Question, Response, Survey
+from surveys.models import Choice, Question, Response, Survey, SurveyMember
 from surveys.questionnaire import QuestionnaireSpec
 from surveys.selectors import survey_questionnaire
 
@@ -236,3 +236,17 @@ def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Re
         submitted_at=row.submitted_at or now,
         client_token=uuid.uuid4(),
     )
+
+
+def survey_member_set(*, survey: Survey, user, role: str) -> SurveyMember:
+    """Put the user in the survey's team with this role (or change their role)."""
+    member, _ = SurveyMember.objects.update_or_create(
+        survey=survey, user=user, defaults={"role": role}
+    )
+    return member
+
+
+def survey_member_remove(*, survey: Survey, user) -> bool:
+    """Take the user out of the survey's team; whether they were in it."""
+    removed, _ = SurveyMember.objects.filter(survey=survey, user=user).delete()
+    return removed > 0

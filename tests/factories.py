@@ -223,17 +223,61 @@ def user_in_group(group: str, *, username: str | None = None, is_staff: bool = F
     return user
 
 
-def user_in_role(role: str):
-    """None for anonymous; "staff" watch dashboards, "admin" runs studies and may use the
-    Django admin, "superuser" may do everything."""
+TEAM_ROLES = ("viewer", "analyst", "owner")
+
+
+def user_in_role(role: str, survey=None):
+    """None for anonymous; "staff" watch every survey's dashboards, "admin" runs every study
+    and may use the Django admin, "superuser" may do everything; "viewer", "analyst" and
+    "owner" are that role in ``survey``'s team and "outsider" owns another survey only
+    (all four with staff status and no group)."""
     from django.contrib.auth.models import User
 
     if role == "anonymous":
         return None
     if role == "superuser":
         return User.objects.create_superuser("root", password="pw")
+    if role in (*TEAM_ROLES, "outsider"):
+        return team_member(survey if role != "outsider" else other_survey(), role, username=role)
     is_admin = role == "admin"
     return user_in_group("admins" if is_admin else "staff", username=role, is_staff=is_admin)
+
+
+def team_member(survey, role: str, *, username: str):
+    """A user with staff status and no group, in ``survey``'s team with this role."""
+    from django.contrib.auth.models import User
+
+    from surveys.models import SurveyMember
+
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    SurveyMember.objects.create(
+        survey=survey, user=user, role=role if role in TEAM_ROLES else "owner"
+    )
+    return user
+
+
+def other_survey():
+    """Another study on the same site (closed, so the respondents' list still has one)."""
+    from surveys.models import Survey
+
+    survey, _ = Survey.objects.get_or_create(
+        slug="other-study",
+        defaults={
+            "title": {"en": "Other"},
+            "languages": ["en"],
+            "default_language": "en",
+            "is_open": False,
+        },
+    )
+    return survey
+
+
+def api_token(user, **options) -> str:
+    """A new API token's key for the user (what the admin shows once)."""
+    from core.models import ApiToken
+
+    _token, key = ApiToken.objects.create(user=user, name="test script", **options)
+    return key
 
 
 def signed_in(user, **options) -> Client:

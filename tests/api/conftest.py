@@ -3,10 +3,9 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 
 from surveys.models import Survey
-from tests.factories import user_in_group
+from tests.factories import api_token, user_in_group
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +22,7 @@ def staff(db) -> User:
 
 @pytest.fixture
 def staff_token(staff) -> str:
-    return Token.objects.create(user=staff).key
+    return api_token(staff)
 
 
 @pytest.fixture

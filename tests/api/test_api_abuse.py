@@ -1,19 +1,25 @@
-"""Throttling anonymous submissions per client, CSRF on session-authenticated writes."""
+"""Throttling anonymous submissions per client and signed-in clients per user, CSRF on
+session-authenticated writes."""
 
 import pytest
 from django.test import Client
 
 from config.env import ImproperEnvironment, envrate
 from surveys.models import Response
-from tests.factories import signed_in, submit
+from tests.factories import signed_in, submit, user_in_group
+
+
+def rates(settings, **changed: str) -> None:
+    framework = settings.REST_FRAMEWORK
+    settings.REST_FRAMEWORK = {
+        **framework,
+        "DEFAULT_THROTTLE_RATES": {**framework["DEFAULT_THROTTLE_RATES"], **changed},
+    }
 
 
 @pytest.fixture
 def three_per_minute(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"submissions": "3/min"},
-    }
+    rates(settings, submissions="3/min")
 
 
 @pytest.fixture
@@ -44,11 +50,8 @@ def test_it_ignores_a_spoofed_x_forwarded_for(client, survey, body, three_per_mi
 
 
 def test_it_tells_clients_apart_by_the_address_a_trusted_proxy_adds(client, survey, body, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"submissions": "1/min"},
-        "NUM_PROXIES": 1,
-    }
+    rates(settings, submissions="1/min")
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     # The client may put anything first; the proxy appends the address it saw.
     first = submit(client, body, **{"X-Forwarded-For": "1.1.1.1, 203.0.113.5"})
     spoofed = submit(client, body, **{"X-Forwarded-For": "1.1.1.2, 203.0.113.5"})
@@ -56,9 +59,25 @@ def test_it_tells_clients_apart_by_the_address_a_trusted_proxy_adds(client, surv
     assert [first.status_code, spoofed.status_code, other.status_code] == [201, 429, 201]
 
 
-def test_it_does_not_throttle_signed_in_scripts(survey, body, staff_token, three_per_minute):
+def test_it_throttles_signed_in_scripts_at_their_own_rate(survey, body, staff_token, settings):
+    rates(settings, submissions="1/min", signed_in="3/min")
     client = Client(headers={"Authorization": f"Token {staff_token}"})
-    assert {submit(client, body).status_code for _ in range(5)} == {201}
+    assert [submit(client, body).status_code for _ in range(4)] == [201, 201, 201, 429]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/v1/surveys/us-russia-kz/analytics/frequencies/",
+        "/api/v1/surveys/us-russia-kz/codebook.json",
+    ],
+)
+def test_it_throttles_a_signed_in_user_per_user_on_analysis_and_exports(survey, settings, address):
+    rates(settings, signed_in="2/min")
+    first, second = (signed_in(user_in_group("admins", username=name)) for name in "ab")
+    statuses = [first.get(address).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert second.get(address).status_code == 200
 
 
 def test_it_refuses_a_session_authenticated_post_without_a_csrf_token(survey, body, staff):

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from exports.jobs import export_jobs_expire
 from exports.models import ExportJob
+from surveys.models import SurveyMember
 from surveys.services import demo_responses_create
-from tests.factories import signed_in, user_in_group
+from tests.factories import signed_in, user_in_group, user_in_role
 
 EXPORT = "/api/v1/surveys/us-russia-kz/export.csv"
 
@@ -92,4 +93,14 @@ def test_it_shows_a_job_only_to_whoever_asked_for_it(admin, responses, backgroun
     assert other.get(job["status_url"]).status_code == 404
     assert other.get(f"{job['status_url']}file").status_code == 404
     staff = signed_in(user_in_group("staff", username="staff-only"))
-    assert staff.get(job["status_url"]).status_code == 403
+    assert staff.get(job["status_url"]).status_code == 404
+
+
+def test_it_hides_a_job_from_an_analyst_who_left_the_team(responses, background):
+    analyst = user_in_role("analyst", responses)
+    client = signed_in(analyst)
+    job = client.get(EXPORT).json()
+    assert client.get(job["status_url"]).status_code == 200
+    SurveyMember.objects.filter(user=analyst, survey=responses).delete()
+    assert client.get(job["status_url"]).status_code == 404
+    assert client.get(f"{job['status_url']}file").status_code == 404

@@ -10,14 +10,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.http import QueryDict, StreamingHttpResponse
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from analytics.forms import filter_parse
 from analytics.selectors import survey_analysis
 from surveys.models import ExportRecord
 from surveys.selectors import survey_questionnaire
 from surveys.services import demo_responses_create
-from tests.factories import signed_in, user_in_group, user_in_role
+from tests.factories import api_token, signed_in, user_in_group, user_in_role
 
 BASE = "/api/v1/surveys/us-russia-kz"
 ENDPOINTS = {
@@ -56,7 +55,7 @@ def _as(role: str, request) -> Client:
     if role == "anonymous":
         return Client()
     if role == "token_admin":
-        token = Token.objects.create(user=request.getfixturevalue("admin")).key
+        token = api_token(request.getfixturevalue("admin"))
         return Client(headers={"Authorization": f"Token {token}"})
     users = {
         "staff": lambda: request.getfixturevalue("staff"),

@@ -6,13 +6,12 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import positive_data_acceptance
 
 from config.wsgi import application
 from surveys.models import Response
 from surveys.services import demo_responses_create
-from tests.factories import user_in_group
+from tests.factories import api_token, user_in_group
 
 pytestmark = pytest.mark.schemathesis
 
@@ -33,14 +32,14 @@ def wsgi_calls_keep_the_connection():
 @pytest.fixture
 def admin_token(db) -> str:
     """An admin may call every operation, exports included, so every 200 is checked."""
-    return Token.objects.create(user=user_in_group("admins")).key
+    return api_token(user_in_group("admins"))
 
 
 @pytest.fixture
 def generous_throttle(settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"submissions": "100000/min"},
+        "DEFAULT_THROTTLE_RATES": {"submissions": "100000/min", "signed_in": "100000/min"},
     }
 
 

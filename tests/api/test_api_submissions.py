@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import threading
+import uuid
 
 import pytest
 from django.db import connection
@@ -14,11 +15,11 @@ from surveys.services import questionnaire_import
 from tests.factories import SUBMIT, submit
 
 
-def test_it_stores_a_response_and_answers_201_with_its_id(client, survey, answers):
+def test_it_stores_a_response_and_answers_201_with_its_public_id(client, survey, answers):
     response = submit(client, {"language": "ru", "answers": answers})
     assert response.status_code == 201
     stored = Response.objects.get()
-    assert response.json() == {"id": stored.pk}
+    assert response.json() == {"id": str(stored.client_token)}
     assert stored.language == "ru"
     assert stored.answers["q03_other"] == answers["q03_other"]
 
@@ -38,6 +39,17 @@ def test_it_refuses_a_reused_key_with_another_body_with_409(client, survey, answ
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_key_reused"
     assert Response.objects.count() == 1
+
+
+def test_it_tells_an_anonymous_client_nothing_of_how_many_responses_came_before(
+    client, survey, answers
+):
+    """Finding 4: the database id counts every response; the public id is random."""
+    first, second = (submit(client, {"language": "en", "answers": answers}) for _ in range(2))
+    ids = [answer.json()["id"] for answer in (first, second)]
+    stored = list(Response.objects.order_by("pk").values_list("pk", flat=True))
+    assert not {str(pk) for pk in stored} & set(ids)
+    assert all(len(uuid.UUID(public).hex) == 32 for public in ids)
 
 
 def test_it_stores_each_submission_without_a_key_separately(client, survey, answers):

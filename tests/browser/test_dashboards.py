@@ -32,7 +32,9 @@ def staff_user(db) -> User:
     # A transactional test database is flushed between tests, so the migration's group may
     # be gone: make sure it exists.
     group, _ = Group.objects.get_or_create(name="staff")
-    group.permissions.add(Permission.objects.get(codename="view_analytics"))
+    group.permissions.add(
+        *Permission.objects.filter(codename__in=["view_analytics", "reach_all_surveys"])
+    )
     user = User.objects.create_user(username="watcher", password="watch-the-study")
     user.groups.add(group)
     return user

@@ -1,6 +1,15 @@
-"""A clean throttle cache and language per test, and the records of the "security" logger."""
+"""A clean throttle cache and language per test, the records of the "security" logger, and
+gunicorn started as the Docker image starts it."""
 
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -35,3 +44,50 @@ def security_log(caplog):
         if record.name == "security"
     ]
     logger.removeHandler(caplog.handler)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN_CONFIG = "config/gunicorn.py"
+
+
+@dataclass
+class Gunicorn:
+    url: str
+    process: subprocess.Popen
+
+    def output(self) -> str:
+        """Stop the server; what it printed (its access log among it)."""
+        self.process.terminate()
+        printed, _ = self.process.communicate(timeout=20)
+        return printed.decode()
+
+
+@pytest.fixture
+def gunicorn():
+    """gunicorn with the image's settings (config/gunicorn.py), one worker, on a free port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", "1", "-c", GUNICORN_CONFIG,
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    server = Gunicorn(f"http://127.0.0.1:{port}", process)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{server.url}/api/schema/", timeout=5)
+            break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield server
+    if process.poll() is None:
+        server.output()

@@ -2,11 +2,16 @@
 a superuser, grant permissions or groups, or read anyone's API token through the admin; a
 superuser still can do all of it."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from rest_framework.authtoken.models import Token
+from django.test import Client
+from django.utils import timezone
 
-from tests.factories import signed_in, user_in_group
+from core.models import ApiToken
+from tests.factories import api_token, signed_in, user_in_group
 
 OLD_TOKEN_LIST = "/admin/authtoken/tokenproxy/"
 TOKEN_LIST = "/admin/core/apitoken/"
@@ -75,6 +80,26 @@ def test_it_does_not_let_a_member_set_a_superusers_password(member, root):
     assert root.check_password("root-pw")
 
 
+def test_it_does_not_let_a_member_set_another_users_password(member):
+    other = User.objects.create_user("other", password="other-pw", is_staff=True)
+    client = signed_in(member)
+    address = f"/admin/auth/user/{other.pk}/password/"
+    assert client.get(address).status_code == 403
+    client.post(address, {"password1": "taken-over-1", "password2": "taken-over-1"})
+    other.refresh_from_db()
+    assert other.check_password("other-pw")
+
+
+def test_it_lets_a_member_set_their_own_password_in_the_admin(member):
+    address = f"/admin/auth/user/{member.pk}/password/"
+    response = signed_in(member).post(
+        address, {"password1": "my-new-pass-7", "password2": "my-new-pass-7"}
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("my-new-pass-7")
+
+
 def test_it_does_not_let_a_member_delete_a_superuser(member, root):
     signed_in(member).post(f"/admin/auth/user/{root.pk}/delete/", {"post": "yes"})
     assert User.objects.filter(pk=root.pk).exists()
@@ -137,54 +162,72 @@ def test_it_lets_a_superuser_change_another_superuser_and_set_his_password(root)
 
 
 def test_it_shows_no_full_token_key_in_the_old_token_list(member, root):
-    keys = [Token.objects.create(user=user).key for user in (member, root)]
+    keys = [api_token(user) for user in (member, root)]
     for user in (member, root):
         page = signed_in(user).get(OLD_TOKEN_LIST).content.decode()
         assert not any(key in page for key in keys)
 
 
-def test_it_lists_tokens_by_prefix_only(root):
-    keys = [Token.objects.create(user=user).key for user in (root, User.objects.create_user("x"))]
+def test_it_lists_tokens_by_name_and_prefix_only(root):
+    keys = [api_token(user) for user in (root, User.objects.create_user("x"))]
     response = signed_in(root).get(TOKEN_LIST)
     assert response.status_code == 200
     page = response.content.decode()
-    assert all(f"{key[:4]}…" in page and key not in page for key in keys)
+    assert "test script" in page
+    assert all(key[:4] in page and key not in page for key in keys)
 
 
 def test_it_lists_only_a_members_own_token(member, root):
-    own, others = Token.objects.create(user=member), Token.objects.create(user=root)
+    own, others = api_token(member), api_token(root)
     page = signed_in(member).get(TOKEN_LIST).content.decode()
-    assert f"{own.key[:4]}…" in page
-    assert f"{others.key[:4]}…" not in page
+    assert f">{own[:4]}<" in page
+    assert f">{others[:4]}<" not in page
 
 
 @pytest.mark.parametrize("page", ["change", "delete", "history"])
 def test_it_shows_no_full_key_on_a_tokens_own_pages(root, page):
-    token = Token.objects.create(user=User.objects.create_user("x"))
-    response = signed_in(root).get(f"{TOKEN_LIST}{token.user_id}/{page}/")
+    key = api_token(User.objects.create_user("x"))
+    token = ApiToken.objects.get()
+    response = signed_in(root).get(f"{TOKEN_LIST}{token.pk}/{page}/")
     assert response.status_code == 200
-    assert token.key not in response.content.decode()
+    assert key not in response.content.decode()
+
+
+def new_token_form(user: User, **fields) -> dict:
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    return {
+        "name": "weekly report",
+        "user": user.pk,
+        "expiry_0": tomorrow.strftime("%Y-%m-%d"),
+        "expiry_1": tomorrow.strftime("%H:%M:%S"),
+        **fields,
+    }
 
 
 def test_it_does_not_let_a_member_make_a_token_for_a_superuser(member, root):
     client = signed_in(member)
     for token_list in (OLD_TOKEN_LIST, TOKEN_LIST):
-        client.post(f"{token_list}add/", {"user": root.pk})
-    assert not Token.objects.filter(user=root).exists()
+        client.post(f"{token_list}add/", new_token_form(root))
+    assert not ApiToken.objects.filter(user=root).exists()
 
 
 def test_it_shows_a_new_tokens_key_once_to_whoever_made_it(member):
     client = signed_in(member)
-    response = client.post(f"{TOKEN_LIST}add/", {"user": member.pk}, follow=True)
-    key = Token.objects.get(user=member).key
-    assert key in response.content.decode()
+    response = client.post(f"{TOKEN_LIST}add/", new_token_form(member), follow=True)
+    [key] = re.findall(r"The new token&#x27;s key is ([0-9a-f]{64})", response.content.decode())
     assert key not in client.get(TOKEN_LIST).content.decode()
+    api = Client(headers={"Authorization": f"Token {key}"})
+    assert api.get("/api/v1/surveys/no-such-survey/analytics/frequencies/").status_code == 404
 
 
 @pytest.mark.parametrize(
     ("address", "lookup"),
-    [(TOKEN_LIST, "key__startswith"), ("/admin/auth/user/", "auth_token__key__startswith")],
+    [
+        (TOKEN_LIST, "token_key__startswith"),
+        (TOKEN_LIST, "digest__startswith"),
+        ("/admin/auth/user/", "auth_token_set__token_key__startswith"),
+    ],
 )
 def test_it_does_not_filter_by_a_token_key_so_it_cannot_be_guessed(root, address, lookup):
-    token = Token.objects.create(user=root)
-    assert signed_in(root).get(address, {lookup: token.key[:8]}).status_code == 400
+    key = api_token(root)
+    assert signed_in(root).get(address, {lookup: key[:8]}).status_code == 400

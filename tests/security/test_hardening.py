@@ -154,6 +154,16 @@ def test_it_locks_only_that_username_from_that_address(client, watcher):
     assert sign_in(elsewhere, "watcher", "the-right-one").status_code == 302
 
 
+def test_it_locks_an_address_that_tries_one_password_on_many_accounts(client, watcher):
+    statuses = [sign_in(client, f"someone-{n}", "Spring2026!").status_code for n in range(20)]
+    assert statuses == [200] * 19 + [429]
+    locked = sign_in(client, "watcher", "the-right-one", **{"Accept-Language": "ru"})
+    assert locked.status_code == 429
+    assert "После 20 неудачных попыток входа с вашего сетевого адреса" in locked.content.decode()
+    elsewhere = Client(REMOTE_ADDR="198.51.100.7")
+    assert sign_in(elsewhere, "watcher", "the-right-one").status_code == 302
+
+
 def test_it_forgets_failures_after_a_successful_sign_in(client, watcher):
     for _ in range(4):
         sign_in(client, "watcher", "wrong")

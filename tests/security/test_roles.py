@@ -10,70 +10,89 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import response_add, user_in_role
 
-ROLES = ("anonymous", "staff", "admin", "superuser")
+ROLES = ("anonymous", "viewer", "analyst", "owner", "outsider", "staff", "admin", "superuser")
 SLUG = {"slug": "us-russia-kz"}
 PAIR = {**SLUG, "a": "q01", "b": "q04"}
 NO_JOB = {"job_id": "00000000-0000-4000-8000-000000000000"}  # nobody's export job
 
-# (URL name, its arguments, method, expected status as anonymous, staff, admin, superuser).
-# Respondents need no account. Dashboards: anonymous → sign-in page (302); the API answers
-# 401 instead. Exports need the export permission ("admins", superusers): other staff 403.
-# The Django admin needs is_staff (else its own sign-in page, 302); the "admins" group
-# manages questionnaires, responses (read-only), users and their own API tokens there, but
-# never superusers, groups or permissions (tests/security/test_admin_escalation.py).
+# (URL name, its arguments, method, expected status as each of ROLES), every address on the
+# survey us-russia-kz. Roles: "viewer", "analyst" and "owner" are its team (surveys/teams.py)
+# with staff status and no group; "outsider" owns another survey only; "staff" and "admins"
+# are the site-wide groups (every survey, through "Can reach every survey"); "staff" has no
+# staff status. Respondents need no account. Dashboards: anonymous → sign-in page (302), the
+# API answers 401 instead; outside the team 403. Exports and responses need analyst or
+# owner. The Django admin needs is_staff (else its own sign-in page, 302); lists there show
+# only the surveys reached (the outsider's are empty: test_it_shows_an_outsider_nothing_...),
+# and a survey's object pages outside one's reach answer as if it did not exist (302 to the
+# index). "admins" manage users and their own API tokens there, but never superusers, groups
+# or permissions (tests/security/test_admin_escalation.py).
+EVERYONE = (200,) * 8
+SIGNED_IN = (302,) + (200,) * 7
+DASHBOARD = (302, 200, 200, 200, 403, 200, 200, 200)
+ANALYSIS_API = (401, 200, 200, 200, 403, 200, 200, 200)
+EXPORT_API = (401, 403, 200, 200, 403, 403, 200, 200)
+ADMIN_LIST = (302, 403, 200, 200, 200, 302, 200, 200)
+ADMIN_OBJECT = (302, 403, 200, 200, 302, 302, 200, 200)
+ADMIN_EXPORT = (302, 403, 200, 200, 403, 302, 200, 200)
+SITE_ADMIN = (302, 403, 403, 403, 403, 302, 200, 200)
 TABLE = [
-    ("survey_list", {}, "get", 302, 302, 302, 302),
-    ("health", {}, "get", 200, 200, 200, 200),
-    ("survey", SLUG, "get", 200, 200, 200, 200),
-    ("survey", SLUG, "post", 200, 200, 200, 200),  # no language chosen yet: the choice
-    ("survey_thanks", SLUG, "get", 200, 200, 200, 200),
-    ("login", {}, "get", 200, 200, 200, 200),
-    ("logout", {}, "get", 405, 405, 405, 405),
-    ("logout", {}, "post", 200, 200, 200, 200),
-    ("password_change", {}, "get", 302, 200, 200, 200),
-    ("password_change_done", {}, "get", 302, 200, 200, 200),
-    ("dashboard_overview", SLUG, "get", 302, 200, 200, 200),
-    ("dashboard_overview_data", SLUG, "get", 302, 200, 200, 200),
-    ("dashboard_matrix", SLUG, "get", 302, 200, 200, 200),
-    ("dashboard_matrix_data", SLUG, "get", 302, 200, 200, 200),
-    ("dashboard_pair", PAIR, "get", 302, 200, 200, 200),
-    ("dashboard_pair_data", PAIR, "get", 302, 200, 200, 200),
-    ("dashboard_findings", SLUG, "get", 302, 200, 200, 200),
-    ("dashboard_findings_data", SLUG, "get", 302, 200, 200, 200),
-    ("dashboard_changes", SLUG, "get", 302, 200, 200, 200),
-    ("api_surveys", {}, "get", 200, 200, 200, 200),
-    ("api_survey", SLUG, "get", 200, 200, 200, 200),
-    ("api_responses", SLUG, "get", 405, 405, 405, 405),
-    ("api_responses", SLUG, "post", 415, 415, 415, 415),  # a form body, not JSON
-    ("api_frequencies", SLUG, "get", 401, 200, 200, 200),
-    ("api_matrix", SLUG, "get", 401, 200, 200, 200),
-    ("api_pair", PAIR, "get", 401, 200, 200, 200),
-    ("api_export_csv", SLUG, "get", 401, 403, 200, 200),
-    ("api_export_xlsx", SLUG, "get", 401, 403, 200, 200),
-    ("api_export_sav", SLUG, "get", 401, 403, 200, 200),
-    ("api_codebook_csv", SLUG, "get", 401, 403, 200, 200),
-    ("api_codebook_json", SLUG, "get", 401, 403, 200, 200),
-    ("api_report_docx", SLUG, "get", 401, 403, 200, 200),
-    ("api_report_html", SLUG, "get", 401, 403, 200, 200),
-    ("api_bundle", SLUG, "get", 401, 403, 200, 200),
-    ("api_matrix_csv", SLUG, "get", 401, 403, 200, 200),
-    ("api_crosstab_csv", PAIR, "get", 401, 403, 200, 200),
-    ("api_export_job", NO_JOB, "get", 401, 403, 404, 404),
-    ("api_export_job_file", NO_JOB, "get", 401, 403, 404, 404),
-    ("api_schema", {}, "get", 200, 200, 200, 200),
-    ("api_docs", {}, "get", 200, 200, 200, 200),
-    ("admin:index", {}, "get", 302, 302, 200, 200),
-    ("admin:surveys_survey_changelist", {}, "get", 302, 302, 200, 200),
-    ("admin:surveys_survey_change", {"object_id": "{survey}"}, "get", 302, 302, 200, 200),
-    ("admin:surveys_survey_export", {"survey_id": "{survey}"}, "get", 302, 302, 200, 200),
-    ("admin:surveys_response_changelist", {}, "get", 302, 302, 200, 200),
-    ("admin:surveys_response_change", {"object_id": "{response}"}, "get", 302, 302, 200, 200),
-    ("admin:surveys_exportrecord_changelist", {}, "get", 302, 302, 200, 200),
-    ("admin:axes_accessattempt_changelist", {}, "get", 302, 302, 403, 200),
-    ("admin:auth_user_changelist", {}, "get", 302, 302, 200, 200),
-    ("admin:core_apitoken_changelist", {}, "get", 302, 302, 200, 200),
+    ("survey_list", {}, "get", *(302,) * 8),
+    ("health", {}, "get", *EVERYONE),
+    ("survey", SLUG, "get", *EVERYONE),
+    ("survey", SLUG, "post", *EVERYONE),  # no language chosen yet: the choice
+    ("survey_thanks", SLUG, "get", *EVERYONE),
+    ("login", {}, "get", *EVERYONE),
+    ("logout", {}, "get", *(405,) * 8),
+    ("logout", {}, "post", *EVERYONE),
+    ("password_change", {}, "get", *SIGNED_IN),
+    ("password_change_done", {}, "get", *SIGNED_IN),
+    ("dashboard_overview", SLUG, "get", *DASHBOARD),
+    ("dashboard_overview_data", SLUG, "get", *DASHBOARD),
+    ("dashboard_matrix", SLUG, "get", *DASHBOARD),
+    ("dashboard_matrix_data", SLUG, "get", *DASHBOARD),
+    ("dashboard_pair", PAIR, "get", *DASHBOARD),
+    ("dashboard_pair_data", PAIR, "get", *DASHBOARD),
+    ("dashboard_findings", SLUG, "get", *DASHBOARD),
+    ("dashboard_findings_data", SLUG, "get", *DASHBOARD),
+    ("dashboard_changes", SLUG, "get", *DASHBOARD),
+    ("api_surveys", {}, "get", *EVERYONE),
+    ("api_survey", SLUG, "get", *EVERYONE),
+    ("api_responses", SLUG, "get", *(405,) * 8),
+    ("api_responses", SLUG, "post", *(415,) * 8),  # a form body, not JSON
+    ("api_frequencies", SLUG, "get", *ANALYSIS_API),
+    ("api_matrix", SLUG, "get", *ANALYSIS_API),
+    ("api_pair", PAIR, "get", *ANALYSIS_API),
+    ("api_export_csv", SLUG, "get", *EXPORT_API),
+    ("api_export_xlsx", SLUG, "get", *EXPORT_API),
+    ("api_export_sav", SLUG, "get", *EXPORT_API),
+    ("api_codebook_csv", SLUG, "get", *EXPORT_API),
+    ("api_codebook_json", SLUG, "get", *EXPORT_API),
+    ("api_matrix_csv", SLUG, "get", *EXPORT_API),
+    ("api_crosstab_csv", PAIR, "get", *EXPORT_API),
+    ("api_report_docx", SLUG, "get", *EXPORT_API),
+    ("api_report_html", SLUG, "get", *EXPORT_API),
+    ("api_bundle", SLUG, "get", *EXPORT_API),
+    # Someone's export job is theirs alone (and only while they may still export its
+    # survey): to anyone else, signed in, it does not exist.
+    ("api_export_job", NO_JOB, "get", 401, *(404,) * 7),
+    ("api_export_job_file", NO_JOB, "get", 401, *(404,) * 7),
+    ("api_schema", {}, "get", *EVERYONE),
+    ("api_docs", {}, "get", *EVERYONE),
+    ("admin:index", {}, "get", 302, 200, 200, 200, 200, 302, 200, 200),
+    ("admin:surveys_survey_changelist", {}, "get", *ADMIN_LIST),
+    ("admin:surveys_survey_change", {"object_id": "{survey}"}, "get", *ADMIN_OBJECT),
+    ("admin:surveys_survey_export", {"survey_id": "{survey}"}, "get", *ADMIN_EXPORT),
+    ("admin:surveys_question_changelist", {}, "get", *ADMIN_LIST),
+    ("admin:surveys_question_change", {"object_id": "{question}"}, "get", *ADMIN_OBJECT),
+    ("admin:surveys_response_changelist", {}, "get", *ADMIN_LIST),
+    ("admin:surveys_response_change", {"object_id": "{response}"}, "get", *ADMIN_OBJECT),
+    ("admin:surveys_exportrecord_changelist", {}, "get", *ADMIN_LIST),
+    ("admin:analytics_weightingscheme_changelist", {}, "get", *ADMIN_LIST),
+    ("admin:axes_accessattempt_changelist", {}, "get", 302, 403, 403, 403, 403, 302, 403, 200),
+    ("admin:auth_user_changelist", {}, "get", *SITE_ADMIN),
+    ("admin:core_apitoken_changelist", {}, "get", *SITE_ADMIN),
     # Addresses without a name are given as paths: unknown API addresses answer a JSON 404.
-    ("/api/v1/no-such-thing/", {}, "get", 404, 404, 404, 404),
+    ("/api/v1/no-such-thing/", {}, "get", *(404,) * 8),
 ]
 
 
@@ -94,11 +113,11 @@ def test_it_has_a_row_for_every_named_address():
     assert url_names() - {row[0] for row in TABLE} == set()
 
 
-def statuses(method: str, address: str) -> tuple[int, ...]:
+def statuses(method: str, address: str, survey) -> tuple[int, ...]:
     seen = []
     for role in ROLES:
         client = Client()
-        user = user_in_role(role)
+        user = user_in_role(role, survey)
         if user is not None:
             client.force_login(user)
         seen.append(getattr(client, method)(address).status_code)
@@ -110,7 +129,8 @@ def statuses(method: str, address: str) -> tuple[int, ...]:
 @pytest.fixture
 def ids(survey, answers) -> dict:
     stored = response_add(survey, answers, language="ru")
-    return {"survey": survey.pk, "response": stored.response.pk}
+    question = survey.questions.get(code="q01")
+    return {"survey": survey.pk, "response": stored.response.pk, "question": question.pk}
 
 
 @pytest.mark.matrix
@@ -119,7 +139,7 @@ def ids(survey, answers) -> dict:
     [(row[0], row[1], row[2], row[3:]) for row in TABLE],
     ids=[f"{row[2]} {row[0]}" for row in TABLE],
 )
-def test_it_answers_each_role_as_the_table_says(ids, name, arguments, method, expected):
+def test_it_answers_each_role_as_the_table_says(survey, ids, name, arguments, method, expected):
     kwargs = {key: str(value).format(**ids) for key, value in arguments.items()}
     address = name if name.startswith("/") else reverse(name, kwargs=kwargs)
-    assert statuses(method, address) == expected
+    assert statuses(method, address, survey) == expected

@@ -27,8 +27,11 @@ def import_text(tmp_path, slug: str, text: str) -> None:
 
 
 def answers_of(survey: Survey) -> list[tuple]:
+    """Each response's answers, language and time to the second (as exports give it)."""
     rows = survey.responses.order_by("pk").values_list("answers", "language", "submitted_at")
-    return [(json.dumps(a, sort_keys=True), lang, at) for a, lang, at in rows]
+    return [
+        (json.dumps(a, sort_keys=True), lang, at.replace(microsecond=0)) for a, lang, at in rows
+    ]
 
 
 def test_it_round_trips_demo_responses_exactly(survey, copy_survey, tmp_path):
@@ -38,7 +41,8 @@ def test_it_round_trips_demo_responses_exactly(survey, copy_survey, tmp_path):
 
 
 HOSTILE = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t"),
+    # Cf: format characters, which storing removes (surveys/answers.py, FREE_TEXT_NOTE)
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf"), whitelist_characters="\n\t"),
     min_size=1,
     max_size=60,
 ).filter(lambda text: text.strip() and len(text.replace("\r\n", "\n").strip()) <= 500)
