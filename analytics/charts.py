@@ -115,12 +115,16 @@ def timeline_figure(days: list[tuple[date, int]]) -> dict:
     return _plain(figure)
 
 
-def matrix_figure(cells: list[list[dict | None]], codes: list[str], show: str) -> dict:
-    """The heatmap of all pairs: colour = the chosen measure, text = the marks."""
+def matrix_figure(
+    cells: list[list[dict | None]], codes: list[str], show: str, texts: dict[str, str]
+) -> dict:
+    """The heatmap of all pairs: colour = the chosen measure, text = the marks; hovering a
+    cell names both questions by their text (``texts``: code → question text)."""
     import plotly.graph_objects as go
 
     values = [[cell["value"] if cell else None for cell in row] for row in cells]
     text = [[cell["text"] if cell else "" for cell in row] for row in cells]
+    asked = [[f"{a.upper()}: {texts[a]}<br>{b.upper()}: {texts[b]}" for b in codes] for a in codes]
     is_v = show == "v"
     figure = go.Figure(
         go.Heatmap(
@@ -133,7 +137,8 @@ def matrix_figure(cells: list[list[dict | None]], codes: list[str], show: str) -
             zmin=0,
             zmax=1 if not is_v else max([v for row in values for v in row if v] or [0.5]),
             hoverongaps=False,
-            hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>",
+            customdata=asked,
+            hovertemplate="%{customdata}<br>%{z:.3f}<extra></extra>",
             colorbar={"title": _colorbar_title(show)},
         )
     )

@@ -15,11 +15,11 @@ from django.utils.html import json_script
 from analytics import charts
 from analytics.charts import Labels
 from analytics.filters import ResponseFilter, responses_filtered
-from analytics.findings import effect_in_words, pair_sentence
+from analytics.findings import apa_report, decimal_text, effect_in_words, pair_sentence
 from analytics.power_monitor import power_sentences, still_needed
 from analytics.results import Analysis, Pair, QuestionResult, TwoWayPair, rounded
 from analytics.selectors import watermark_cached
-from surveys.models import Response, Survey
+from surveys.models import Provenance, Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
 
 MATRIX_MEASURES = ("v", "p", "p_adjusted", "p_anytime")
@@ -61,13 +61,14 @@ def _with_script(built: dict) -> dict:
 
 
 def response_counts(survey: Survey) -> dict:
-    """All, today's, demo, real and suspect responses, in one query."""
+    """All, today's, real, test, demo and suspect responses, in one query."""
     midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
     return Response.objects.filter(survey=survey).aggregate(
         all=Count("id"),
         today=Count("id", filter=Q(submitted_at__gte=midnight)),
-        demo=Count("id", filter=Q(is_demo=True)),
-        real=Count("id", filter=Q(is_demo=False)),
+        real=Count("id", filter=Q(provenance=Provenance.REAL)),
+        test=Count("id", filter=Q(provenance=Provenance.TEST)),
+        demo=Count("id", filter=Q(provenance=Provenance.DEMO)),
         suspect=Count("id", filter=Q(is_suspect=True)),
     )
 
@@ -122,8 +123,11 @@ def matrix_build(board: Board, show: str) -> dict:
     ]
     return {
         "codes": codes,
-        "grid": list(zip(codes, grid, strict=True)),
-        "figures": {"matrix": charts.matrix_figure(grid, codes, show)},
+        "grid": [
+            (code, board.labels.questions[code], row) for code, row in zip(codes, grid, strict=True)
+        ],
+        "questions": [(code, board.labels.questions[code]) for code in codes],
+        "figures": {"matrix": charts.matrix_figure(grid, codes, show, board.labels.questions)},
     }
 
 
@@ -137,7 +141,7 @@ def _matrix_cell(pair: Pair | None, show: str) -> dict | None:
         "p_anytime": pair.p_anytime,
     }[show]
     marks = ("*" if pair.significant else "") + ("†" if pair.cochran_ok is False else "")
-    text = "–" if value is None else f"{value:.2f}"
+    text = decimal_text(value, 2)
     return {"pair": pair, "value": value, "text": f"{text}{marks}", "marks": marks}
 
 
@@ -148,6 +152,7 @@ def pair_build(board: Board, pair: Pair) -> dict:
         "a_text": labels.questions[pair.a],
         "b_text": labels.questions[pair.b],
         "sentence": pair_sentence(pair, labels),
+        "apa": apa_report(pair),
         "power_sentences": power_sentences(pair),
         "effect": effect_in_words(pair.cramers_v_corrected),
     }

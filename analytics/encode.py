@@ -2,8 +2,8 @@
 
 One column per single-choice question holds the choice index (−1: not answered); one 0/1
 column per option of a multi-choice question (−1 in all of them: not answered). Beside the
-matrix: response ids, submission times (epoch seconds), language index, the demo flag and
-the suspect flag (surveys.models.Response.is_suspect).
+matrix: response ids, submission times (epoch seconds), language index, the provenance
+index (real, test, demo) and the suspect flag (surveys.models.Response.is_suspect).
 
 On PostgreSQL the database does the coding and streams it with COPY, which is what makes a
 full analysis of a million responses take seconds, not minutes; on SQLite the same matrix
@@ -20,10 +20,11 @@ import numpy as np
 from django.db import connection
 
 from core.languages import language_codes
-from surveys.models import Response, Survey
+from surveys.models import Provenance, Response, Survey
 from surveys.questionnaire import AnswerColumn, QuestionnaireSpec
 
 NOT_ANSWERED = -1
+PROVENANCES = tuple(Provenance.values)  # the matrix's provenance index
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Encoded:
     ids: np.ndarray  # int64
     submitted: np.ndarray  # int64 epoch seconds
     language: np.ndarray  # int8 index into core.languages.language_codes()
-    is_demo: np.ndarray  # bool
+    provenance: np.ndarray  # int8 index into PROVENANCES
     is_suspect: np.ndarray  # bool
     values: np.ndarray  # int8, n × len(layout.columns)
 
@@ -58,7 +59,7 @@ class Encoded:
             self.ids[mask],
             self.submitted[mask],
             self.language[mask],
-            self.is_demo[mask],
+            self.provenance[mask],
             self.is_suspect[mask],
             self.values[mask],
         )
@@ -77,13 +78,20 @@ class Encoded:
             np.zeros(0, np.int64),
             np.zeros(0, np.int64),
             np.zeros(0, np.int8),
-            np.zeros(0, bool),
+            np.zeros(0, np.int8),
             np.zeros(0, bool),
             np.zeros((0, width), np.int8),
         )
 
     def fields(self) -> tuple[np.ndarray, ...]:
-        return (self.ids, self.submitted, self.language, self.is_demo, self.is_suspect, self.values)
+        return (
+            self.ids,
+            self.submitted,
+            self.language,
+            self.provenance,
+            self.is_suspect,
+            self.values,
+        )
 
 
 def responses_encode(survey: Survey, spec: QuestionnaireSpec, *, after: int = 0) -> Encoded:
@@ -93,13 +101,13 @@ def responses_encode(survey: Survey, spec: QuestionnaireSpec, *, after: int = 0)
     rows = (
         Response.objects.filter(survey=survey)
         .after(after)
-        .values_list("id", "submitted_at", "language", "is_demo", "is_suspect", "answers")
+        .values_list("id", "submitted_at", "language", "provenance", "is_suspect", "answers")
     )
     return documents_encode(spec, list(rows))
 
 
 def documents_encode(spec: QuestionnaireSpec, rows: list[tuple]) -> Encoded:
-    """Encode (id, submitted_at, language, is_demo, is_suspect, answers) tuples in Python."""
+    """Encode (id, submitted_at, language, provenance, is_suspect, answers) tuples in Python."""
     layout = Layout.of(spec)
     values = np.full((len(rows), len(layout.columns)), NOT_ANSWERED, dtype=np.int8)
     for row, (*_meta, answers) in enumerate(rows):
@@ -110,7 +118,7 @@ def documents_encode(spec: QuestionnaireSpec, rows: list[tuple]) -> Encoded:
         ids=np.array([r[0] for r in rows], dtype=np.int64),
         submitted=np.array([_epoch(r[1]) for r in rows], dtype=np.int64),
         language=np.array([language_index(r[2]) for r in rows], dtype=np.int8),
-        is_demo=np.array([bool(r[3]) for r in rows], dtype=bool),
+        provenance=np.array([PROVENANCES.index(r[3]) for r in rows], dtype=np.int8),
         is_suspect=np.array([bool(r[4]) for r in rows], dtype=bool),
         values=values.reshape(len(rows), len(layout.columns)),
     )
@@ -144,8 +152,11 @@ def language_index(language: str) -> int:
 def _encode_in_postgres(survey: Survey, spec: QuestionnaireSpec, after: int) -> Encoded:
     from psycopg2 import sql
 
-    languages = sql.Literal(list(language_codes()))
-    expressions = [sql.SQL(e).format(languages=languages) for e in _META_EXPRESSIONS]
+    known = {
+        "languages": sql.Literal(list(language_codes())),
+        "provenances": sql.Literal(list(PROVENANCES)),
+    }
+    expressions = [sql.SQL(e).format(**known) for e in _META_EXPRESSIONS]
     for question in spec.questions:
         key = sql.Literal(question.code)
         codes = question.choice_codes
@@ -182,7 +193,7 @@ _META_EXPRESSIONS = (
     "id",
     "floor(extract(epoch from submitted_at))::bigint",
     "coalesce(array_position({languages}::text[], language::text), 0) - 1",
-    "is_demo::int",
+    "array_position({provenances}::text[], provenance::text) - 1",
     "is_suspect::int",
 )
 
@@ -200,7 +211,7 @@ def _frame_to_encoded(buffer: io.BytesIO, width: int) -> Encoded:
         ids=frame[0].to_numpy(),
         submitted=frame[1].to_numpy(),
         language=frame[2].to_numpy(),
-        is_demo=frame[3].to_numpy().astype(bool),
+        provenance=frame[3].to_numpy(),
         is_suspect=frame[4].to_numpy().astype(bool),
         values=frame.iloc[:, meta:].to_numpy(dtype=np.int8),
     )

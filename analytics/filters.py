@@ -1,5 +1,8 @@
-"""Which responses a view counts: answer groups, languages, a date range, demo or not,
-suspect or not.
+"""Which responses a view counts: answer groups, languages, a date range, provenance (real,
+test, demo), suspect or not.
+
+Demo and test responses are left out by default as soon as the survey has one real
+response (``filter_default``); until then they are all there is to look at.
 
 Filtered views are computed from the encoded matrix, never from the database row by row.
 """
@@ -11,8 +14,11 @@ import numpy as np
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from analytics.encode import Encoded, Layout, language_index
-from surveys.models import Survey
+from analytics.encode import PROVENANCES, Encoded, Layout, language_index
+from surveys.models import Provenance, Survey
+from surveys.selectors import survey_has_real_responses
+
+REAL_ONLY = (Provenance.REAL.value,)
 
 
 @dataclass(frozen=True)
@@ -22,12 +28,22 @@ class ResponseFilter:
     languages: tuple[str, ...] = ()
     since: date | None = None
     until: date | None = None
-    include_demo: bool = True
+    provenances: tuple[str, ...] = PROVENANCES  # in PROVENANCES order
     include_suspect: bool = True
 
     @property
     def is_everything(self) -> bool:
         return self == ResponseFilter()
+
+    @property
+    def is_real_only(self) -> bool:
+        """All real responses, nothing else: the default once a real response exists."""
+        return self == ResponseFilter(provenances=REAL_ONLY)
+
+    @property
+    def synthetic(self) -> tuple[str, ...]:
+        """The provenances kept that are not real responses (test, demo)."""
+        return tuple(p for p in self.provenances if p != Provenance.REAL)
 
     def cache_key(self) -> str:
         answers = sorted((q, sorted(c)) for q, c in self.answers.items())
@@ -36,7 +52,7 @@ class ResponseFilter:
             sorted(self.languages),
             self.since,
             self.until,
-            self.include_demo,
+            self.provenances,
             self.include_suspect,
         )
         return repr(parts)
@@ -48,7 +64,7 @@ class ResponseFilter:
             "languages": list(self.languages),
             "since": self.since and self.since.isoformat(),
             "until": self.until and self.until.isoformat(),
-            "include_demo": self.include_demo,
+            "provenances": list(self.provenances),
             "include_suspect": self.include_suspect,
         }
 
@@ -59,7 +75,7 @@ class ResponseFilter:
             languages=tuple(data["languages"]),
             since=data["since"] and date.fromisoformat(data["since"]),
             until=data["until"] and date.fromisoformat(data["until"]),
-            include_demo=data["include_demo"],
+            provenances=tuple(data["provenances"]),
             include_suspect=data["include_suspect"],
         )
 
@@ -77,8 +93,9 @@ def filter_mask(encoded: Encoded, layout: Layout, spec, chosen: ResponseFilter) 
         keep &= encoded.submitted >= _epoch(chosen.since)
     if chosen.until:
         keep &= encoded.submitted < _epoch(chosen.until + timedelta(days=1))
-    if not chosen.include_demo:
-        keep &= ~encoded.is_demo
+    if chosen.provenances != PROVENANCES:
+        indices = [PROVENANCES.index(p) for p in chosen.provenances]
+        keep &= np.isin(encoded.provenance, indices)
     if not chosen.include_suspect:
         keep &= ~encoded.is_suspect
     return keep
@@ -87,8 +104,9 @@ def filter_mask(encoded: Encoded, layout: Layout, spec, chosen: ResponseFilter) 
 def responses_filtered(survey: Survey, chosen: ResponseFilter | None = None) -> QuerySet:
     """The survey's responses the filter keeps, in the database: the same meaning as
     filter_mask (answer groups of single-choice questions, languages, days in the site's
-    time zone with both ends included, demo or not, suspect or not)."""
-    chosen = chosen or ResponseFilter()
+    time zone with both ends included, provenance, suspect or not); by default
+    filter_default's."""
+    chosen = chosen or filter_default(survey)
     responses = survey.responses.all()
     for code, kept in chosen.answers.items():
         responses = responses.filter(**{f"answers__{code}__in": list(kept)})
@@ -98,11 +116,20 @@ def responses_filtered(survey: Survey, chosen: ResponseFilter | None = None) -> 
         responses = responses.filter(submitted_at__gte=_midnight(chosen.since))
     if chosen.until:
         responses = responses.filter(submitted_at__lt=_midnight(chosen.until + timedelta(days=1)))
-    if not chosen.include_demo:
-        responses = responses.real()
+    if chosen.provenances != PROVENANCES:
+        responses = responses.filter(provenance__in=chosen.provenances)
     if not chosen.include_suspect:
         responses = responses.filter(is_suspect=False)
     return responses
+
+
+def filter_default(survey: Survey) -> ResponseFilter:
+    """Every response until the survey has a real one; from then on real responses only."""
+    return filter_for_survey(survey_has_real_responses(survey))
+
+
+def filter_for_survey(has_real: bool) -> ResponseFilter:
+    return ResponseFilter(provenances=REAL_ONLY) if has_real else ResponseFilter()
 
 
 def _midnight(day: date) -> datetime:

@@ -4,6 +4,7 @@ in the staff member's language."""
 import json
 from pathlib import Path
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from analytics.charts import Labels
@@ -13,8 +14,38 @@ QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "surveys" / "questionn
 
 
 def p_text(p: float) -> str:
-    """p as a researcher writes it: "< 0.001" rather than "0.000"."""
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+    """p as a researcher writes it, in the page's language: "< 0.001" rather than "0.000",
+    "= 0,042" on a Russian or Kazakh page."""
+    return f"< {number_format(0.001, 3)}" if p < 0.001 else f"= {decimal_text(p, 3)}"
+
+
+def decimal_text(value: float | None, places: int) -> str:
+    """A number rounded to ``places`` with the page language's decimal separator; "–" when
+    there is none (number_format alone cuts the digits off instead of rounding)."""
+    return "–" if value is None else number_format(round(value, places), places)
+
+
+def apa_report(pair: Pair) -> str | None:
+    """The pair's test as APA style reports it (Publication Manual, 7th ed., 6.43–6.46):
+    "χ²(4, N = 613) = 23.45, p < .001, Ṽ = .21": no leading zero for values that cannot
+    exceed 1, p exact to three decimals or "< .001"; the decimal point whatever the page's
+    language, as the Manual writes it. None when the pair has no test."""
+    p = pair.shown_p
+    if p is None or pair.test.statistic is None:
+        return None
+    p_apa = "< .001" if p < 0.001 else f"= {_no_leading_zero(p, 3)}"
+    if isinstance(pair, TwoWayPair):
+        report = f"χ²({pair.test.df}, N = {pair.test.n}) = {pair.test.statistic:.2f}, p {p_apa}"
+        v = pair.cramers_v_corrected
+        return report if v is None else f"{report}, Ṽ = {_no_leading_zero(v, 2)}"
+    if pair.test.rs2_statistic is not None and pair.test.rs2_df is not None:
+        rs2 = pair.test.rs2_statistic
+        return f"Rao–Scott χ²({pair.test.rs2_df:.2f}, N = {pair.test.n}) = {rs2:.2f}, p {p_apa}"
+    return f"χ²S(N = {pair.test.n}) = {pair.test.statistic:.2f}, Bonferroni p {p_apa}"
+
+
+def _no_leading_zero(value: float, places: int) -> str:
+    return f"{value:.{places}f}".replace("0.", ".", 1) if abs(value) < 1 else f"{value:.{places}f}"
 
 
 def effect_in_words(v: float | None) -> str:
@@ -148,7 +179,7 @@ def _dependence(pair: Pair, labels: Labels) -> str:
         "a": pair.a.upper(),
         "b": pair.b.upper(),
         "effect": effect_in_words(v),
-        "v": "–" if v is None else f"{v:.2f}",
+        "v": decimal_text(v, 2),
         "p": p_text(pair.shown_p or 1.0),
     }
 

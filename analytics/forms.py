@@ -2,8 +2,9 @@
 (api/filters.py) and the admin's export page are all this form.
 
 They are read from the query string, so a filtered view is a shareable link:
-``?q01=teacher&q01=researcher&language=kk&since=2026-01-01&until=2026-02-01&demo=exclude``.
-An empty value, which an untouched field of the filter bar sends, is no filter.
+``?q01=teacher&q01=researcher&language=kk&since=2026-01-01&until=2026-02-01&provenance=real``.
+An empty value, which an untouched field of the filter bar sends, is no filter; no
+provenance is the survey's default (analytics.filters.filter_default).
 """
 
 from datetime import date
@@ -14,19 +15,15 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from analytics.filters import ResponseFilter
+from analytics.filters import ResponseFilter, filter_for_survey
 from core.errors import ApplicationError
 from core.languages import language_names
-from surveys.models import in_language
+from surveys.models import Provenance, in_language
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
-DEMO_CHOICES = [
-    ("include", gettext_lazy("Include demo data")),
-    ("exclude", gettext_lazy("Real only")),
-]
 SUSPECT_CHOICES = [
     ("include", gettext_lazy("Include suspect")),
     ("exclude", gettext_lazy("Leave out suspect")),
@@ -104,11 +101,13 @@ class ResponseFilterForm(forms.Form):
     until = _day_field(
         gettext_lazy("Until"), "Keep responses up to this day, included (YYYY-MM-DD)."
     )
-    demo = forms.ChoiceField(
-        label=gettext_lazy("Demo data"),
-        choices=DEMO_CHOICES,
+    provenance = KeptChoicesField(
+        label=gettext_lazy("Provenance"),
+        choices=Provenance.choices,
         required=False,
-        help_text="exclude: real responses only.",
+        help_text="Keep responses of these provenances: real (from respondents), test (staff "
+        "trying the form in test mode), demo (synthetic). None chosen: real only once the "
+        "survey has a real response, else all.",
     )
     # Responses flagged by the bot checks (honeypot, minimum fill time); counted unless
     # left out here, so nothing disappears from the figures without a visible choice.
@@ -139,10 +138,18 @@ class ResponseFilterForm(forms.Form):
     )
 
     def __init__(
-        self, spec: QuestionnaireSpec, language: str, data: QueryDict | None = None
+        self,
+        spec: QuestionnaireSpec,
+        language: str,
+        data: QueryDict | None = None,
+        *,
+        has_real: bool = False,
     ) -> None:
+        """``has_real``: whether the survey has a real response, which decides the
+        provenances kept when none is chosen."""
         super().__init__(data)
         self.spec = spec
+        self.has_real = has_real
         for question in spec.single_choice_questions:
             self.fields[question.code] = _answer_filter(question, language, spec.default_language)
 
@@ -181,12 +188,13 @@ class ResponseFilterForm(forms.Form):
         answers = {
             q.code: tuple(data[q.code]) for q in self.spec.single_choice_questions if data[q.code]
         }
+        chosen = [p for p in Provenance.values if p in data["provenance"]]
         return ResponseFilter(
             answers=answers,
             languages=tuple(data["language"]),
             since=data["since"],
             until=data["until"],
-            include_demo=data["demo"] != "exclude",
+            provenances=tuple(chosen) or filter_for_survey(self.has_real).provenances,
             include_suspect=data["suspect"] != "exclude",
         )
 
@@ -200,9 +208,12 @@ def _answer_filter(question: QuestionSpec, language: str, fallback: str) -> Kept
     )
 
 
-def filter_parse(spec: QuestionnaireSpec, language: str, query: QueryDict) -> ResponseFilterForm:
-    """The bound, valid filter form for this query string; FilterInvalid says what is wrong."""
-    form = ResponseFilterForm(spec, language, query)
+def filter_parse(
+    spec: QuestionnaireSpec, language: str, query: QueryDict, *, has_real: bool
+) -> ResponseFilterForm:
+    """The bound, valid filter form for this query string; FilterInvalid says what is wrong.
+    ``has_real``: whether the survey has a real response (the default provenances)."""
+    form = ResponseFilterForm(spec, language, query, has_real=has_real)
     if not form.is_valid():
         problems = [
             f"{form.fields[name].label if name in form.fields else ''}: {message}".lstrip(": ")

@@ -12,8 +12,13 @@ class Snapshot(models.Model):
     watermark = models.BigIntegerField(default=0, help_text="highest response id counted")
     n = models.PositiveIntegerField(default=0)
     counts = models.BinaryField(default=b"")
+    # The same counts for real responses only: the default view once there is one.
+    real_n = models.PositiveIntegerField(default=0)
+    real_counts = models.BinaryField(default=b"")
     anytime_minimum = models.JSONField(
-        default=dict, help_text='smallest anytime-valid p of each pair so far, {"q01:q02": p}'
+        default=dict,
+        help_text="smallest anytime-valid p of each pair so far, in the default view "
+        '(all responses until a real one arrives, real ones after), {"q01:q02": p}',
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from analytics.analysis import analysis_build
 from analytics.counts import counts_compute
-from analytics.filters import ResponseFilter, filter_mask
+from analytics.filters import ResponseFilter, filter_for_survey, filter_mask
 from analytics.models import WeightingScheme
 from analytics.results import Analysis, AnalysisOptions
 from analytics.snapshot import (
@@ -56,9 +56,10 @@ def watermark_cached(
 
     The watermark is the cache version, so a new response makes every older value
     unreachable: nothing served is ever stale, and nothing is computed twice for the same
-    data. ``described`` is hashed to keep keys short and free of spaces."""
+    data; deleting test or demo responses (which raises ``survey.deletions``) does the same.
+    ``described`` is hashed to keep keys short and free of spaces."""
     digest = hashlib.sha256(repr(described).encode()).hexdigest()
-    key = f"{what}:{CODE_FORMAT}:{survey.pk}:{digest}"
+    key = f"{what}:{CODE_FORMAT}:{survey.pk}:{survey.deletions}:{digest}"
     value = cache.get(key, version=watermark)
     if value is None:
         value = compute()
@@ -71,13 +72,14 @@ def survey_analysis(
     chosen: ResponseFilter | None = None,
     options: AnalysisOptions | None = None,
 ) -> Analysis:
-    """The full analysis of the survey's responses that pass the filter.
+    """The full analysis of the survey's responses that pass the filter (by default
+    analytics.filters.filter_default's: real responses once there is one, else all).
 
     Cached (the frozen ``Analysis``, pickled) for the watermark (``watermark_cached``), so it
     is never stale and never recomputed for the same data: a new response changes the key."""
-    chosen = chosen or ResponseFilter()
     options = options or AnalysisOptions()
     current = snapshot_current(survey)
+    chosen = chosen or filter_for_survey(current.has_real)
     return watermark_cached(
         "analysis",
         survey,
@@ -91,18 +93,20 @@ def _analyse(
     survey, current: Current, chosen: ResponseFilter, options: AnalysisOptions
 ) -> Analysis:
     needs_answers = current.spec_has_two_multis or options.bootstrap > 0
-    counts, answers = current.counts, None
-    if needs_answers or not chosen.is_everything:
+    stored = chosen.is_everything or chosen.is_real_only
+    counts, answers = current.real_counts if chosen.is_real_only else current.counts, None
+    if needs_answers or not stored:
         encoded = snapshot_matrix(survey, current)
         if not chosen.is_everything:
             encoded = encoded.where(filter_mask(encoded, current.layout, current.spec, chosen))
+        if not stored:
             counts = counts_compute(current.shape, current.layout, encoded)
         answers = {
             q.code: encoded.values[:, current.layout.indices(q.code)]
             for q in current.spec.questions
         }
-    # The running minimum covers the whole stream of responses: a filtered view has none.
-    anytime = current.anytime_minimum if chosen.is_everything else None
+    # The running minimum covers the default view's whole stream: other views have none.
+    anytime = current.anytime_minimum if chosen == filter_for_survey(current.has_real) else None
     return analysis_build(
         current.spec,
         counts,
@@ -132,8 +136,9 @@ def dashboard_analysis(
 
 
 def current_weights(current: Current) -> Weights:
-    """The weights of every respondent cell, raked on all responses so far (a filtered view
-    keeps them, as a subset of a weighted design does)."""
+    """The weights of every respondent cell, raked on the default view's responses so far
+    (all of them until a real one arrives, then the real ones; a filtered view keeps them,
+    as a subset of a weighted design does)."""
     if current.scheme is None:
         raise WeightsUnavailable(
             current.scheme_problem
@@ -142,12 +147,13 @@ def current_weights(current: Current) -> Weights:
                 "manage.py weights_set."
             )
         )
-    return weights_compute(current.scheme, current.spec, current.counts.tables["cells"])
+    counted = current.real_counts if current.has_real else current.counts
+    return weights_compute(current.scheme, current.spec, counted.tables["cells"])
 
 
 def _newest_key(survey: Survey, chosen: ResponseFilter, options: AnalysisOptions) -> str:
     spec = survey_questionnaire(survey)
-    described = (questionnaire_fingerprint(spec), chosen.cache_key(), options)
+    described = (questionnaire_fingerprint(spec), survey.deletions, chosen.cache_key(), options)
     digest = hashlib.sha256(repr(described).encode()).hexdigest()
     return f"analysis-newest:{CODE_FORMAT}:{survey.pk}:{digest}"
 

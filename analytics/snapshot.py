@@ -2,8 +2,11 @@
 reading only the responses stored since, and the encoded matrix kept in chunks.
 
 A refresh locks the survey's snapshot row, so two processes never count a response twice;
-it starts over when the questionnaire's shape changes. It also keeps the running minimum of
-each pair's anytime-valid p (analytics/anytime.py), which starts over with it.
+it starts over when the questionnaire's shape changes. Counts are kept twice: of every
+response and of the real ones only (the default view once a real response exists,
+analytics.filters.filter_default). It also keeps the running minimum of each pair's
+anytime-valid p (analytics/anytime.py) in the default view, which starts over with it and
+when the first real response switches the default view to real responses.
 """
 
 import hashlib
@@ -17,7 +20,7 @@ from django.db import transaction
 
 from analytics.anytime import anytime_minimum_update
 from analytics.counts import Counts, Shape, counts_compute
-from analytics.encode import Encoded, Layout, responses_encode
+from analytics.encode import PROVENANCES, Encoded, Layout, responses_encode
 from analytics.models import MatrixChunk, Snapshot
 from analytics.weighting import Scheme, WeightingInvalid, scheme_of
 from core.languages import language_codes
@@ -28,7 +31,8 @@ from surveys.selectors import survey_questionnaire, survey_watermark
 CHUNK_ROWS = 20_000
 # Part of the fingerprint: raise it when Encoded's fields or the stored counts' layout
 # change, so snapshots and chunks stored in the old format start over, not misread.
-MATRIX_FORMAT = 4
+MATRIX_FORMAT = 5
+REAL = PROVENANCES.index("real")
 
 
 @dataclass(frozen=True)
@@ -43,19 +47,33 @@ class Current:
     anytime_minimum: dict[str, float]  # running minimum of each pair's p_anytime, "a:b"
     scheme: Scheme | None = None  # the weighting scheme the counts are kept for
     scheme_problem: str | None = None  # why a stored scheme no longer fits the questionnaire
+    stored_real_counts: bytes = b""
 
     @property
     def shape(self) -> Shape:
         return Shape.of(self.spec, self.scheme.codes if self.scheme else ())
 
+    @property
+    def has_real(self) -> bool:
+        return bool(self.stored_real_counts)
+
     @cached_property
     def counts(self) -> Counts:
-        """Decoded only when an analysis is not already cached for this watermark. Before
-        the first response nothing is stored: then every table is there, full of zeros."""
-        if not self.stored_counts:
+        """Of every response; decoded only when an analysis is not already cached for this
+        watermark."""
+        return self._decoded(self.stored_counts)
+
+    @cached_property
+    def real_counts(self) -> Counts:
+        return self._decoded(self.stored_real_counts)
+
+    def _decoded(self, stored: bytes) -> Counts:
+        """Before the first response nothing is stored: then every table is there, full of
+        zeros."""
+        if not stored:
             nobody = Encoded.empty(len(self.layout.columns))
             return counts_compute(self.shape, self.layout, nobody)
-        return Counts.from_bytes(self.stored_counts)
+        return Counts.from_bytes(stored)
 
     @property
     def spec_has_two_multis(self) -> bool:
@@ -74,6 +92,14 @@ def questionnaire_fingerprint(spec: QuestionnaireSpec, weighting: tuple[str, ...
     return hashlib.sha256(json.dumps(document).encode()).hexdigest()
 
 
+def snapshot_fingerprint(
+    survey: Survey, spec: QuestionnaireSpec, weighting: tuple[str, ...] = ()
+) -> str:
+    """The questionnaire's fingerprint, and how many deletions the survey has seen: after
+    "delete all test responses" the counts start over."""
+    return f"{questionnaire_fingerprint(spec, weighting)[:56]}-{survey.deletions:07d}"
+
+
 def snapshot_current(survey: Survey) -> Current:
     """The survey's counts up to its newest response, refreshing the snapshot if needed."""
     spec = survey_questionnaire(survey)
@@ -82,7 +108,7 @@ def snapshot_current(survey: Survey) -> Current:
     except WeightingInvalid as error:
         scheme, problem = None, str(error)
     weighting = scheme.codes if scheme else ()
-    fingerprint = questionnaire_fingerprint(spec, weighting)
+    fingerprint = snapshot_fingerprint(survey, spec, weighting)
     snapshot = Snapshot.objects.filter(survey=survey).first()
     if (
         snapshot is None
@@ -99,11 +125,12 @@ def snapshot_current(survey: Survey) -> Current:
         snapshot.anytime_minimum,
         scheme,
         problem,
+        bytes(snapshot.real_counts),
     )
 
 
-def _counts(snapshot: Snapshot) -> Counts:
-    return Counts.from_bytes(bytes(snapshot.counts))
+def _added(stored: bytes, new: Counts) -> Counts:
+    return Counts.from_bytes(stored) + new if stored else new
 
 
 def snapshot_refresh(
@@ -119,17 +146,30 @@ def snapshot_refresh(
         if new.n == 0:
             snapshot.save()
             return snapshot
-        shape = Shape.of(spec, weighting)
-        counts = _counts(snapshot) + counts_compute(shape, Layout.of(spec), new)
-        snapshot.counts = counts.to_bytes()
-        snapshot.anytime_minimum = anytime_minimum_update(
-            shape.codes, shape.kinds, counts.tables, snapshot.anytime_minimum
-        )
+        _count(snapshot, Shape.of(spec, weighting), Layout.of(spec), new)
         snapshot.n += new.n
         snapshot.watermark = int(new.ids[-1])
         _append_rows(survey, new)
         snapshot.save()
     return snapshot
+
+
+def _count(snapshot: Snapshot, shape: Shape, layout: Layout, new: Encoded) -> None:
+    """Add the new responses to both counts and the default view's running minimum."""
+    counts = _added(bytes(snapshot.counts), counts_compute(shape, layout, new))
+    snapshot.counts = counts.to_bytes()
+    real = new.where(new.provenance == REAL)
+    if real.n:
+        if not snapshot.real_n:
+            # The default view turns to real responses only: a new stream, a new minimum.
+            snapshot.anytime_minimum = {}
+        real_counts = _added(bytes(snapshot.real_counts), counts_compute(shape, layout, real))
+        snapshot.real_counts = real_counts.to_bytes()
+        snapshot.real_n += real.n
+    shown = Counts.from_bytes(bytes(snapshot.real_counts)) if snapshot.real_n else counts
+    snapshot.anytime_minimum = anytime_minimum_update(
+        shape.codes, shape.kinds, shown.tables, snapshot.anytime_minimum
+    )
 
 
 def _start_over(snapshot: Snapshot, fingerprint: str) -> None:
@@ -138,6 +178,8 @@ def _start_over(snapshot: Snapshot, fingerprint: str) -> None:
     snapshot.watermark = 0
     snapshot.n = 0
     snapshot.counts = b""
+    snapshot.real_n = 0
+    snapshot.real_counts = b""
     snapshot.anytime_minimum = {}
 
 

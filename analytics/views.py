@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -19,31 +18,17 @@ from django.utils.translation import gettext as _
 from analytics import dashboards
 from analytics.charts import Labels
 from analytics.dashboards import MATRIX_MEASURES, Board
-from analytics.filters import ResponseFilter
+from analytics.filters import ResponseFilter, filter_default
 from analytics.findings import findings_write, paper_comparison
 from analytics.forms import FilterInvalid, filter_parse
 from analytics.models import WeightingScheme
 from analytics.refresh import analysis_ready, dashboard_options, dashboard_served
 from analytics.results import Analysis
 from analytics.selectors import Finished, analysis_newest
+from analytics.staff import staff_context, team_only
 from surveys.models import Response, Survey
-from surveys.selectors import survey_questionnaire, survey_watermark
-from surveys.teams import ANALYSE, VIEW, survey_allows
-
-
-def team_only(view: Callable) -> Callable:
-    """Anonymous visitors go to the login page; signed-in people who may not view the
-    survey (surveys/teams.py) get 403, before anything about it is read."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-        survey = get_object_or_404(Survey, slug=slug)
-        if not survey_allows(request.user, survey, VIEW):
-            raise PermissionDenied("Only the survey's team may see its dashboards.")
-        return view(request, slug, *args, **kwargs)
-
-    return login_required(checked)
-
+from surveys.selectors import survey_has_real_responses, survey_questionnaire, survey_watermark
+from surveys.teams import ANALYSE, survey_allows
 
 Page = tuple[str, dict]  # a template and what it shows
 
@@ -59,7 +44,9 @@ def dashboard(page: Callable[..., Page]) -> Callable:
         spec = survey_questionnaire(survey)
         language = translation.get_language()
         try:
-            form = filter_parse(spec, language, request.GET)
+            form = filter_parse(
+                spec, language, request.GET, has_real=survey_has_real_responses(survey)
+            )
             chosen = form.response_filter()
             served, weights_problem = _served(survey, chosen, form)
             board = Board(survey, spec, Labels(spec, language), chosen, served.analysis)
@@ -108,16 +95,27 @@ def _page_context(request: HttpRequest, board: Board, form, data_url: str, conte
     filters = request.GET.copy()
     filters.pop("show", None)
     changes_url = reverse("dashboard_changes", args=[board.survey.slug])
-    return context | {
-        "exports": _exports(request, board, filters.urlencode(), context.pop("tables", ())),
-        "survey": board.survey,
-        "analysis": board.analysis,
-        "form": form,
-        "has_scheme": WeightingScheme.objects.filter(survey=board.survey).exists(),
-        "filters": filters.urlencode(),
-        "data_url": f"{data_url}?{request.GET.urlencode()}",
-        "changes_url": f"{changes_url}?{filters.urlencode()}",
-    }
+    return (
+        context
+        | staff_context(
+            request,
+            board.survey,
+            board.chosen,
+            has_real=form.has_real,
+            watermark=board.analysis.watermark,
+        )
+        | {
+            "exports": _exports(request, board, filters.urlencode(), context.pop("tables", ())),
+            "survey": board.survey,
+            "analysis": board.analysis,
+            "form": form,
+            "chosen": board.chosen,
+            "has_scheme": WeightingScheme.objects.filter(survey=board.survey).exists(),
+            "filters": filters.urlencode(),
+            "data_url": f"{data_url}?{request.GET.urlencode()}",
+            "changes_url": f"{changes_url}?{filters.urlencode()}",
+        }
+    )
 
 
 def _exports(
@@ -221,7 +219,9 @@ def matrix(request: HttpRequest, board: Board) -> Page:
         "show": show,
         "measures": measures,
         "tables": tables,
-        "filtered": not board.chosen.is_everything,
+        # The safe-to-watch p exists for the default view only (real responses once
+        # there is one), not for another choice of responses.
+        "filtered": board.chosen != filter_default(board.survey),
         **built,
     }
 
@@ -258,7 +258,12 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     watermark = survey_watermark(survey)
     try:
-        form = filter_parse(survey_questionnaire(survey), translation.get_language(), request.GET)
+        form = filter_parse(
+            survey_questionnaire(survey),
+            translation.get_language(),
+            request.GET,
+            has_real=survey_has_real_responses(survey),
+        )
     except FilterInvalid as error:
         return JsonResponse({"error": str(error)}, status=400)
     chosen = form.response_filter()
@@ -280,3 +285,10 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
         unchanged = JsonResponse({"watermark": watermark, **stored, **analysed})
     unchanged["ETag"] = f'"{ready}"'
     return unchanged
+
+
+@login_required
+def switch(request: HttpRequest) -> HttpResponse:
+    """The header's survey switcher: ``?survey=<slug>`` opens that survey's overview."""
+    survey = get_object_or_404(Survey, slug=request.GET.get("survey", ""))
+    return redirect("dashboard_overview", slug=survey.slug)

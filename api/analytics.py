@@ -26,7 +26,7 @@ from api.filters import FILTER_PARAMETERS
 from api.surveys import team_survey_or_404
 from api.throttles import SignedInThrottle
 from surveys.questionnaire import KINDS
-from surveys.selectors import survey_questionnaire
+from surveys.selectors import survey_has_real_responses, survey_questionnaire
 from surveys.teams import VIEW
 
 PAIR_KINDS = ("single×single", "single×multi", "multi×multi")
@@ -54,7 +54,12 @@ ERRORS = error_responses(
 def _filtered_analysis(request: Request, slug: str) -> Analysis:
     survey = team_survey_or_404(request, slug, VIEW)
     spec = survey_questionnaire(survey)
-    form = filter_parse(spec, translation.get_language(), request.query_params)
+    form = filter_parse(
+        spec,
+        translation.get_language(),
+        request.query_params,
+        has_real=survey_has_real_responses(survey),
+    )
     options = AnalysisOptions(
         weighted=form.weighting(default=False), letters_adjust=form.letters_adjust()
     )

@@ -39,7 +39,7 @@ from core.languages import language_codes
 from exports.jobs import RESPONSE_FORMATS, export_is_big, export_job_start
 from exports.services import FORMATS, export_make
 from surveys.questionnaire import KINDS
-from surveys.selectors import survey_questionnaire
+from surveys.selectors import survey_has_real_responses, survey_questionnaire
 from surveys.teams import ANALYSE
 
 TRUE, FALSE = ("1", "true"), ("0", "false", "")
@@ -170,7 +170,12 @@ class ExportApi(APIView):
     @staticmethod
     def filters(request: Request, survey) -> ResponseFilterForm:
         spec = survey_questionnaire(survey)
-        return filter_parse(spec, translation.get_language(), request.query_params)
+        return filter_parse(
+            spec,
+            translation.get_language(),
+            request.query_params,
+            has_real=survey_has_real_responses(survey),
+        )
 
 
 def _texts(**kwargs) -> serializers.DictField:

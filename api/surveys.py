@@ -216,10 +216,12 @@ class ResponseSubmitApi(APIView):
                 {
                     400: "Invalid answers or body.",
                     401: "An invalid token was sent.",
-                    403: "Signed in without CSRF token.",
+                    403: "Signed in without CSRF token, or the survey is not open yet "
+                    "(code survey_not_open_yet; detail says when it opens).",
                     404: "No such survey.",
                     409: "Key reused with another body.",
-                    410: "The survey is closed.",
+                    410: "The survey is closed: by hand (survey_closed), past its closing "
+                    "time (survey_ended) or its quota of real responses (survey_quota_reached).",
                     413: "The body is too large.",
                     415: "The body is not JSON.",
                     429: "Too many; see Retry-After.",

@@ -129,8 +129,8 @@ def _copies_insert(survey, count: int) -> None:
 
 _COPY_ROWS = """
     INSERT INTO surveys_response
-        (survey_id, answers, language, submitted_at, client_token, duration_ms, is_demo)
-    SELECT survey_id, answers, language, submitted_at, gen_random_uuid(), duration_ms, is_demo
+        (survey_id, answers, language, submitted_at, client_token, duration_ms, provenance)
+    SELECT survey_id, answers, language, submitted_at, gen_random_uuid(), duration_ms, provenance
     FROM surveys_response WHERE survey_id = %s ORDER BY id LIMIT %s
 """
 
@@ -162,7 +162,7 @@ def _copy_seconds(survey) -> float:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.copy_expert(
-            "COPY (SELECT id, answers, language, submitted_at, is_demo FROM surveys_response"
+            "COPY (SELECT id, answers, language, submitted_at, provenance FROM surveys_response"
             f" WHERE survey_id = {int(survey.pk)}) TO STDOUT",
             _NullSink(),
         )

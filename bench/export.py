@@ -87,8 +87,8 @@ def _responses_grow(survey, n: int) -> float:
 
 _COPY_ROWS = """
     INSERT INTO surveys_response
-        (survey_id, answers, language, submitted_at, client_token, duration_ms, is_demo)
-    SELECT survey_id, answers, language, submitted_at, gen_random_uuid(), duration_ms, is_demo
+        (survey_id, answers, language, submitted_at, client_token, duration_ms, provenance)
+    SELECT survey_id, answers, language, submitted_at, gen_random_uuid(), duration_ms, provenance
     FROM surveys_response WHERE survey_id = %s ORDER BY id LIMIT %s
 """
 

@@ -20,6 +20,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The staff pages' language switcher (Django's set_language: remembered in a cookie).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     path("dashboard/", include("analytics.urls")),
     path("api/", include("api.urls")),

@@ -1,4 +1,5 @@
-"""The admin's Export page of a survey (choose a format, download the file) and the export log.
+"""The admin's Export page of a survey (choose a format, download the file by POST) and the
+export log.
 
 Only analysts and owners of the survey's team (or users with site-wide reach and
 ``surveys.export_responses``: surveys/teams.py) may export; others get 403. Every download
@@ -22,7 +23,7 @@ from analytics.forms import ResponseFilterForm
 from exports.services import FORMATS, ExportRefused, export_make
 from surveys.admin import ONLY_REACHED, SurveyAdmin, TeamScoped
 from surveys.models import ExportRecord, Survey
-from surveys.selectors import survey_questionnaire
+from surveys.selectors import survey_has_real_responses, survey_questionnaire
 from surveys.teams import ANALYSE, reaches_any, survey_allows
 
 FORMAT_NAMES = {
@@ -60,7 +61,9 @@ class ExportForm(ResponseFilterForm):
 
     def __init__(self, survey: Survey, data: QueryDict | None = None):
         spec = survey_questionnaire(survey)
-        super().__init__(spec, translation.get_language(), data)
+        super().__init__(
+            spec, translation.get_language(), data, has_real=survey_has_real_responses(survey)
+        )
         # Exports carry the weight column, and the crosstab follows the dashboards.
         del self.fields["weighted"], self.fields["letters"]
         languages = [("", "—")] + [(lang, lang) for lang in spec.languages]
@@ -74,7 +77,10 @@ def survey_export(request: HttpRequest, survey_id: int, admin_site) -> HttpRespo
     survey = get_object_or_404(Survey, pk=survey_id)
     if not survey_allows(request.user, survey, ANALYSE):
         raise PermissionDenied("Only the survey's analysts and owners may export it.")
-    form = ExportForm(survey, request.GET if "format" in request.GET else None)
+    # A download is a POST with the CSRF token (recorded in the export log); a GET, even
+    # with options in its query string, only shows the form, so no link or image tag
+    # can make a signed-in admin export.
+    form = ExportForm(survey, request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
         labels = data["labels"] or None

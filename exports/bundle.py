@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO
 
-from analytics.filters import ResponseFilter, responses_filtered
+from analytics.filters import ResponseFilter, filter_default, responses_filtered
 from analytics.selectors import survey_analysis
 from exports.codebook import codebook_csv, codebook_json
 from exports.services import responses_csv
@@ -25,7 +25,7 @@ def bundle_zip(survey: Survey, chosen: ResponseFilter | None) -> tuple[Iterator[
     """The ZIP, in chunks, and the number of responses in it: those up to the analysis'
     watermark, so that the CSV holds exactly what ``analysis.json`` counted. The CSV streams
     into a temporary file, so memory stays flat however many responses there are."""
-    chosen = chosen or ResponseFilter()
+    chosen = chosen or filter_default(survey)
     analysis = survey_analysis(survey, chosen)
     responses = responses_filtered(survey, chosen).filter(pk__lte=analysis.watermark)
     folder = f"{survey.slug}-bundle"

@@ -4,6 +4,9 @@ import csv
 import io
 import json
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from exports.weights import WeightColumn, weight_column
 from surveys import csv_format
 from surveys.answers import FREE_TEXT_NOTE
@@ -39,6 +42,42 @@ def codebook_entries(spec: QuestionnaireSpec) -> list[dict]:
     ]
 
 
+def _meta_texts(spec: QuestionnaireSpec) -> dict[str, dict]:
+    """The provenance and is_suspect columns: what they mean and what each value means,
+    in every language of the survey."""
+    described: dict[str, dict] = {"provenance": {}, "is_suspect": {}}
+    for language in spec.languages:
+        with translation.override(language):
+            described["provenance"][language] = (
+                _("Where the response comes from"),
+                {
+                    "real": _("a respondent"),
+                    "test": _("a staff member trying the form in test mode"),
+                    "demo": _("synthetic demo data, not from a person"),
+                },
+            )
+            described["is_suspect"][language] = (
+                _("Flagged by the bot checks (honeypot filled or sent too fast)"),
+                {"0": _("no"), "1": _("yes")},
+            )
+    return described
+
+
+def meta_entries(spec: QuestionnaireSpec) -> list[dict]:
+    """The provenance and is_suspect columns as codebook entries (texts per language)."""
+    return [
+        {
+            "column": column,
+            "text": {lang: text for lang, (text, _values) in texts.items()},
+            "values": {
+                value: {lang: meanings[value] for lang, (_text, meanings) in texts.items()}
+                for value in next(iter(texts.values()))[1]
+            },
+        }
+        for column, texts in _meta_texts(spec).items()
+    ]
+
+
 def codebook_json(survey: Survey) -> bytes:
     spec = survey_questionnaire(survey)
     weight = weight_column(survey, spec)
@@ -47,6 +86,7 @@ def codebook_json(survey: Survey) -> bytes:
         "languages": list(spec.languages),
         "title": spec.title,
         "meta_columns": list(csv_format.META_COLUMNS),
+        "meta": meta_entries(spec),
         "questions": codebook_entries(spec),
         "weight": weight.codebook() if weight else None,
         "free_text": FREE_TEXT_NOTE,
@@ -62,6 +102,11 @@ def codebook_rows(spec: QuestionnaireSpec, weight: WeightColumn | None = None) -
     header += ["choice", "value"] + [f"label_{lang}" for lang in languages]
     header += ["other", "column", "note"]
     rows: list[list] = [header]
+    for entry in meta_entries(spec):
+        about = [entry["column"], "meta", 1] + [entry["text"][lang] for lang in languages]
+        for value, meaning in entry["values"].items():
+            labels = [meaning[lang] for lang in languages]
+            rows.append(about + [value, ""] + labels + [0, entry["column"]])
     for question, entry in zip(spec.questions, codebook_entries(spec), strict=True):
         about = [entry["code"], entry["kind"], int(entry["required"])]
         about += [entry["text"][lang] for lang in languages]

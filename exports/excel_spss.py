@@ -20,6 +20,13 @@ from surveys import csv_format
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 CHUNK_BYTES = 1 << 20
+SYNTHETIC_NOTICE = (
+    "This file includes {kinds} responses besides real ones: see its provenance column."
+)
+PROVENANCE_MEANING = (
+    "provenance: real = a respondent; test = a staff member trying the form in test mode; "
+    "demo = synthetic data, not from a person."
+)
 ROWS_PER_FETCH = 5_000
 
 
@@ -28,17 +35,23 @@ def responses_xlsx(
     spec: QuestionnaireSpec,
     labels: str | None = None,
     weight: WeightColumn | None = None,
+    synthetic: tuple[str, ...] = (),
 ) -> Iterator[bytes]:
     """A workbook with a "responses" sheet (the CSV's columns, and the weight with a scheme;
     numbers as numbers, text that a spreadsheet would run as a formula neutralised as in
-    the CSV) and a "codebook" sheet."""
+    the CSV) and a "codebook" sheet; when the rows include test or demo responses
+    (``synthetic``), a "notice" sheet first says so."""
     workbook = Workbook(write_only=True)
+    if synthetic:
+        notice = workbook.create_sheet("notice")
+        notice.append([SYNTHETIC_NOTICE.format(kinds=" and ".join(synthetic))])
+        notice.append([PROVENANCE_MEANING])
     sheet = workbook.create_sheet("responses")
     sheet.append(csv_format.header(spec) + ([csv_format.WEIGHT_COLUMN] if weight else []))
-    for pk, submitted_at, language, answers in _rows(responses):
-        record = csv_format.row_format(spec, pk, submitted_at, language, answers, labels)
-        record += [weight.value(answers)] if weight else []
-        sheet.append([None if cell == "" else cell for cell in record])
+    for record in _rows(responses):
+        row = csv_format.row_format(spec, record, labels)
+        row += [weight.value(record[-1])] if weight else []
+        sheet.append([None if cell == "" else cell for cell in row])
     codebook = workbook.create_sheet("codebook")
     for entry in codebook_rows(spec, weight):
         codebook.append([csv_format.neutralise(c) if isinstance(c, str) else c for c in entry])
@@ -58,7 +71,7 @@ def responses_sav(
     rows = list(_rows(responses))
     frame, labels, value_labels = _spss_frame(rows, spec, language)
     if weight is not None:
-        frame[csv_format.WEIGHT_COLUMN] = [weight.value(row[3]) for row in rows]
+        frame[csv_format.WEIGHT_COLUMN] = [weight.value(row[5]) for row in rows]
         labels[csv_format.WEIGHT_COLUMN] = "raking weight"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "responses.sav"
@@ -73,20 +86,24 @@ def responses_sav(
 
 
 def _spss_frame(rows: list[tuple], spec: QuestionnaireSpec, language: str):
-    answers = [row[3] for row in rows]
+    answers = [row[5] for row in rows]
     columns: dict[str, object] = {
         "response_id": np.array([row[0] for row in rows], dtype=float),
         "submitted_at": pd.to_datetime([row[1] for row in rows], utc=True)
         .floor("s")
         .tz_localize(None),
         "language": [row[2] for row in rows],
+        "provenance": [row[3] for row in rows],
+        "is_suspect": np.array([float(row[4]) for row in rows], dtype=float),
     }
     labels = {
         "response_id": "response id",
         "submitted_at": "submitted at (UTC)",
         "language": "language of the questionnaire",
+        "provenance": "provenance: real (respondent), test (staff test mode), demo (synthetic)",
+        "is_suspect": "flagged by the bot checks (honeypot or too fast)",
     }
-    value_labels: dict[str, dict[float, str]] = {}
+    value_labels: dict[str, dict[float, str]] = {"is_suspect": {0.0: "no", 1.0: "yes"}}
     for question in spec.questions:
         text = question.text[language]
         if question.is_multi:
@@ -125,7 +142,7 @@ def _flags(answers: list[dict], code: str, option: str) -> np.ndarray:
 
 
 def _rows(responses: QuerySet) -> Iterator[tuple]:
-    rows = responses.order_by("pk").values_list("pk", "submitted_at", "language", "answers")
+    rows = responses.order_by("pk").values_list(*csv_format.RECORD_FIELDS)
     return rows.iterator(chunk_size=ROWS_PER_FETCH)
 
 

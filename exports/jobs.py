@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from analytics.filters import ResponseFilter
+from analytics.filters import ResponseFilter, filter_default
 from core.shared import task_send
 from exports.models import ExportJob
 from exports.services import FORMATS, export_make, responses_upto_now
@@ -44,7 +44,7 @@ def export_job_start(
     """Queue the export (without a broker it is made now) and return its job."""
     export_jobs_expire()
     options = {
-        "filter": (chosen or ResponseFilter()).to_json(),
+        "filter": (chosen or filter_default(survey)).to_json(),
         "labels": labels,
         "language": language,
         "bom": bom,

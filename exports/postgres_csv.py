@@ -75,6 +75,8 @@ def record_expression(spec: QuestionnaireSpec, labels: str | None, weight=None) 
         sql.SQL("id::text"),
         sql.SQL(_TIMESTAMP),
         sql.SQL("language"),  # one of the survey's language codes: never needs quoting
+        sql.SQL("provenance"),  # real, test or demo
+        sql.SQL("CASE WHEN is_suspect THEN '1' ELSE '0' END"),
     ]
     for question in spec.questions:
         value = sql.SQL("(answers->>{})").format(sql.Literal(question.code))

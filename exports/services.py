@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from analytics.filters import ResponseFilter, responses_filtered
+from analytics.filters import ResponseFilter, filter_default, responses_filtered
 from analytics.selectors import dashboard_analysis, survey_analysis
 from core.errors import ApplicationError
 from core.languages import language_codes
@@ -105,11 +105,11 @@ def records_python(
     """The CSV records formatted in Python: the reference the SQL path must match."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    rows = responses.order_by("pk").values_list("pk", "submitted_at", "language", "answers")
+    rows = responses.order_by("pk").values_list(*csv_format.RECORD_FIELDS)
     records = rows.iterator(chunk_size=PYTHON_CHUNK_ROWS)
-    for count, (pk, submitted_at, language, answers) in enumerate(records, start=1):
-        record = csv_format.row_format(spec, pk, submitted_at, language, answers, labels)
-        writer.writerow(record + ([weight.cell(answers)] if weight else []))
+    for count, record in enumerate(records, start=1):
+        row = csv_format.row_format(spec, record, labels)
+        writer.writerow(row + ([weight.cell(record[-1])] if weight else []))
         if count % PYTHON_CHUNK_ROWS == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -166,8 +166,22 @@ def export_record(
     return record
 
 
-def export_filename(survey: Survey, what: str, extension: str) -> str:
-    return f"{survey.slug}-{what}-{timezone.localdate().isoformat()}.{extension}"
+def export_filename(
+    survey: Survey, what: str, extension: str, synthetic: tuple[str, ...] = ()
+) -> str:
+    """``synthetic``: the provenances other than real among the rows (test, demo); the name
+    then says so, e.g. ``us-russia-kz-responses-with-demo-2026-12-04.csv``."""
+    mixed = "".join(f"-with-{provenance}" for provenance in synthetic)
+    return f"{survey.slug}-{what}{mixed}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def synthetic_present(survey: Survey, chosen: ResponseFilter) -> tuple[str, ...]:
+    """The test and demo provenances that the chosen responses actually contain."""
+    if not chosen.synthetic:
+        return ()
+    found = responses_filtered(survey, chosen).filter(provenance__in=chosen.synthetic)
+    present = set(found.values_list("provenance", flat=True).distinct())
+    return tuple(p for p in chosen.synthetic if p in present)
 
 
 def responses_upto_now(survey: Survey, chosen: ResponseFilter | None) -> QuerySet:
@@ -194,7 +208,9 @@ def export_make(
     survey's);
     ``bom``: CSV files start with a byte order mark; ``pair``: the crosstab's questions;
     ``weighted``: the matrix and crosstab weighted or not (None: as the dashboards, weighted
-    when the survey has a weighting scheme)."""
+    when the survey has a weighting scheme); ``chosen``: by default
+    analytics.filters.filter_default's responses. A file whose rows include test or demo
+    responses says so in its name (and a workbook on its first sheet)."""
     if format not in FORMATS:
         raise ExportRefused(f"Unknown export format {format!r}; use one of {', '.join(FORMATS)}.")
     _check_language(survey, labels, "labels")
@@ -203,14 +219,20 @@ def export_make(
     else:
         _check_language(survey, language, "language")
     what, extension, content_type = FORMATS[format]
-    content, row_count = _content(survey, format, chosen, labels, language, bom, (pair, weighted))
+    chosen = chosen or filter_default(survey)
+    synthetic = () if what == "codebook" else synthetic_present(survey, chosen)
+    table = (pair, weighted)
+    content, row_count = _content(survey, format, chosen, labels, language, bom, table, synthetic)
     if format == "crosstab-csv" and pair:
         what = f"crosstab-{pair[0]}-{pair[1]}"
     export_record(user=user, survey=survey, format=format, chosen=chosen, row_count=row_count)
-    return Export(content, export_filename(survey, what, extension), content_type, row_count)
+    filename = export_filename(survey, what, extension, synthetic)
+    return Export(content, filename, content_type, row_count)
 
 
-def _content(survey, format, chosen, labels, language, bom, table) -> tuple[Iterable[bytes], int]:
+def _content(
+    survey, format, chosen, labels, language, bom, table, synthetic
+) -> tuple[Iterable[bytes], int]:
     spec = survey_questionnaire(survey)
     if format.startswith("codebook"):
         made = codebook_json(survey) if format == "codebook-json" else codebook_csv(survey, bom=bom)
@@ -228,7 +250,8 @@ def _content(survey, format, chosen, labels, language, bom, table) -> tuple[Iter
     if format == "csv":
         content = responses_csv(survey, labels=labels, bom=bom, responses=responses)
     elif format == "xlsx":
-        content = responses_xlsx(responses, spec, labels, weight_column(survey, spec))
+        weight = weight_column(survey, spec)
+        content = responses_xlsx(responses, spec, labels, weight, synthetic)
     else:
         chosen_language = language or survey.default_language
         content = responses_sav(responses, spec, chosen_language, weight_column(survey, spec))

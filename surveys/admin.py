@@ -6,6 +6,7 @@ edit it and manage its team; viewers see nothing here (their place is the dashbo
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from surveys.models import Choice, Question, Response, Survey, SurveyMember, in_language
@@ -111,8 +112,11 @@ class ChoiceInline(TeamScopedInline, admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(TeamScoped, admin.ModelAdmin):
-    list_display = ["slug", "title", "is_open", "response_count", "created_at"]
+    list_display = ["slug", "title", "is_open", "opens_at", "closes_at", "quota", "response_count"]
     list_filter = ["is_open"]
+    # The schedule is set on the share panel, which reads and shows its times in the
+    # survey's own time zone; the admin's form would read them in the site's.
+    readonly_fields = ["pilot_and_share", "opens_at", "closes_at", "quota", "time_zone"]
     inlines = [SurveyMemberInline, QuestionInline]
     survey_path = "pk"
 
@@ -127,6 +131,20 @@ class SurveyAdmin(TeamScoped, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change and not reaches_all(request.user, MANAGE):
             survey_member_set(survey=obj, user=request.user, role=SurveyMember.OWNER)
+
+    @admin.display(description="pilot and share")
+    def pilot_and_share(self, survey: Survey):
+        """The form in test mode in each language, and the share panel (schedule, QR codes)."""
+        if survey.pk is None:
+            return "—"
+        form = reverse("survey", args=[survey.slug])
+        tests = format_html_join(
+            " · ",
+            '<a href="{}?lang={}&amp;mode=test">test mode ({})</a>',
+            ((form, language, language) for language in survey.languages),
+        )
+        share = reverse("dashboard_share", args=[survey.slug])
+        return format_html('{} · <a href="{}">share panel, schedule and quota</a>', tests, share)
 
     @admin.display(description="title")
     def title(self, survey: Survey) -> str:
@@ -151,12 +169,12 @@ class ResponseAdmin(TeamScoped, admin.ModelAdmin):
         "survey",
         "submitted_at",
         "language",
-        "is_demo",
+        "provenance",
         "is_suspect",
         "suspect_reason",
         "duration_ms",
     ]
-    list_filter = [("survey", ONLY_REACHED), "submitted_at", "language", "is_demo", "is_suspect"]
+    list_filter = [("survey", ONLY_REACHED), "submitted_at", "language", "provenance", "is_suspect"]
     date_hierarchy = "submitted_at"
     readonly_fields = [
         "survey",
@@ -165,7 +183,7 @@ class ResponseAdmin(TeamScoped, admin.ModelAdmin):
         "submitted_at",
         "client_token",
         "duration_ms",
-        "is_demo",
+        "provenance",
         "is_suspect",
         "suspect_reason",
     ]

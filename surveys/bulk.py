@@ -22,7 +22,7 @@ COLUMNS = (
     "submitted_at",
     "client_token",
     "duration_ms",
-    "is_demo",
+    "provenance",
 )
 
 
@@ -33,7 +33,7 @@ class NewResponse:
     submitted_at: datetime  # aware
     client_token: uuid.UUID
     duration_ms: int | None
-    is_demo: bool
+    provenance: str  # surveys.models.Provenance
 
 
 def responses_insert(survey_id: int, rows: list[NewResponse]) -> None:
@@ -56,7 +56,7 @@ def _copy_in(survey_id: int, rows: list[NewResponse]) -> None:
                 row.submitted_at.isoformat(),
                 str(row.client_token),
                 "" if row.duration_ms is None else row.duration_ms,
-                "t" if row.is_demo else "f",
+                row.provenance,
             )
         )
     buffer.seek(0)
@@ -76,7 +76,7 @@ def _execute_many(survey_id: int, rows: list[NewResponse]) -> None:
             adapt(row.submitted_at),
             row.client_token.hex,
             row.duration_ms,
-            row.is_demo,
+            row.provenance,
         )
         for row in rows
     ]

@@ -1,6 +1,8 @@
 """The responses CSV (docs/architecture.md#contracts): one format for export and import.
 
-Header ``response_id,submitted_at,language`` then a column per single-choice question
+Header ``response_id,submitted_at,language,provenance,is_suspect`` (provenance: real, test or
+demo; is_suspect: 1 when the bot checks flagged the response) then a column per single-choice
+question
 (the choice code), a 0/1 column per option of a multi-choice question (``q03.cyber``) and a
 text column per "other" option (``q03.other_text``). An empty cell is "not answered".
 Text that a spreadsheet would run as a formula gets a leading ``'`` on export, and one
@@ -10,9 +12,13 @@ leading ``'`` is taken off on import, so export → import gives back the exact 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from surveys.models import Provenance
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
-META_COLUMNS = ("response_id", "submitted_at", "language")
+META_COLUMNS = ("response_id", "submitted_at", "language", "provenance", "is_suspect")
+# The Response fields a record is made of, in this order (values_list(*RECORD_FIELDS)).
+RECORD_FIELDS = ("pk", "submitted_at", "language", "provenance", "is_suspect", "answers")
+PROVENANCES = tuple(Provenance.values)
 # Written by exports after the answers when the survey has a weighting scheme (exports/
 # weights.py); computed, not an answer, so import ignores it as it ignores response_id.
 WEIGHT_COLUMN = "weight"
@@ -28,6 +34,8 @@ class ParsedRow:
     submitted_at: datetime | None
     language: str
     answers: dict
+    provenance: str = "real"
+    is_suspect: bool = False
 
 
 def header(spec: QuestionnaireSpec) -> list[str]:
@@ -49,11 +57,11 @@ def moment_format(submitted_at: datetime) -> str:
     return submitted_at.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
-def row_format(
-    spec: QuestionnaireSpec, response_id, submitted_at, language, answers, labels=None
-) -> list:
-    """One CSV record; single choices as codes, or as labels in the ``labels`` language."""
-    row: list = [response_id, moment_format(submitted_at), language]
+def row_format(spec: QuestionnaireSpec, record: tuple, labels: str | None = None) -> list:
+    """One CSV record of a response's RECORD_FIELDS; single choices as codes, or as labels
+    in the ``labels`` language."""
+    response_id, submitted_at, language, provenance, is_suspect, answers = record
+    row: list = [response_id, moment_format(submitted_at), language, provenance, int(is_suspect)]
     for question in spec.questions:
         value = answers.get(question.code)
         if question.is_multi:
@@ -77,7 +85,24 @@ def row_parse(spec: QuestionnaireSpec, cells: dict[str, str]) -> ParsedRow:
         submitted_at=_moment(cells.get("submitted_at", "")),
         language=cells.get("language", "").strip(),
         answers=answers,
+        provenance=_provenance(cells.get("provenance", "")),
+        is_suspect=_flag(cells.get("is_suspect", ""), "is_suspect"),
     )
+
+
+def _provenance(text: str) -> str:
+    """Empty (a file from before the column existed) is real."""
+    text = text.strip() or "real"
+    if text not in PROVENANCES:
+        raise RowInvalid(f"column provenance: {text!r} is not one of {', '.join(PROVENANCES)}")
+    return text
+
+
+def _flag(text: str, column: str) -> bool:
+    text = text.strip() or "0"
+    if text not in ("0", "1"):
+        raise RowInvalid(f"column {column}: {text!r} is not 0 or 1")
+    return text == "1"
 
 
 def _question_parse(question: QuestionSpec, cells: dict[str, str]) -> dict:

@@ -5,23 +5,47 @@ questionnaire's content comes from its JSON file; interface chrome uses gettext 
 A Response is one document per submission (the KoboToolbox/Formbricks pattern).
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 # Who may export (the "admins" group, superusers): ExportRecord's permission.
 EXPORT_PERMISSION = "surveys.export_responses"
+# Who may open the form in test mode and browse responses: whoever may read the dashboards
+# (the "staff" and "admins" groups; the permission is declared on analytics' Snapshot).
+TEST_MODE_PERMISSION = "analytics.view_analytics"
+# Who may delete all test or demo responses and set a survey's schedule.
+MANAGE_PERMISSION = "surveys.change_survey"
 
 
 def in_language(texts: dict, language: str, fallback: str) -> str:
     return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")
 
 
+def site_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+def time_zone_validate(name: str) -> None:
+    if name not in available_timezones():
+        raise ValidationError(
+            _("%(name)s is not a known time zone: use an IANA name such as Asia/Almaty.")
+            % {"name": name}
+        )
+
+
 class SurveyQuerySet(models.QuerySet):
     def open(self) -> "SurveyQuerySet":
-        """Surveys that accept responses now."""
-        return self.filter(is_open=True)
+        """Surveys whose tick box is on and whose window includes now (the quota is checked
+        per survey: Survey.closed_reason)."""
+        now = timezone.now()
+        return self.filter(is_open=True).exclude(opens_at__gt=now).exclude(closes_at__lte=now)
 
 
 class Survey(models.Model):
@@ -31,9 +55,24 @@ class Survey(models.Model):
     languages = models.JSONField(default=list)
     default_language = models.CharField(max_length=8)
     is_open = models.BooleanField(default=True)
+    # The window and quota of real responses; outside them the form shows the closed page
+    # and the API answers 410. Entered and shown in the survey's time zone.
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    quota = models.PositiveIntegerField(
+        null=True, blank=True, help_text="real responses accepted; empty: no limit"
+    )
+    time_zone = models.CharField(
+        max_length=64, default=site_time_zone, validators=[time_zone_validate]
+    )
     created_at = models.DateTimeField(default=timezone.now)
     revision = models.PositiveIntegerField(
         default=1, editable=False, help_text="raised whenever the questionnaire changes"
+    )
+    deletions = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="raised whenever test or demo responses are deleted: counts start over",
     )
 
     objects = SurveyQuerySet.as_manager()
@@ -52,6 +91,23 @@ class Survey(models.Model):
 
     def intro_in(self, language: str | None = None) -> str:
         return in_language(self.intro, language or get_language(), self.default_language)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def closed_reason(self, now: datetime, real_responses: int) -> str | None:
+        """Why the survey takes no response now ("closed", "not_open_yet", "ended",
+        "quota_reached"), or None when it does. ``real_responses``: how many it has."""
+        if not self.is_open:
+            return "closed"
+        if self.opens_at is not None and now < self.opens_at:
+            return "not_open_yet"
+        if self.closes_at is not None and now >= self.closes_at:
+            return "ended"
+        if self.quota is not None and real_responses >= self.quota:
+            return "quota_reached"
+        return None
 
 
 class SurveyMember(models.Model):
@@ -133,10 +189,19 @@ class Choice(models.Model):
         return in_language(self.label, language, self.question.survey.default_language)
 
 
+class Provenance(models.TextChoices):
+    """Where a response comes from: a respondent, a staff member's test, or the synthetic
+    demo data (seed_demo)."""
+
+    REAL = "real", _("real")
+    TEST = "test", _("test")
+    DEMO = "demo", _("demo")
+
+
 class ResponseQuerySet(models.QuerySet):
     def real(self) -> "ResponseQuerySet":
-        """Responses from respondents, not synthetic demo data."""
-        return self.filter(is_demo=False)
+        """Responses from respondents, not tests or synthetic demo data."""
+        return self.filter(provenance=Provenance.REAL)
 
     def after(self, watermark: int) -> "ResponseQuerySet":
         """Responses stored after the given response id, oldest first."""
@@ -150,7 +215,12 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     client_token = models.UUIDField()
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    is_demo = models.BooleanField(default=False)
+    provenance = models.CharField(
+        max_length=4,
+        choices=Provenance.choices,
+        default=Provenance.REAL,
+        db_default=Provenance.REAL,
+    )
     # Kept and counted like any other, but marked: the honeypot was filled or the form was
     # sent faster than a person reads it. Dashboards can leave these out with a filter.
     # Database defaults too, so bulk inserts that do not name the columns still work.
@@ -168,7 +238,14 @@ class Response(models.Model):
         ]
         # The newest id of a survey (its watermark, asked every 2 s by every open dashboard)
         # is then one step down an index, however many responses there are.
-        indexes = [models.Index(fields=["survey", "id"], name="response_survey_id")]
+        indexes = [
+            models.Index(fields=["survey", "id"], name="response_survey_id"),
+            # "Has the survey a real response yet?" (the default filter) and "delete all test
+            # responses" without reading the others.
+            models.Index(fields=["survey", "provenance"], name="response_survey_provenance"),
+            # The responses browser's keyset pages, newest or oldest first.
+            models.Index(fields=["survey", "submitted_at", "id"], name="response_survey_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey.slug} #{self.pk}"

@@ -5,7 +5,7 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Max
 
-from surveys.models import Survey
+from surveys.models import Provenance, Survey
 from surveys.questionnaire import ChoiceSpec, QuestionnaireSpec, QuestionSpec
 
 QUESTIONNAIRE_SECONDS = 24 * 3600
@@ -84,3 +84,14 @@ def _questionnaire_read(survey: Survey) -> QuestionnaireSpec:
 def survey_watermark(survey: Survey) -> int:
     """The id of the newest response: it changes exactly when a response is stored."""
     return survey.responses.aggregate(latest=Max("pk"))["latest"] or 0
+
+
+def survey_has_real_responses(survey: Survey) -> bool:
+    """Whether a respondent has answered (not a test, not demo data): from then on demo and
+    test responses are left out by default (analytics.filters.filter_default)."""
+    return survey.responses.filter(provenance=Provenance.REAL).exists()
+
+
+def survey_real_count(survey: Survey) -> int:
+    """How many real responses the survey has: what its quota counts."""
+    return survey.responses.filter(provenance=Provenance.REAL).count()

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.security import security_event
@@ -17,9 +18,17 @@ from surveys import csv_format
 from surveys.answers import AnswersInvalid, answers_clean
 from surveys.bulk import NewResponse, responses_insert
 from surveys.demo import demo_answers
-from surveys.models import Choice, Question, Response, Survey, SurveyMember
+from surveys.models import (
+    Choice,
+    ExportRecord,
+    Provenance,
+    Question,
+    Response,
+    Survey,
+    SurveyMember,
+)
 from surveys.questionnaire import QuestionnaireSpec
-from surveys.selectors import survey_questionnaire
+from surveys.selectors import survey_questionnaire, survey_real_count
 
 
 class SubmissionRefused(ApplicationError):
@@ -27,8 +36,44 @@ class SubmissionRefused(ApplicationError):
 
 
 class SurveyClosed(SubmissionRefused):
+    """The survey takes no response now: closed by hand, outside its window, or its quota
+    of real responses reached. ``reason`` says which (Survey.closed_reason)."""
+
     status = 410
     code = "survey_closed"
+
+    def __init__(self, survey: Survey, reason: str) -> None:
+        super().__init__(closed_message(survey, reason))
+        self.reason = reason
+        if reason == "not_open_yet":
+            self.status, self.code = 403, "survey_not_open_yet"
+        elif reason != "closed":
+            self.code = f"survey_{reason}"
+
+
+def closed_message(survey: Survey, reason: str) -> str:
+    """The sentence a respondent reads, in the active language, times in the survey's zone."""
+    if reason == "not_open_yet":
+        when = _survey_time(survey, survey.opens_at)
+        return _("This survey opens on %(when)s. Please come back then.") % {"when": when}
+    if reason == "ended":
+        when = _survey_time(survey, survey.closes_at)
+        return _("This survey closed on %(when)s and no longer accepts answers.") % {"when": when}
+    if reason == "quota_reached":
+        return _("This survey has all the responses it needs and no longer accepts answers.")
+    return _("This survey is closed and no longer accepts answers.")
+
+
+def _survey_time(survey: Survey, moment) -> str:
+    shown = formats.date_format(timezone.localtime(moment, survey.zone), "DATETIME_FORMAT")
+    return f"{shown} ({survey.time_zone})"
+
+
+def survey_closed_reason(survey: Survey) -> str | None:
+    """Why the survey takes no real response now, or None; counts its real responses only
+    when it has a quota."""
+    real = survey_real_count(survey) if survey.quota is not None else 0
+    return survey.closed_reason(timezone.now(), real)
 
 
 class TokenReused(SubmissionRefused):
@@ -51,15 +96,21 @@ def response_submit(
     submitted_at: datetime | None = None,
     is_suspect: bool = False,
     suspect_reason: str = "",
+    provenance: str = Provenance.REAL,
 ) -> Submission:
     """Validate the answers and store one Response, exactly once per client token.
 
     Sending the same submission again returns the stored response (created=False);
     the same token with other answers raises TokenReused and changes nothing.
     ``is_suspect`` marks a response that looks automated; it is stored all the same.
+    A real response is refused outside the survey's window or over its quota (SurveyClosed);
+    a staff member's test response (``provenance`` test) is not, so a survey can be piloted
+    before it opens.
     """
-    if not survey.is_open:
-        raise SurveyClosed(_("This survey is closed and no longer accepts answers."))
+    if provenance == Provenance.REAL:
+        reason = survey_closed_reason(survey)
+        if reason is not None:
+            raise SurveyClosed(survey, reason)
     if language not in survey.languages:
         unavailable = str(_("This survey is not available in that language."))
         raise SubmissionRefused(unavailable, errors={"language": unavailable})
@@ -67,8 +118,12 @@ def response_submit(
     # One INSERT is atomic by itself: a savepoint (so a duplicate token leaves the caller's
     # transaction usable) is needed only inside one; outside, it would cost a COMMIT.
     inside = connection.in_atomic_block
+    # With a quota, the count and the INSERT share a transaction holding the survey's row.
+    held = provenance == Provenance.REAL and survey.quota is not None
     try:
-        with transaction.atomic() if inside else nullcontext():
+        with transaction.atomic() if inside or held else nullcontext():
+            if held:
+                _quota_hold(survey)
             response = Response.objects.create(
                 survey=survey,
                 answers=cleaned,
@@ -78,6 +133,7 @@ def response_submit(
                 submitted_at=submitted_at or timezone.now(),
                 is_suspect=is_suspect,
                 suspect_reason=suspect_reason,
+                provenance=provenance,
             )
     except IntegrityError:
         # The token was used before (a retry, a double click, a race): insert first and
@@ -89,6 +145,15 @@ def response_submit(
     if is_suspect:
         security_event("response_suspect", survey=survey.slug, reason=suspect_reason)
     return Submission(response=response, created=True)
+
+
+def _quota_hold(survey: Survey) -> None:
+    """Count the real responses again under a lock on the survey's row, so that two
+    respondents sending the last place at once cannot both take it: submissions to a survey
+    with a quota wait for each other here, those without one never do."""
+    Survey.objects.select_for_update().filter(pk=survey.pk).exists()
+    if survey_real_count(survey) >= (survey.quota or 0):
+        raise SurveyClosed(survey, "quota_reached")
 
 
 def _resubmission(survey: Survey, existing: Response, cleaned: dict, language: str):
@@ -154,7 +219,7 @@ DEMO_SPREAD_SECONDS = 30 * 24 * 3600  # demo responses arrive over the past mont
 def demo_responses_create(
     *, survey: Survey, n: int, seed: int, on_batch: Callable[[int], None] | None = None
 ) -> int:
-    """Insert n synthetic responses marked is_demo, in bulk; return how many were stored."""
+    """Insert n synthetic responses marked as demo, in bulk; return how many were stored."""
     rng = np.random.default_rng(seed)
     spec = survey_questionnaire(survey)
     now = timezone.now()
@@ -175,7 +240,7 @@ def demo_responses_create(
                     submitted_at=now - timedelta(seconds=float(age)),
                     client_token=uuid.UUID(bytes=rng.bytes(16), version=4),
                     duration_ms=int(duration),
-                    is_demo=True,
+                    provenance=Provenance.DEMO,
                 )
                 for answers, language, age, duration in zip(
                     demo.answers, demo.languages, ages, durations, strict=True
@@ -186,6 +251,72 @@ def demo_responses_create(
         if on_batch:
             on_batch(size)
     return stored
+
+
+class ScheduleInvalid(ApplicationError):
+    """A schedule that cannot work; the message says what to change."""
+
+
+def survey_schedule_set(
+    *,
+    survey: Survey,
+    user,
+    is_open: bool,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    quota: int | None,
+    time_zone: str,
+) -> Survey:
+    """Set when the survey takes responses and how many real ones; record who did."""
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ScheduleInvalid(_("The closing time must be after the opening time."))
+    survey.is_open, survey.opens_at, survey.closes_at = is_open, opens_at, closes_at
+    survey.quota, survey.time_zone = quota, time_zone
+    survey.full_clean(exclude=["title", "intro", "languages"])
+    survey.save(update_fields=["is_open", "opens_at", "closes_at", "quota", "time_zone"])
+    security_event(
+        "survey_schedule_set",
+        user_id=getattr(user, "pk", None),
+        survey=survey.slug,
+        opens_at=opens_at and opens_at.isoformat(),
+        closes_at=closes_at and closes_at.isoformat(),
+        quota=quota,
+    )
+    return survey
+
+
+class DeletionRefused(ApplicationError):
+    """Only test and demo responses can be deleted in one action."""
+
+
+@transaction.atomic
+def responses_delete(*, survey: Survey, provenance: str, user) -> int:
+    """Delete all of the survey's test or demo responses, never a real one; record it in the
+    export log (format ``deleted-test`` or ``deleted-demo``) and the security log, and raise
+    the survey's ``deletions`` so its stored counts start over. Returns how many went."""
+    if provenance not in (Provenance.TEST, Provenance.DEMO):
+        raise DeletionRefused(
+            _("Only test or demo responses can be deleted in one action, not %(what)r.")
+            % {"what": provenance}
+        )
+    deleted, _by_model = survey.responses.filter(provenance=provenance).delete()
+    Survey.objects.filter(pk=survey.pk).update(deletions=F("deletions") + 1)
+    survey.refresh_from_db(fields=["deletions"])
+    ExportRecord.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        survey=survey,
+        format=f"deleted-{provenance}",
+        filters={"provenances": [provenance]},
+        row_count=deleted,
+    )
+    security_event(
+        "responses_deleted",
+        user_id=getattr(user, "pk", None),
+        survey=survey.slug,
+        provenance=provenance,
+        row_count=deleted,
+    )
+    return deleted
 
 
 class ImportRefused(ApplicationError):
@@ -235,6 +366,8 @@ def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Re
         language=row.language,
         submitted_at=row.submitted_at or now,
         client_token=uuid.uuid4(),
+        provenance=row.provenance,
+        is_suspect=row.is_suspect,
     )
 
 

@@ -1,19 +1,32 @@
-"""Respondent pages: choose a survey, choose a language, answer, thank-you."""
+"""Respondent pages: choose a survey, choose a language, answer, thank-you.
+
+Staff may open the form in test mode (``?mode=test``, docs in the README's "Piloting"): the
+same pages with a banner, stored as test responses, open even outside the survey's window.
+"""
 
 import time
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from core.languages import language_names
 from surveys.answers import OTHER_TEXT_MAX_LENGTH
 from surveys.forms import QuestionnaireForm
-from surveys.models import Survey
+from surveys.models import TEST_MODE_PERMISSION, Provenance, Survey
 from surveys.selectors import survey_by_slug, survey_questionnaire
-from surveys.services import SubmissionRefused, SurveyClosed, TokenReused, response_submit
+from surveys.services import (
+    SubmissionRefused,
+    SurveyClosed,
+    TokenReused,
+    closed_message,
+    response_submit,
+    survey_closed_reason,
+)
 
 
 def survey_list(request: HttpRequest) -> HttpResponse:
@@ -28,12 +41,15 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_by_slug(slug)
     if survey is None:
         raise Http404("No such survey")
+    if _test_mode(request) and not request.user.has_perm(TEST_MODE_PERMISSION):
+        return redirect_to_login(request.get_full_path())
     language = _chosen_language(request, survey)
     if language is None:
         return _render(request, survey, survey.default_language, "surveys/language.html", {})
     with translation.override(language):
-        if not survey.is_open:
-            return _render(request, survey, language, "surveys/closed.html", {}, status=410)
+        reason = None if _test_mode(request) else survey_closed_reason(survey)
+        if reason is not None:
+            return _closed(request, survey, language, reason)
         spec = survey_questionnaire(survey)
         if request.method == "POST" and "switch_language" not in request.POST:
             return _submit(request, survey, spec, language)
@@ -58,10 +74,12 @@ def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpRe
                 duration_ms=form.duration_ms(now_ms),
                 is_suspect=bool(reasons),
                 suspect_reason=",".join(reasons),
+                provenance=Provenance.TEST if _test_mode(request) else Provenance.REAL,
             )
-            return redirect("survey_thanks", slug=survey.slug)
-        except SurveyClosed:
-            return _render(request, survey, language, "surveys/closed.html", {}, status=410)
+            thanks = reverse("survey_thanks", kwargs={"slug": survey.slug})
+            return redirect(f"{thanks}?mode=test" if _test_mode(request) else thanks)
+        except SurveyClosed as closed:
+            return _closed(request, survey, language, closed.reason)
         except (TokenReused, SubmissionRefused) as error:
             refusal = str(error)
     return _render_form(request, survey, language, form, refusal=refusal, status=400)
@@ -79,6 +97,18 @@ def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
         return _render(request, survey, language, "surveys/thanks.html", {})
 
 
+def _closed(request: HttpRequest, survey: Survey, language: str, reason: str) -> HttpResponse:
+    """The closed page, saying why (not open yet, ended, quota reached, closed), and when."""
+    context = {"message": closed_message(survey, reason)}
+    status = 403 if reason == "not_open_yet" else 410
+    return _render(request, survey, language, "surveys/closed.html", context, status=status)
+
+
+def _test_mode(request: HttpRequest) -> bool:
+    """A staff member piloting the form: ``?mode=test``, kept through every page of it."""
+    return request.GET.get("mode") == "test"
+
+
 def _chosen_language(request: HttpRequest, survey: Survey) -> str | None:
     """The language asked for in this request (?lang= or the switch button), else the one
     remembered in the language cookie; None when the respondent has not chosen yet."""
@@ -93,6 +123,7 @@ def _chosen_language(request: HttpRequest, survey: Survey) -> str | None:
 def _render(request, survey, language, template, context, status=200) -> HttpResponse:
     context = {
         "survey": survey,
+        "test_mode": _test_mode(request),
         "language": language,
         "survey_title": survey.title_in(language),
         "survey_intro": survey.intro_in(language),
@@ -100,7 +131,9 @@ def _render(request, survey, language, template, context, status=200) -> HttpRes
         **context,
     }
     response = render(request, template, context, status=status)
-    if _language_was_asked(request, survey):
+    # Not in test mode: the cookie is also the staff pages' language, which a pilot in
+    # another language must not change.
+    if _language_was_asked(request, survey) and not _test_mode(request):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,

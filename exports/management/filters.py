@@ -1,13 +1,14 @@
 """The dashboards' filters as command-line options: ``--filter q01=teacher`` (any filter of
-the dashboards by its name, repeatable), ``--since``, ``--until``, ``--demo``, ``--suspect``."""
+the dashboards by its name, repeatable), ``--since``, ``--until``, ``--provenance``
+(repeatable), ``--suspect``."""
 
 from django.core.management.base import CommandError, CommandParser
 from django.http import QueryDict
 
 from analytics.filters import ResponseFilter
 from analytics.forms import FilterInvalid, filter_parse
-from surveys.models import Survey
-from surveys.selectors import survey_questionnaire
+from surveys.models import Provenance, Survey
+from surveys.selectors import survey_has_real_responses, survey_questionnaire
 
 
 def filter_arguments(parser: CommandParser) -> None:
@@ -20,7 +21,14 @@ def filter_arguments(parser: CommandParser) -> None:
     )
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="responses from this day on")
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="responses up to this day")
-    parser.add_argument("--demo", choices=("include", "exclude"), help="demo data (default: in)")
+    parser.add_argument(
+        "--provenance",
+        action="append",
+        default=[],
+        choices=Provenance.values,
+        help="count responses of this provenance (repeatable); default: real only once the "
+        "survey has a real response, else all",
+    )
     parser.add_argument("--suspect", choices=("include", "exclude"), help="suspect responses")
 
 
@@ -32,10 +40,11 @@ def filter_chosen(survey: Survey, options: dict) -> ResponseFilter:
         if not equals or not name:
             raise CommandError(f"--filter {given!r}: write NAME=VALUE, e.g. --filter q01=teacher.")
         query.appendlist(name, value)
-    for name in ("since", "until", "demo", "suspect"):
+    for name in ("since", "until", "suspect"):
         if options[name]:
             query[name] = options[name]
-    known = {"language", "since", "until", "demo", "suspect"}
+    query.setlist("provenance", options["provenance"])
+    known = {"language", "since", "until", "provenance", "suspect"}
     known |= {q.code for q in survey_questionnaire(survey).single_choice_questions}
     unknown = sorted(set(query) - known)
     if unknown:
@@ -43,6 +52,8 @@ def filter_chosen(survey: Survey, options: dict) -> ResponseFilter:
             f"Unknown filter {', '.join(unknown)}; use one of {', '.join(sorted(known))}."
         )
     try:
-        return filter_parse(survey_questionnaire(survey), "en", query).response_filter()
+        spec = survey_questionnaire(survey)
+        has_real = survey_has_real_responses(survey)
+        return filter_parse(spec, "en", query, has_real=has_real).response_filter()
     except FilterInvalid as error:
         raise CommandError(str(error)) from None

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from analytics.charts import Labels
-from analytics.filters import ResponseFilter
+from analytics.filters import REAL_ONLY, ResponseFilter
 from analytics.findings import QUESTIONNAIRES, paper_comparison
 from analytics.results import Analysis
 from analytics.selectors import survey_analysis
@@ -75,8 +75,10 @@ def _filters_text(chosen: ResponseFilter, labels: Labels) -> str:
         parts.append(_("from %(d)s") % {"d": day(chosen.since)})
     if chosen.until:
         parts.append(_("until %(d)s") % {"d": day(chosen.until)})
-    if not chosen.include_demo:
-        parts.append(_("demo data left out"))
+    if chosen.synthetic:
+        parts.append(_("including %(kinds)s responses") % {"kinds": ", ".join(chosen.synthetic)})
+    elif chosen.provenances == REAL_ONLY:
+        parts.append(_("real responses only"))
     if not chosen.include_suspect:
         parts.append(_("suspect responses left out"))
     return "; ".join(parts) or _("none: every response")

@@ -9,6 +9,18 @@
   var etag = '"' + status.dataset.watermark + '"';
   var busy = false;
 
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // The "updated at" clock in the reader's own time zone: the server renders it in its own,
+  // so it is rewritten from the instant in its "datetime" at once and after every swap.
+  function localClock() {
+    var clock = document.getElementById("updated-at");
+    var moment = clock && new Date(clock.getAttribute("datetime"));
+    if (!moment || isNaN(moment)) return;
+    clock.textContent =
+      pad(moment.getHours()) + ":" + pad(moment.getMinutes()) + ":" + pad(moment.getSeconds());
+  }
+
   // One request gives the page's figures and its live blocks (tables, counts, sentences)
   // rendered as a reload would show them; only the blocks that changed are swapped in.
   function refresh() {
@@ -18,6 +30,7 @@
         if (!data) return;
         window.dashboardDraw(data.figures, true);
         swapFragments(data.fragments || {});
+        localClock();
         status.dataset.count = data.n;
       });
   }
@@ -46,6 +59,7 @@
       .then(function () { busy = false; });
   }
 
+  localClock();
   setInterval(check, INTERVAL_MS);
   document.addEventListener("visibilitychange", check);
 })();

@@ -14,7 +14,7 @@ from tests.factories import signed_in, user_in_group, user_in_role
 BASE = "/dashboard/us-russia-kz"
 API = "/api/v1/surveys/us-russia-kz"
 PAGES = [f"{BASE}/", f"{BASE}/matrix/", f"{BASE}/pairs/q04/q01/", f"{BASE}/findings/"]
-FILTER = "q01=teacher&language=ru&demo=include"
+FILTER = "q01=teacher&language=ru&provenance=real&provenance=demo"
 EVERY_PAGE = ["export.csv", "export.xlsx", "export.sav", "codebook.csv", "codebook.json"]
 PUBLICATIONS = ["report.docx", "report.html", "bundle.zip"]
 

@@ -53,7 +53,7 @@ def test_it_encodes_the_same_in_postgres_as_in_python(survey, answers):
     in_postgres = responses_encode(survey, spec)
     rows = list(
         survey.responses.order_by("pk").values_list(
-            "id", "submitted_at", "language", "is_demo", "is_suspect", "answers"
+            "id", "submitted_at", "language", "provenance", "is_suspect", "answers"
         )
     )
     in_python = documents_encode(spec, rows)
@@ -163,16 +163,17 @@ def test_it_uses_the_monte_carlo_p_where_cochrans_rule_fails(survey):
 def test_it_filters_by_group_language_date_and_demo(survey, answers):
     demo_responses_create(survey=survey, n=200, seed=1)
     response_add(survey, answers)
-    everything = survey_analysis(survey)
+    everything = survey_analysis(survey, ResponseFilter())
+    by_default = survey_analysis(survey)
     teachers = survey_analysis(survey, ResponseFilter(answers={"q01": ("teacher",)}))
-    real = survey_analysis(survey, ResponseFilter(include_demo=False))
+    real = survey_analysis(survey, ResponseFilter(provenances=("real",)))
     english = survey_analysis(survey, ResponseFilter(languages=("en",)))
     today = timezone.localdate()
     recent = survey_analysis(survey, ResponseFilter(since=today - timedelta(days=1)))
     stored = list(Response.objects.all())
     assert everything.n == 201
     assert teachers.n == sum(r.answers["q01"] == "teacher" for r in stored)
-    assert real.n == 1
+    assert real.n == by_default.n == 1
     assert english.n == sum(r.language == "en" for r in stored)
     yesterday = timezone.now() - timedelta(days=1)
     assert recent.n == sum(

@@ -33,7 +33,7 @@ def _selects(page: str) -> list[str]:
 
 def test_it_offers_a_filter_for_every_single_choice_question(study, staff_client):
     page = staff_client.get(f"{BASE}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    assert _selects(page) == ["role", "region", "language", "demo", "suspect", "letters"]
+    assert _selects(page) == ["role", "region", "language", "suspect", "letters"]
     assert "Ваша роль в хозяйстве" in page and "Где хозяйство" in page
     assert '<option value="owner">Владелец</option>' in page
 
@@ -54,7 +54,7 @@ def test_it_refuses_a_multi_choice_question_as_a_filter(study, staff_client):
 
 
 def test_it_reads_an_untouched_filter_bar_as_no_filter(study, staff_client):
-    untouched = "role=&region=&language=&since=&until=&demo=&suspect="
+    untouched = "role=&region=&language=&since=&until=&provenance=&suspect="
     assert staff_client.get(f"{BASE}/data/?{untouched}").json()["n"] == 120
 
 
@@ -62,10 +62,11 @@ def test_it_puts_the_same_filters_on_the_admin_export_page(study):
     client = signed_in(user_in_group("admins", is_staff=True))
     url = reverse("admin:surveys_survey_export", args=[study.pk])
     page = client.get(url).content.decode()
-    for name in ("role", "region", "language", "since", "until", "demo", "suspect"):
+    for name in ("role", "region", "language", "since", "until", "provenance", "suspect"):
         assert f'name="{name}"' in page
     assert 'name="topics"' not in page
     assert "Your role on the farm" in page
-    body = b"".join(client.get(f"{url}?format=csv&role=owner").streaming_content).decode()
+    download = client.post(url, {"format": "csv", "role": "owner"})
+    body = b"".join(download.streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(body)))
     assert rows and {row["role"] for row in rows} == {"owner"}

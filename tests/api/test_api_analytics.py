@@ -97,7 +97,7 @@ def test_it_applies_the_dashboard_filters(staff_client, responses):
         f["count"] for f in everyone["questions"][0]["frequencies"] if f["choice"] == "teacher"
     )
     assert teachers["n"] == teacher_count
-    assert staff_client.get(f"{BASE}/matrix/", {"demo": "exclude"}).json()["n"] == 0
+    assert staff_client.get(f"{BASE}/matrix/", {"provenance": "real"}).json()["n"] == 0
     kazakh = staff_client.get(f"{BASE}/frequencies/", {"language": ["kk", "ru"]}).json()
     assert 0 < kazakh["n"] < 300
 
@@ -110,7 +110,7 @@ def test_it_applies_the_dashboard_filters(staff_client, responses):
         {"since": "yesterday"},
         {"since": "2025-02-01", "until": "2025-01-01"},
         {"language": "de"},
-        {"demo": "maybe"},
+        {"provenance": "maybe"},
     ],
 )
 def test_it_refuses_a_filter_it_cannot_use_with_400(staff_client, responses, query):

@@ -37,7 +37,7 @@ CONTENT_TYPES = {
     "matrix-csv": "text/csv",
     "crosstab-csv": "text/csv",
 }
-FILTER = "q01=teacher&language=ru&language=kk&since=2020-01-01&demo=include"
+FILTER = "q01=teacher&language=ru&language=kk&since=2020-01-01&provenance=real&provenance=demo"
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def _csv_rows(response) -> list[list[str]]:
 
 def _filtered_n(survey, query: str) -> int:
     spec = survey_questionnaire(survey)
-    chosen = filter_parse(spec, "en", QueryDict(query)).response_filter()
+    chosen = filter_parse(spec, "en", QueryDict(query), has_real=False).response_filter()
     return survey_analysis(survey, chosen).n
 
 
@@ -171,7 +171,7 @@ def test_it_writes_labels_and_a_byte_order_mark_when_asked(responses, admin):
         "q01=nobody",
         "q03=cyber",
         "language=xx",
-        "demo=maybe",
+        "provenance=maybe",
         "labels=xx",
         "bom=perhaps",
     ],

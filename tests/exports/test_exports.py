@@ -16,6 +16,7 @@ import pyreadstat
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -125,7 +126,9 @@ def test_it_pages_through_many_responses_in_order(survey, monkeypatch):
 def test_it_writes_the_header_and_a_byte_order_mark(survey, answers):
     response_add(survey, answers, language="kk")
     text = joined(responses_csv(survey, bom=True)).decode()
-    assert text.startswith("\ufeffresponse_id,submitted_at,language,q01,q02,q03.sanctions")
+    assert text.startswith(
+        "\ufeffresponse_id,submitted_at,language,provenance,is_suspect,q01,q02,q03.sanctions"
+    )
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0]["q03.other_text"] == answers["q03_other"]
     assert rows[0]["q03.cyber"] == "1" and rows[0]["q03.trade"] == "0"
@@ -141,7 +144,7 @@ FILTERS = [
     ResponseFilter(),
     ResponseFilter(answers={"q01": ("teacher", "researcher")}),
     ResponseFilter(languages=("ru", "en")),
-    ResponseFilter(include_demo=False),
+    ResponseFilter(provenances=("real",)),
     ResponseFilter(
         answers={"q04": ("yes",), "q10": ("low", "high")},
         languages=("kk",),
@@ -320,7 +323,7 @@ def test_it_logs_command_line_exports_without_a_user(survey, answers, tmp_path):
     assert out.read_bytes().startswith(b"\xef\xbb\xbfresponse_id,")
     record = ExportRecord.objects.get()
     assert (record.user, record.format, record.row_count) == (None, "csv", 1)
-    assert record.filters["include_demo"] is True
+    assert record.filters["provenances"] == ["real"]
 
 
 def test_it_refuses_a_binary_format_without_a_file(survey):
@@ -336,9 +339,8 @@ def test_it_writes_spss_from_the_command(survey, answers, tmp_path):
     assert len(frame) == 1
 
 
-def export_url(survey: Survey, **query) -> str:
-    url = reverse("admin:surveys_survey_export", args=[survey.pk])
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+def export_url(survey: Survey) -> str:
+    return reverse("admin:surveys_survey_export", args=[survey.pk])
 
 
 def staff(username: str, *, admins: bool = False) -> User:
@@ -357,7 +359,7 @@ def test_it_sends_anonymous_visitors_to_log_in(client, survey):
 def test_it_forbids_staff_without_the_export_permission(client, survey):
     client.force_login(staff("watcher"))
     assert client.get(export_url(survey)).status_code == 403
-    assert client.get(export_url(survey, format="csv")).status_code == 403
+    assert client.post(export_url(survey), {"format": "csv"}).status_code == 403
     assert not ExportRecord.objects.exists()
 
 
@@ -377,7 +379,8 @@ def test_it_streams_the_csv_download_and_logs_it(client, survey, answers):
     response_add(survey, answers, language="kk")
     user = staff("lead", admins=True)
     client.force_login(user)
-    response = client.get(export_url(survey, format="csv", labels="ru", demo="include"))
+    options = {"format": "csv", "labels": "ru", "provenance": ["real", "test", "demo"]}
+    response = client.post(export_url(survey), options)
     assert response.status_code == 200
     assert response.streaming
     today = timezone.localdate().isoformat()
@@ -385,7 +388,7 @@ def test_it_streams_the_csv_download_and_logs_it(client, survey, answers):
         f'attachment; filename="us-russia-kz-responses-{today}.csv"'
     )
     body = joined(response.streaming_content).decode()
-    assert body.splitlines()[1].split(",")[3] == "Преподаватель"
+    assert body.splitlines()[1].split(",")[5] == "Преподаватель"
     record = ExportRecord.objects.get()
     assert (record.user, record.format, record.row_count) == (user, "csv", 1)
 
@@ -394,6 +397,23 @@ def test_it_links_the_export_page_from_the_survey(client, survey):
     client.force_login(User.objects.create_superuser("root", password="pw"))
     page = client.get(reverse("admin:surveys_survey_change", args=[survey.pk]))
     assert export_url(survey).encode() in page.content
+
+
+def test_it_shows_the_form_and_exports_nothing_on_a_get(client, survey, answers):
+    response_add(survey, answers)
+    client.force_login(staff("lead", admins=True))
+    response = client.get(export_url(survey) + "?format=csv")
+    assert response.status_code == 200
+    assert not response.streaming
+    assert b'<form method="post">' in response.content
+    assert not ExportRecord.objects.exists()
+
+
+def test_it_refuses_an_export_post_without_the_csrf_token(survey):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff("lead", admins=True))
+    assert client.post(export_url(survey), {"format": "csv"}).status_code == 403
+    assert not ExportRecord.objects.exists()
 
 
 def test_it_shows_the_export_log_read_only(client, survey):

@@ -43,7 +43,7 @@ TABLE = [
     ("survey_thanks", SLUG, "get", *EVERYONE),
     ("login", {}, "get", *EVERYONE),
     ("logout", {}, "get", *(405,) * 8),
-    ("logout", {}, "post", *EVERYONE),
+    ("logout", {}, "post", *(302,) * 8),  # to the sign-in page
     ("password_change", {}, "get", *SIGNED_IN),
     ("password_change_done", {}, "get", *SIGNED_IN),
     ("dashboard_overview", SLUG, "get", *DASHBOARD),
@@ -55,6 +55,17 @@ TABLE = [
     ("dashboard_findings", SLUG, "get", *DASHBOARD),
     ("dashboard_findings_data", SLUG, "get", *DASHBOARD),
     ("dashboard_changes", SLUG, "get", *DASHBOARD),
+    ("dashboard_switch", {}, "get", 302, *(404,) * 7),  # no ?survey=
+    ("dashboard_responses", SLUG, "get", *DASHBOARD),
+    ("dashboard_response", {**SLUG, "pk": "{response}"}, "get", *DASHBOARD),
+    ("dashboard_other", SLUG, "get", *DASHBOARD),
+    ("dashboard_responses_delete", SLUG, "get", 302, 405, 405, 405, 403, 405, 405, 405),
+    # Deleting test or demo data and setting the schedule: the survey's owners ("manage").
+    ("dashboard_responses_delete", SLUG, "post", 302, 403, 403, 302, 403, 403, 302, 302),
+    ("dashboard_share", SLUG, "get", *DASHBOARD),
+    ("dashboard_share", SLUG, "post", 302, 403, 403, 200, 403, 403, 200, 200),
+    ("dashboard_share_qr", {**SLUG, "language": "kk", "format": "png"}, "get", *DASHBOARD),
+    ("set_language", {}, "post", *(302,) * 8),
     ("api_surveys", {}, "get", *EVERYONE),
     ("api_survey", SLUG, "get", *EVERYONE),
     ("api_responses", SLUG, "get", *(405,) * 8),

@@ -32,7 +32,9 @@ def test_it_uses_the_same_columns_in_the_csv_the_codebook_and_the_matrix(survey)
     entries = codebook_entries(spec)
     assert header == [*csv_format.META_COLUMNS, *(c for e in entries for c in e["columns"])]
     matrix = [column.name for column in Layout.of(spec).columns]
-    assert matrix == [c for c in header[3:] if not c.endswith(".other_text")]
+    assert matrix == [
+        c for c in header[len(csv_format.META_COLUMNS) :] if not c.endswith(".other_text")
+    ]
 
 
 def test_it_starts_stored_matrices_over_when_the_language_order_changes(survey, settings):

@@ -29,7 +29,7 @@ def test_it_adds_demo_responses_that_pass_validation(survey):
     questions = survey_questionnaire(survey).questions
     stored = list(Response.objects.all())
     assert len(stored) == 300
-    assert all(r.is_demo for r in stored)
+    assert all(r.provenance == "demo" for r in stored)
     assert all(answers_clean(questions, r.answers) == r.answers for r in stored)
     assert {r.language for r in stored} == {"kk", "ru", "en"}
 

@@ -20,7 +20,7 @@ def test_it_stores_one_response_with_the_exact_answers(survey, answers):
     assert submission.created
     assert stored.answers == answers
     assert stored.language == "ru"
-    assert not stored.is_demo
+    assert stored.provenance == "real"
 
 
 def test_it_stores_nothing_new_when_the_same_submission_comes_again(survey, answers):

@@ -16,15 +16,18 @@ KAZAKH_LETTERS = set("әөүұқғңһі")
 
 class Message(NamedTuple):
     msgid: str
-    msgstr: str
+    msgstr: str  # the first form of a plural message
     fuzzy: bool
+    plural: str = ""  # msgid_plural
+    forms: tuple[str, ...] = ()  # every msgstr[n] of a plural message
 
 
 def po_messages(language: str) -> list[Message]:
     """Every entry of the language's django.po, the header (empty msgid) first.
 
-    Enough of the PO format for these catalogues: flags, msgid and msgstr, strings continued
-    over several lines. Obsolete (#~) entries are left out.
+    Enough of the PO format for these catalogues: flags, msgid and msgstr (msgid_plural and
+    msgstr[n] for plurals), strings continued over several lines. Obsolete (#~) entries are
+    left out.
     """
     text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     messages = []
@@ -35,13 +38,16 @@ def po_messages(language: str) -> list[Message]:
         for line in block.splitlines():
             if line.startswith("#,"):
                 flags += [flag.strip() for flag in line[2:].split(",")]
-            elif line.startswith(("msgid ", "msgstr ")):
+            elif line.startswith(("msgid", "msgstr")):
                 keyword, _, quoted = line.partition(" ")
                 fields[keyword] = ast.literal_eval(quoted)
             elif line.startswith('"') and keyword:
                 fields[keyword] += ast.literal_eval(line)
         if "msgid" in fields:
-            messages.append(Message(fields["msgid"], fields["msgstr"], "fuzzy" in flags))
+            forms = tuple(v for k, v in sorted(fields.items()) if k.startswith("msgstr["))
+            first = fields.get("msgstr", forms[0] if forms else "")
+            plural = fields.get("msgid_plural", "")
+            messages.append(Message(fields["msgid"], first, "fuzzy" in flags, plural, forms))
     return messages
 
 
@@ -75,7 +81,11 @@ def test_it_says_what_is_missing_in_kazakh(client, survey):
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_it_translates_every_message(language):
-    untranslated = [m.msgid for m in translations(language) if not m.msgstr.strip()]
+    untranslated = [
+        m.msgid
+        for m in translations(language)
+        if not m.msgstr.strip() or not all(form.strip() for form in m.forms)
+    ]
     assert untranslated == []
 
 
@@ -98,5 +108,10 @@ def test_it_writes_kazakh_with_the_kazakh_letters():
 def test_it_compiled_the_catalogue_from_the_current_po(language):
     with (LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    stale = [m.msgid for m in translations(language) if catalogue.gettext(m.msgid) != m.msgstr]
+    stale = [
+        m.msgid
+        for m in translations(language)
+        if (catalogue.ngettext(m.msgid, m.plural, 1) if m.plural else catalogue.gettext(m.msgid))
+        != m.msgstr
+    ]
     assert stale == []

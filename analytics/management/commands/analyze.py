@@ -2,10 +2,13 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from analytics.dashboards import response_counts
+from analytics.filters import ResponseFilter, filter_default
 from analytics.results import ADJUST_METHODS, LETTER_ADJUSTMENTS, Analysis, AnalysisOptions
 from analytics.selectors import survey_analysis
 from analytics.weighting import WeightsUnavailable
 from surveys.management.arguments import survey_named, whole_number
+from surveys.models import Provenance
 
 
 class Command(BaseCommand):
@@ -34,6 +37,13 @@ class Command(BaseCommand):
             choices=["unadjusted", "adjusted"],
             default="unadjusted",
             help="judge 'significant' on the shown p (as the article did) or the adjusted p",
+        )
+        parser.add_argument(
+            "--provenance",
+            action="append",
+            choices=Provenance.values,
+            help="count responses of this provenance (repeatable); default: real only once "
+            "the survey has a real response, else all",
         )
         parser.add_argument(
             "--bootstrap",
@@ -67,14 +77,31 @@ class Command(BaseCommand):
             weighted=options["weighted"],
             letters_adjust=options["letters"],
         )
+        provenances = options["provenance"]
+        counted = (
+            ResponseFilter(provenances=tuple(p for p in Provenance.values if p in provenances))
+            if provenances
+            else filter_default(survey)
+        )
         try:
-            analysis = survey_analysis(survey, options=chosen)
+            analysis = survey_analysis(survey, counted, options=chosen)
         except WeightsUnavailable as error:
             raise CommandError(str(error.message)) from None
-        if json:
-            self.stdout.write(_dumps(analysis))
-        else:
-            self.stdout.write(_table(analysis))
+        # On stderr with --json, so that the JSON stays the whole of stdout.
+        (self.stderr if json else self.stdout).write(_counted(survey, counted, analysis.n))
+        self.stdout.write(_dumps(analysis) if json else _table(analysis))
+
+
+def _counted(survey, counted: ResponseFilter, n: int) -> str:
+    """What the analysis counted and what it left out, e.g. "Counted 613 responses:
+    real only (left out: 600 demo, 4 test)." """
+    counts = response_counts(survey)
+    left_out = [
+        f"{counts[p]} {p}" for p in Provenance.values if p not in counted.provenances and counts[p]
+    ]
+    kept = ", ".join(counted.provenances)
+    tail = f" (left out: {', '.join(left_out)})" if left_out else ""
+    return f"Counted {n} responses: {kept}{tail}."
 
 
 def _dumps(analysis: Analysis) -> str:

@@ -1,0 +1,63 @@
+"""What every staff page shares: who may see it, and its header (survey switcher, language
+switcher, links, sign out) and demo/test banner."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from analytics.filters import ResponseFilter, filter_default
+from analytics.selectors import watermark_cached
+from core.languages import language_names
+from surveys.models import Survey
+from surveys.selectors import survey_has_real_responses, survey_watermark
+from surveys.teams import ANALYSE, MANAGE, VIEW, survey_allows, surveys_reachable
+
+
+def team_only(view: Callable) -> Callable:
+    """Anonymous visitors go to the login page; signed-in people who may not view the
+    survey (surveys/teams.py) get 403, before anything about it is read."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+        survey = get_object_or_404(Survey, slug=slug)
+        if not survey_allows(request.user, survey, VIEW):
+            raise PermissionDenied("Only the survey's team may see its dashboards.")
+        return view(request, slug, *args, **kwargs)
+
+    return login_required(checked)
+
+
+def synthetic_context(survey: Survey, chosen: ResponseFilter) -> dict:
+    """What the banner needs: the demo and test responses the view includes, as
+    (provenance, count), and whether the survey has a real response. Counted from the
+    (survey, provenance) index and kept for the watermark, as every page asks for it."""
+
+    def count() -> list[tuple[str, int]]:
+        counted = [(p, survey.responses.filter(provenance=p).count()) for p in chosen.synthetic]
+        return [(p, n) for p, n in counted if n]
+
+    watermark = survey_watermark(survey)
+    included = watermark_cached("synthetic", survey, watermark, chosen.synthetic, count)
+    return {"synthetic_included": included, "has_real": survey_has_real_responses(survey)}
+
+
+def staff_context(
+    request: HttpRequest, survey: Survey, chosen: ResponseFilter | None = None
+) -> dict:
+    """The header's and banner's context for a page about ``survey`` showing ``chosen``
+    (by default the survey's default responses)."""
+    user = request.user
+    return synthetic_context(survey, chosen or filter_default(survey)) | {
+        "survey": survey,
+        "staff_surveys": list(
+            surveys_reachable(user, VIEW).only("slug", "title", "default_language")
+        ),
+        "staff_languages": list(language_names().items()),
+        "may_export": survey_allows(user, survey, ANALYSE),
+        "may_manage": survey_allows(user, survey, MANAGE),
+        "may_admin": user.is_staff,
+    }
