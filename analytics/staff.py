@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from analytics.filters import ResponseFilter, filter_default
+from analytics.filters import ResponseFilter, filter_for_survey
 from analytics.selectors import watermark_cached
 from core.languages import language_names
 from surveys.models import Survey
@@ -31,27 +31,40 @@ def team_only(view: Callable) -> Callable:
     return login_required(checked)
 
 
-def synthetic_context(survey: Survey, chosen: ResponseFilter) -> dict:
+def synthetic_context(
+    survey: Survey, chosen: ResponseFilter, has_real: bool, watermark: int | None = None
+) -> dict:
     """What the banner needs: the demo and test responses the view includes, as
-    (provenance, count), and whether the survey has a real response. Counted from the
-    (survey, provenance) index and kept for the watermark, as every page asks for it."""
+    (provenance, count). Counted from the (survey, provenance) index only when the view
+    includes any, and kept for the watermark (``None``: looked up), as every page asks."""
+    if not chosen.synthetic:
+        return {"synthetic_included": [], "has_real": has_real}
 
     def count() -> list[tuple[str, int]]:
         counted = [(p, survey.responses.filter(provenance=p).count()) for p in chosen.synthetic]
         return [(p, n) for p, n in counted if n]
 
-    watermark = survey_watermark(survey)
+    watermark = survey_watermark(survey) if watermark is None else watermark
     included = watermark_cached("synthetic", survey, watermark, chosen.synthetic, count)
-    return {"synthetic_included": included, "has_real": survey_has_real_responses(survey)}
+    return {"synthetic_included": included, "has_real": has_real}
 
 
 def staff_context(
-    request: HttpRequest, survey: Survey, chosen: ResponseFilter | None = None
+    request: HttpRequest,
+    survey: Survey,
+    chosen: ResponseFilter | None = None,
+    *,
+    has_real: bool | None = None,
+    watermark: int | None = None,
 ) -> dict:
     """The header's and banner's context for a page about ``survey`` showing ``chosen``
-    (by default the survey's default responses)."""
+    (by default the survey's default responses). ``has_real`` and ``watermark``, when the
+    page knows them already, save their queries."""
     user = request.user
-    return synthetic_context(survey, chosen or filter_default(survey)) | {
+    if has_real is None:
+        has_real = survey_has_real_responses(survey)
+    chosen = chosen or filter_for_survey(has_real)
+    return synthetic_context(survey, chosen, has_real, watermark) | {
         "survey": survey,
         "staff_surveys": list(
             surveys_reachable(user, VIEW).only("slug", "title", "default_language")
