@@ -243,11 +243,12 @@ def test_it_answers_304_while_nothing_changed_and_200_after_a_response(
     assert after["ETag"] != etag
 
 
-def test_it_checks_for_changes_in_three_queries(staff_client, responses, django_assert_num_queries):
+def test_it_checks_for_changes_in_four_queries(staff_client, responses, django_assert_num_queries):
     etag = staff_client.get(f"{BASE}/changes/")["ETag"]
     # session, user, permissions (user and group), the survey for the team check (its
     # right to see it comes from those permissions here), then in the view the survey, its
-    # watermark and whether it has a weighting scheme: the analysis comes from the cache
+    # watermark, whether it has a real response (the default provenance) and whether it has
+    # a weighting scheme: the analysis comes from the cache
     with django_assert_num_queries(8):
         assert staff_client.get(f"{BASE}/changes/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 

@@ -20,6 +20,8 @@ from tests.scaling.conftest import broker_at
 
 OVERVIEW = "/dashboard/us-russia-kz/"
 CHANGES = "/dashboard/us-russia-kz/changes/"
+# The survey holds demo data only, and the new responses here are demo too: the default view
+# stays every response (a real one would switch it to real responses only).
 EVERYTHING = ResponseFilter()
 DEFAULTS = asdict(AnalysisOptions())  # what a dashboard asks for without a weighting scheme
 
@@ -60,8 +62,8 @@ def test_it_serves_the_newest_analysis_and_asks_the_worker_once_for_a_newer_one(
     first = staff.get(OVERVIEW)
     assert first.context["analysis"].n == 120  # never analysed: computed in the request
     assert queued(node) == []
-    response_add(responses, answers)
-    newest = response_add(responses, answers).response.pk
+    response_add(responses, answers, provenance="demo")
+    newest = response_add(responses, answers, provenance="demo").response.pk
     for _poll in range(3):
         page = staff.get(OVERVIEW)
         assert page.context["analysis"].n == 120
@@ -74,7 +76,7 @@ def test_it_serves_the_newest_analysis_and_asks_the_worker_once_for_a_newer_one(
 
 def test_it_tells_open_pages_when_the_worker_finished(node, responses, staff, answers):
     etag = staff.get(CHANGES)["ETag"]
-    stored = response_add(responses, answers)
+    stored = response_add(responses, answers, provenance="demo")
     assert staff.get(CHANGES, HTTP_IF_NONE_MATCH=etag).status_code == 304  # asked, not ready
     analysis_refresh(responses.pk, EVERYTHING.to_json(), DEFAULTS, stored.response.pk)  # the worker
     ready = staff.get(CHANGES, HTTP_IF_NONE_MATCH=etag)
@@ -144,7 +146,7 @@ def test_it_shows_the_last_analysis_when_the_broker_is_away(
     node, responses, staff, answers, shared_log
 ):
     staff.get(OVERVIEW)
-    response_add(responses, answers)
+    response_add(responses, answers, provenance="demo")
     broker_at("redis://127.0.0.1:1/0")  # the cache still answers
     page = staff.get(OVERVIEW)
     assert page.status_code == 200
@@ -157,11 +159,11 @@ def test_it_pauses_after_a_refresh_before_asking_for_the_next(
 ):
     settings.ANALYSIS_REFRESH_PAUSE_MS = 60_000
     staff.get(OVERVIEW)  # never analysed: computed in the request
-    newest = response_add(responses, answers).response.pk
+    newest = response_add(responses, answers, provenance="demo").response.pk
     staff.get(CHANGES)
     assert len(queued(node)) == 1
     node.delete("celery")  # a worker took the task…
     analysis_refresh(responses.pk, EVERYTHING.to_json(), DEFAULTS, newest)  # …and ran it
-    response_add(responses, answers)
+    response_add(responses, answers, provenance="demo")
     assert staff.get(CHANGES).json()["ready"] == newest
     assert queued(node) == []  # the next refresh waits for the pause to end
