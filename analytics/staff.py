@@ -61,6 +61,7 @@ def staff_context(
     (by default the survey's default responses). ``has_real`` and ``watermark``, when the
     page knows them already, save their queries."""
     user = request.user
+    may_export = survey_allows(user, survey, ANALYSE)  # owners ("manage") may too
     if has_real is None:
         has_real = survey_has_real_responses(survey)
     chosen = chosen or filter_for_survey(has_real)
@@ -70,7 +71,7 @@ def staff_context(
             surveys_reachable(user, VIEW).only("slug", "title", "default_language")
         ),
         "staff_languages": list(language_names().items()),
-        "may_export": survey_allows(user, survey, ANALYSE),
-        "may_manage": survey_allows(user, survey, MANAGE),
+        "may_export": may_export,
+        "may_manage": may_export and survey_allows(user, survey, MANAGE),
         "may_admin": user.is_staff,
     }
