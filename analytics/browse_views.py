@@ -20,7 +20,7 @@ from analytics.browse import (
 )
 from analytics.charts import Labels
 from analytics.forms import FilterInvalid, filter_parse
-from analytics.staff import staff_context, team_only
+from analytics.staff import staff_context, team_only, team_right
 from surveys.models import Provenance, Survey
 from surveys.selectors import survey_has_real_responses, survey_questionnaire
 from surveys.services import DeletionRefused, responses_delete
@@ -45,7 +45,7 @@ def _bad_filter(request: HttpRequest, survey: Survey, error: FilterInvalid) -> H
     return render(request, "analytics/bad_filter.html", context, status=400)
 
 
-@team_only
+@team_right(ANALYSE)  # individual answers: analysts and owners
 def responses(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
@@ -93,7 +93,7 @@ def _exports(request: HttpRequest, survey: Survey, filters: str) -> list[tuple[s
     ]
 
 
-@team_only
+@team_right(ANALYSE)  # individual answers: analysts and owners
 def response_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     response = get_object_or_404(survey.responses, pk=pk)
@@ -108,7 +108,7 @@ def response_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "analytics/response.html", context)
 
 
-@team_only
+@team_right(ANALYSE)  # individual answers: analysts and owners
 def other_answers(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     try:

@@ -17,18 +17,25 @@ from surveys.selectors import survey_has_real_responses, survey_watermark
 from surveys.teams import ANALYSE, MANAGE, VIEW, survey_allows, surveys_reachable
 
 
-def team_only(view: Callable) -> Callable:
-    """Anonymous visitors go to the login page; signed-in people who may not view the
-    survey (surveys/teams.py) get 403, before anything about it is read."""
+def team_right(right: str) -> Callable[[Callable], Callable]:
+    """Anonymous visitors go to the login page; signed-in people whose role does not give
+    this right on the survey (surveys/teams.py) get 403, before anything about it is read."""
 
-    @wraps(view)
-    def checked(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-        survey = get_object_or_404(Survey, slug=slug)
-        if not survey_allows(request.user, survey, VIEW):
-            raise PermissionDenied("Only the survey's team may see its dashboards.")
-        return view(request, slug, *args, **kwargs)
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            survey = get_object_or_404(Survey, slug=slug)
+            if not survey_allows(request.user, survey, right):
+                raise PermissionDenied("Your role in this survey's team does not allow this.")
+            return view(request, slug, *args, **kwargs)
 
-    return login_required(checked)
+        return login_required(checked)
+
+    return decorator
+
+
+# The dashboards: every role of the team (viewers too).
+team_only = team_right(VIEW)
 
 
 def synthetic_context(

@@ -16,11 +16,13 @@ SECTIONS = ["methods", "frequencies", "matrix", "dependent", "article", "referen
 @pytest.fixture
 def admin_user(survey) -> User:
     demo_responses_create(survey=survey, n=400, seed=8)
-    # The transactional database is flushed between tests: make sure the group exists.
+    # The transactional database is flushed between tests (and with it the group's
+    # permissions from the migrations): give the group its site-wide reach again.
     group, _ = Group.objects.get_or_create(name="admins")
     group.permissions.add(
-        Permission.objects.get(codename="view_analytics"),
-        Permission.objects.get(codename="export_responses"),
+        *Permission.objects.filter(
+            codename__in=["view_analytics", "export_responses", "reach_all_surveys"]
+        )
     )
     user = User.objects.create_user(username="researcher", password="publish-the-study")
     user.groups.add(group)

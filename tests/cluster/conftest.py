@@ -86,14 +86,15 @@ def staff_cookie(cluster: Cluster, port: int) -> str:
     return f"sessionid={signed_in.cookies['sessionid']}"
 
 
-def database_ids(cluster: Cluster) -> set[int]:
-    """The ids of every stored response, read straight from PostgreSQL."""
+def database_ids(cluster: Cluster) -> dict[str, int]:
+    """Every stored response's id by its public id (the client token the API answers
+    with), read straight from PostgreSQL."""
     parts = urlsplit(cluster.database_url)
     connection = psycopg2.connect(
         host=parts.hostname, port=parts.port, user=parts.username, dbname=parts.path[1:]
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM surveys_response")
-        ids = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT client_token::text, id FROM surveys_response")
+        ids = {token: id for token, id in cursor.fetchall()}
     connection.close()
     return ids

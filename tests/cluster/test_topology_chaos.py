@@ -23,7 +23,7 @@ class Watch:
         self.lock = threading.Lock()
         self.submissions: Counter = Counter()
         self.dashboard: Counter = Counter()
-        self.acknowledged: list[int] = []
+        self.acknowledged: list[str] = []
         self.unavailable_without_retry_after = 0
         self.pages_without_age = 0
         self.stop = threading.Event()
@@ -87,7 +87,7 @@ def test_it_loses_nothing_acknowledged_and_answers_no_500_while_services_crash(c
     told = watch.submissions + watch.dashboard
     assert [status for status in told if status >= 500 and status != 503] == []
     assert watch.unavailable_without_retry_after == 0
-    assert set(watch.acknowledged) <= database_ids(cluster)
+    assert set(watch.acknowledged) <= database_ids(cluster).keys()
     assert len(set(watch.acknowledged)) == len(watch.acknowledged) > 0
     assert watch.dashboard[200] > 0
     assert watch.pages_without_age == 0

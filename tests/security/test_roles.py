@@ -31,6 +31,7 @@ SIGNED_IN = (302,) + (200,) * 7
 DASHBOARD = (302, 200, 200, 200, 403, 200, 200, 200)
 ANALYSIS_API = (401, 200, 200, 200, 403, 200, 200, 200)
 EXPORT_API = (401, 403, 200, 200, 403, 403, 200, 200)
+RESPONSES = (302, 403, 200, 200, 403, 403, 200, 200)
 ADMIN_LIST = (302, 403, 200, 200, 200, 302, 200, 200)
 ADMIN_OBJECT = (302, 403, 200, 200, 302, 302, 200, 200)
 ADMIN_EXPORT = (302, 403, 200, 200, 403, 302, 200, 200)
@@ -56,9 +57,10 @@ TABLE = [
     ("dashboard_findings_data", SLUG, "get", *DASHBOARD),
     ("dashboard_changes", SLUG, "get", *DASHBOARD),
     ("dashboard_switch", {}, "get", 302, *(404,) * 7),  # no ?survey=
-    ("dashboard_responses", SLUG, "get", *DASHBOARD),
-    ("dashboard_response", {**SLUG, "pk": "{response}"}, "get", *DASHBOARD),
-    ("dashboard_other", SLUG, "get", *DASHBOARD),
+    # Individual answers: analysts and owners, as for exports (viewers see dashboards only).
+    ("dashboard_responses", SLUG, "get", *RESPONSES),
+    ("dashboard_response", {**SLUG, "pk": "{response}"}, "get", *RESPONSES),
+    ("dashboard_other", SLUG, "get", *RESPONSES),
     ("dashboard_responses_delete", SLUG, "get", 302, 405, 405, 405, 403, 405, 405, 405),
     # Deleting test or demo data and setting the schedule: the survey's owners ("manage").
     ("dashboard_responses_delete", SLUG, "post", 302, 403, 403, 302, 403, 403, 302, 302),
