@@ -135,6 +135,14 @@ def dashboard_analysis(
         return survey_analysis(survey, chosen, unweighted), str(error.message)
 
 
+def report_analysis(survey: Survey, chosen: ResponseFilter, asked: bool | None) -> Analysis:
+    """The analysis a report or bundle publishes: weighted as ``asked`` (True raises
+    WeightsUnavailable when the weights cannot be computed), or (None) as the dashboards."""
+    if asked:
+        return survey_analysis(survey, chosen, AnalysisOptions(weighted=True))
+    return dashboard_analysis(survey, chosen, asked)[0]
+
+
 def current_weights(current: Current) -> Weights:
     """The weights of every respondent cell, raked on the default view's responses so far
     (all of them until a real one arrives, then the real ones; a filtered view keeps them,

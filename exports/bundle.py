@@ -11,22 +11,32 @@ from pathlib import Path
 from typing import IO
 
 from analytics.filters import ResponseFilter, filter_default, responses_filtered
-from analytics.selectors import survey_analysis
+from analytics.selectors import report_analysis
 from exports.codebook import codebook_csv, codebook_json
 from exports.services import responses_csv
 from surveys.models import Survey
 
 SCRIPTS = Path(__file__).resolve().parent / "reproduce"
-SHIPPED = ("recompute.R", "recompute.py", "README.md")
+SHIPPED = (
+    "recompute.R",
+    "recompute_weighted.R",
+    "recompute.py",
+    "recompute_weighted.py",
+    "README.md",
+)
 CHUNK_BYTES = 1 << 20
 
 
-def bundle_zip(survey: Survey, chosen: ResponseFilter | None) -> tuple[Iterator[bytes], int]:
+def bundle_zip(
+    survey: Survey, chosen: ResponseFilter | None, weighted: bool | None = None
+) -> tuple[Iterator[bytes], int]:
     """The ZIP, in chunks, and the number of responses in it: those up to the analysis'
-    watermark, so that the CSV holds exactly what ``analysis.json`` counted. The CSV streams
-    into a temporary file, so memory stays flat however many responses there are."""
+    watermark, so that the CSV holds exactly what ``analysis.json`` counted. The analysis is
+    weighted as ``weighted`` says, or (None) as the dashboards: when the survey has a
+    weighting scheme. The CSV streams into a temporary file, so memory stays flat however
+    many responses there are."""
     chosen = chosen or filter_default(survey)
-    analysis = survey_analysis(survey, chosen)
+    analysis = report_analysis(survey, chosen, weighted)
     responses = responses_filtered(survey, chosen).filter(pk__lte=analysis.watermark)
     folder = f"{survey.slug}-bundle"
     spool = tempfile.TemporaryFile()

@@ -1,5 +1,5 @@
 """Reads the exports need beyond the analysis: when and in which languages the responses a
-file covers were collected, and whether the survey is weighted."""
+file covers were collected, and the survey's weighting scheme."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -15,12 +15,13 @@ from surveys.models import Survey
 @dataclass(frozen=True)
 class Collection:
     """The first and last day of the responses (None without responses), how many were
-    given in each language, and whether the survey has a weighting scheme."""
+    given in each language, and the survey's weighting scheme (its document: method,
+    margins, trim), None without one."""
 
     first: date | None
     last: date | None
     languages: dict[str, int]
-    has_weighting_scheme: bool
+    weighting: dict | None
 
 
 def responses_collection(survey: Survey, chosen: ResponseFilter, watermark: int) -> Collection:
@@ -32,5 +33,7 @@ def responses_collection(survey: Survey, chosen: ResponseFilter, watermark: int)
         first=window["first"] and timezone.localdate(window["first"]),
         last=window["last"] and timezone.localdate(window["last"]),
         languages=dict(by_language.values_list("language", "n")),
-        has_weighting_scheme=WeightingScheme.objects.filter(survey=survey).exists(),
+        weighting=WeightingScheme.objects.filter(survey=survey)
+        .values_list("document", flat=True)
+        .first(),
     )

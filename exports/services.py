@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from analytics.filters import ResponseFilter, filter_default, responses_filtered
 from analytics.selectors import dashboard_analysis, survey_analysis
+from analytics.weighting import WeightsUnavailable
 from core.errors import ApplicationError
 from core.languages import language_codes
 from core.security import security_event
@@ -238,7 +239,10 @@ def _content(
         made = codebook_json(survey) if format == "codebook-json" else codebook_csv(survey, bom=bom)
         return [made], len(codebook_rows(spec)) - 1
     if format.startswith("report-") or format == "bundle":
-        return _publication(survey, format, chosen, language)
+        try:
+            return _publication(survey, format, chosen, language, table[1])
+        except WeightsUnavailable as error:
+            raise ExportRefused(error.message) from None
     if format in ("matrix-csv", "crosstab-csv"):
         lines, rows = _analysis_table(survey, format, chosen, *table)
         return ([BOM, *lines] if bom else lines), rows
@@ -258,17 +262,18 @@ def _content(
     return content, count
 
 
-def _publication(survey, format, chosen, language) -> tuple[Iterable[bytes], int]:
-    """The report or the reproducible bundle, with the number of responses it covers.
+def _publication(survey, format, chosen, language, weighted) -> tuple[Iterable[bytes], int]:
+    """The report or the reproducible bundle, weighted as the dashboards unless ``weighted``
+    says, with the number of responses it covers.
     Imported here: they need the responses CSV of this module, and the report loads
     matplotlib and python-docx."""
     from exports.bundle import bundle_zip
     from exports.report import report_make
 
     if format == "bundle":
-        return bundle_zip(survey, chosen)
+        return bundle_zip(survey, chosen, weighted)
     kind = format.removeprefix("report-")
-    report = report_make(survey, chosen, language or survey.default_language, kind)
+    report = report_make(survey, chosen, language or survey.default_language, kind, weighted)
     return [report], survey_analysis(survey, chosen).n
 
 

@@ -5,11 +5,18 @@ from analytics.filters import ResponseFilter
 from surveys.models import Survey
 
 
-def report_make(survey: Survey, chosen: ResponseFilter | None, language: str, kind: str) -> bytes:
-    """The report in ``language`` as a ``kind`` file ("docx" or "html")."""
+def report_make(
+    survey: Survey,
+    chosen: ResponseFilter | None,
+    language: str,
+    kind: str,
+    weighted: bool | None = None,
+) -> bytes:
+    """The report in ``language`` as a ``kind`` file ("docx" or "html"), weighted as
+    ``weighted`` says or (None) as the dashboards."""
     from exports.report.build import report_build
 
-    report = report_build(survey, chosen, language)
+    report = report_build(survey, chosen, language, weighted)
     if kind == "docx":
         from exports.report.docx import report_docx
 

@@ -10,7 +10,7 @@ from analytics.charts import Labels
 from analytics.filters import REAL_ONLY, ResponseFilter
 from analytics.findings import QUESTIONNAIRES, paper_comparison
 from analytics.results import Analysis
-from analytics.selectors import survey_analysis
+from analytics.selectors import report_analysis
 from exports.report.methods import methods_sections, references
 from exports.report.model import Report, Section, Table
 from exports.report.numbers import count, day, number, p_cell, share
@@ -20,10 +20,13 @@ from surveys.models import Survey, in_language
 from surveys.selectors import survey_questionnaire
 
 
-def report_build(survey: Survey, chosen: ResponseFilter | None, language: str) -> Report:
-    """The report of the responses that pass ``chosen``, worded in ``language``."""
+def report_build(
+    survey: Survey, chosen: ResponseFilter | None, language: str, weighted: bool | None = None
+) -> Report:
+    """The report of the responses that pass ``chosen``, worded in ``language``, weighted as
+    ``weighted`` says or (None) as the dashboards: when the survey has a weighting scheme."""
     chosen = chosen or ResponseFilter()
-    analysis = survey_analysis(survey, chosen)
+    analysis = report_analysis(survey, chosen, weighted)
     spec = survey_questionnaire(survey)
     labels = Labels(spec, language)
     with translation.override(language):
@@ -38,7 +41,7 @@ def report_build(survey: Survey, chosen: ResponseFilter | None, language: str) -
             facts=_facts(analysis, chosen, labels, collection, language),
             print_note=_("To make a PDF, print this page (Ctrl+P) and choose “Save as PDF”."),
             methods=methods_sections(spec, labels, analysis, collection, language),
-            references=references(),
+            references=references(analysis.weights is not None),
             questions=tuple(question_section(q, labels, language) for q in analysis.questions),
             matrix=matrix_table(analysis, language),
             dependent=tuple(pair_section(pair, labels, language) for pair in dependent),
@@ -54,6 +57,7 @@ def _facts(analysis: Analysis, chosen, labels: Labels, collection: Collection, l
         (_("Responses analysed"), count(analysis.n, language)),
         (_("Collected"), _window(collection)),
         (_("Filters"), _filters_text(chosen, labels)),
+        (_("Weights"), _("weighted") if analysis.weights is not None else _("unweighted")),
         (_("Report made"), day(timezone.localdate())),
     )
 

@@ -7,6 +7,7 @@ from analytics.charts import Labels
 from analytics.results import Analysis
 from exports.report.model import Section, Table
 from exports.report.numbers import count, day, number
+from exports.report.weighted import WEIGHTED_REFERENCES, weights_section
 from exports.selectors import Collection
 from surveys.questionnaire import QuestionnaireSpec
 
@@ -34,8 +35,9 @@ def _language_name(code: str) -> str:
     return names.get(code, code)
 
 
-def references() -> tuple[str, ...]:
-    return REFERENCES
+def references(weighted: bool) -> tuple[str, ...]:
+    """The references, with those of the weights in a weighted report."""
+    return tuple(sorted(REFERENCES + WEIGHTED_REFERENCES)) if weighted else REFERENCES
 
 
 def methods_sections(
@@ -45,11 +47,14 @@ def methods_sections(
     collection: Collection,
     language: str,
 ) -> tuple[Section, ...]:
-    return (
+    sections = (
         _sample(analysis, collection, language),
         _questions(spec, labels),
         _tests(analysis, language),
     )
+    if analysis.weights is None or collection.weighting is None:
+        return sections
+    return (*sections, weights_section(analysis, collection.weighting, labels, language))
 
 
 def _sample(analysis: Analysis, collection: Collection, language: str) -> Section:
@@ -72,14 +77,20 @@ def _sample(analysis: Analysis, collection: Collection, language: str) -> Sectio
                 "last": day(collection.last),
             },
             _("Languages of the responses: %(shares)s.") % {"shares": shares or "–"},
-            _(
-                "The survey has a weighting scheme; this report shows the unweighted analysis "
-                "(the weighted one is on the dashboards)."
-            )
-            if collection.has_weighting_scheme
-            else _("The responses are not weighted."),
+            _weighting(analysis, collection),
         ),
     )
+
+
+def _weighting(analysis: Analysis, collection: Collection) -> str:
+    if analysis.weights is not None:
+        return _("The results are weighted (see Weights below).")
+    if collection.weighting is not None:
+        return _(
+            "The survey has a weighting scheme; this report shows the unweighted analysis "
+            "(the weighted one is on the dashboards)."
+        )
+    return _("The responses are not weighted.")
 
 
 def _questions(spec: QuestionnaireSpec, labels: Labels) -> Section:

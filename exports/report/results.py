@@ -19,6 +19,7 @@ from analytics.stats import TwoWayTest
 from exports.report.charts import frequency_png
 from exports.report.model import Figure, PairSection, QuestionSection, Table
 from exports.report.numbers import count, number, p_cell, p_value, share
+from exports.report.weighted import rao_scott_sentence, rao_scott_statistics
 
 RESIDUAL_MARK = 1.96  # |adjusted residual| beyond which a cell differs at the 5 % level
 CHART_CACHE_SECONDS = 3600
@@ -27,22 +28,30 @@ CHART_CACHE_SECONDS = 3600
 def question_section(question: QuestionResult, labels: Labels, language: str) -> QuestionSection:
     text = labels.questions[question.code]
     rows = list(question.frequencies)
+    # In a weighted analysis, the weighted share and its logit interval (analytics/rao_scott.py).
+    weighted = bool(rows) and rows[0].weighted is not None
     if question.kind == "multi":  # as the article's Picture 1: most chosen first
-        rows.sort(key=lambda row: -(row.percent or 0.0))
+        rows.sort(key=lambda row: -(_shown(row)[0] or 0.0))
     names = [labels.choice(question.code, row.choice) for row in rows]
-    percents = [row.percent or 0.0 for row in rows]
+    shown = [_shown(row) for row in rows]
+    percents = [percent or 0.0 for percent, _low, _high in shown]
     table = Table(
         caption=_("Answers to %(q)s (n = %(n)s)")
         % {"q": question.code.upper(), "n": count(question.n_answered, language)},
-        header=(_("Answer"), _("Count"), _("Percent"), _("95 % interval")),
+        header=(
+            _("Answer"),
+            _("Count"),
+            _("Weighted percent") if weighted else _("Percent"),
+            _("95 % interval"),
+        ),
         rows=tuple(
             (
                 name,
                 count(row.count, language),
-                number(row.percent, 1, language),
-                f"{number(row.ci_low, 1, language)} – {number(row.ci_high, 1, language)}",
+                number(percent, 1, language),
+                f"{number(low, 1, language)} – {number(high, 1, language)}",
             )
-            for name, row in zip(names, rows, strict=True)
+            for name, row, (percent, low, high) in zip(names, rows, shown, strict=True)
         ),
         note=_("Several answers could be chosen: percentages add up to more than 100.")
         if question.kind == "multi"
@@ -56,8 +65,16 @@ def question_section(question: QuestionResult, labels: Labels, language: str) ->
         ),
     }
     caption = _("Figure: %(q)s") % {"q": text}
-    png = _chart(names, percents, _("percent of respondents"))
+    axis = _("weighted percent of respondents") if weighted else _("percent of respondents")
+    png = _chart(names, percents, axis)
     return QuestionSection(f"{question.code.upper()}. {text}", table, Figure(png, alt, caption))
+
+
+def _shown(row) -> tuple[float | None, float | None, float | None]:
+    """The share shown and its interval: weighted in a weighted analysis."""
+    if row.weighted is not None:
+        return row.weighted.percent, row.weighted.ci_low, row.weighted.ci_high
+    return row.percent, row.ci_low, row.ci_high
 
 
 def _chart(names: list[str], percents: list[float], axis_label: str) -> bytes:
@@ -80,8 +97,7 @@ def matrix_table(analysis: Analysis, language: str) -> Table:
             (
                 f"{pair.a.upper()} – {pair.b.upper()}",
                 _test_name(pair),
-                number(pair.test.statistic, 2, language),
-                number(pair.df, 0 if isinstance(pair, TwoWayPair) else 2, language),
+                *_statistic_and_df(pair, language),
                 p_cell(pair.shown_p, language),
                 p_cell(pair.p_adjusted, language),
                 share(pair.cramers_v_corrected, 2, language),
@@ -91,7 +107,16 @@ def matrix_table(analysis: Analysis, language: str) -> Table:
     return Table(
         caption=_("Dependence of every pair of questions (n = %(n)s)")
         % {"n": count(analysis.n, language)},
-        header=(_("Pair"), _("Test"), "X²", "df", "p", _("adjusted p"), "Ṽ", _("Verdict")),
+        header=(
+            _("Pair"),
+            _("Test"),
+            "F" if analysis.weights is not None else "X²",
+            "df",
+            "p",
+            _("adjusted p"),
+            "Ṽ",
+            _("Verdict"),
+        ),
         rows=tuple(rows),
         note=_(
             "†: Monte Carlo p (expected counts too small for the χ² approximation). M²: two "
@@ -100,7 +125,21 @@ def matrix_table(analysis: Analysis, language: str) -> Table:
     )
 
 
+def _statistic_and_df(pair: Pair, language: str) -> tuple[str, str]:
+    """X² and its df, or weighted the Rao–Scott F and its numerator df (– for a pair with a
+    multi-choice question, tested option by option)."""
+    if pair.weighted is not None:
+        test = pair.weighted.test
+        if test is None:
+            return "–", "–"
+        return number(test.f, 2, language), number(test.ndf, 2, language)
+    digits = 0 if isinstance(pair, TwoWayPair) else 2
+    return number(pair.test.statistic, 2, language), number(pair.df, digits, language)
+
+
 def _test_name(pair: Pair) -> str:
+    if pair.weighted is not None:
+        return _("Rao–Scott F") if pair.weighted.test is not None else _("Rao–Scott F, options")
     if isinstance(pair, MultipleResponsePair):
         return _("Rao–Scott X²_S")
     if _trend(pair) is not None:
@@ -123,6 +162,8 @@ def _trend(pair: TwoWayPair) -> float | None:
 def apa_sentence(pair: Pair, language: str) -> str:
     """The test as a paper reports it: "χ²(12, N = 613) = 41.20, p < .001, Ṽ = .26"."""
     test = pair.test
+    if pair.weighted is not None:
+        return rao_scott_sentence(pair, language)
     if isinstance(pair, TwoWayPair) and _trend(pair) is not None:
         return (
             f"M²(1, N = {count(test.n, language)}) = {number(_trend(pair), 2, language)}, "
@@ -181,6 +222,8 @@ def _statistics(pair: Pair, language: str) -> Table:
     else:
         assert isinstance(pair, MultipleResponsePair)
         rows = _multiple_response_statistics(pair.test, language)
+    if pair.weighted is not None:
+        rows = rao_scott_statistics(pair, language) + rows
     rows.append((_("adjusted p (across all pairs)"), p_cell(pair.p_adjusted, language)))
     if pair.power.power is not None:
         power = share(pair.power.power[0], 2, language)
@@ -234,9 +277,14 @@ def _multiple_response_statistics(
 
 
 def _crosstab(pair: TwoWayPair, labels: Labels, language: str) -> Table:
-    """Counts with row percentages; cells whose adjusted residual is beyond ±1.96 marked."""
+    """Counts with row percentages (weighted in a weighted analysis); cells whose adjusted
+    residual is beyond ±1.96 marked."""
     test = pair.test
     assert test.row_percent is not None and test.adjusted_residuals is not None
+    kept = pair.weighted_kept()
+    percents = test.row_percent
+    if kept is not None:
+        percents = 100 * kept.totals / kept.totals.sum(axis=1, keepdims=True)
     rows, marked = [], set()
     for i, row in enumerate(pair.rows):
         cells = [labels.choice(pair.a, row)]
@@ -247,12 +295,16 @@ def _crosstab(pair: TwoWayPair, labels: Labels, language: str) -> Table:
                 marked.add((i, j + 1))
             cells.append(
                 f"{count(int(test.table[i, j]), language)} "
-                f"({number(float(test.row_percent[i, j]), 1, language)} %){sign}"
+                f"({number(float(percents[i, j]), 1, language)} %){sign}"
             )
         rows.append(tuple(cells))
+    caption = (
+        _("%(a)s by %(b)s: counts and weighted row percentages")
+        if kept is not None
+        else _("%(a)s by %(b)s: counts and row percentages")
+    )
     return Table(
-        caption=_("%(a)s by %(b)s: counts and row percentages")
-        % {"a": pair.a.upper(), "b": pair.b.upper()},
+        caption=caption % {"a": pair.a.upper(), "b": pair.b.upper()},
         header=("", *(labels.choice(pair.b, column) for column in pair.columns)),
         rows=tuple(rows),
         marked=frozenset(marked),

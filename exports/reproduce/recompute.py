@@ -314,6 +314,11 @@ def recompute(codebook: dict, analysis: dict, responses: pd.DataFrame) -> dict:
                 single, multi = (a, b) if kinds[0] == "single" else (b, a)
                 pair = single_by_multi(single, multi, options["alpha"])
             pairs[first["code"], second["code"]] = pair
+    weighted = None
+    if analysis.get("weighted"):  # the shares and Rao–Scott tests of recompute_weighted.py
+        from recompute_weighted import add_weighted
+
+        weighted = add_weighted(analysis, questions, given, pairs, responses)
     # Every pair of analysis.json takes part in the adjustment; one not recomputed, with its p.
     listed = [(pair["a"], pair["b"]) for pair in analysis["pairs"]]
     shown = [
@@ -332,6 +337,7 @@ def recompute(codebook: dict, analysis: dict, responses: pd.DataFrame) -> dict:
         "n": len(responses),
         "questions": {q["code"]: frequencies(q, given[q["code"]]) for q in questions},
         "pairs": pairs,
+        "weighted": weighted,
     }
 
 
@@ -339,7 +345,7 @@ COMPARED_PAIR_FIELDS = (
     "n statistic df p g2 g2_p cramers_v cramers_v_corrected min_expected cochran_ok "
     "yates_statistic yates_p fisher_p p_exact table expected adjusted_residuals "
     "row_percent column_percent p_bonferroni rs2_statistic rs2_df rs2_p p_adjusted "
-    "significant power n_for_power linear_by_linear"
+    "significant power n_for_power linear_by_linear rao_scott"
 ).split()
 
 
@@ -383,13 +389,12 @@ def compare(ours: dict, analysis: dict) -> tuple[int, list, list]:
             continue
         found += differences(f"{where}.n_answered", mine["n_answered"], question["n_answered"])
         for k, row in enumerate(question["frequencies"]):
-            for field in ("count", "percent", "ci_low", "ci_high", "percent_of_mentions"):
+            recomputed = mine["frequencies"][k] | weighted_share(ours, where, k)
+            for field in FREQUENCY_FIELDS:
                 if field in row:
                     checked += leaves(row[field])
                     found += differences(
-                        f"{where}.{row['choice']}.{field}",
-                        mine["frequencies"][k][field],
-                        row[field],
+                        f"{where}.{row['choice']}.{field}", recomputed.get(field), row[field]
                     )
     for pair in analysis["pairs"]:
         where, mine = f"{pair['a']}-{pair['b']}", ours["pairs"].get((pair["a"], pair["b"]))
@@ -408,7 +413,21 @@ def compare(ours: dict, analysis: dict) -> tuple[int, list, list]:
                 found += differences(
                     f"{where}.items[{k}].{field}", mine["items"][k][field], item[field]
                 )
+    if ours["weighted"] and ours["weighted"]["weights"]:
+        checked += leaves(analysis["weights"]) - 1  # less the raking's sweeps
+        summary = {k: v for k, v in analysis["weights"].items() if k != "sweeps"}
+        found += differences("weights", ours["weighted"]["weights"], summary)
     return checked, found, skipped
+
+
+def weighted_share(ours: dict, code: str, k: int) -> dict:
+    return ours["weighted"]["shares"][code][k] if ours["weighted"] else {}
+
+
+FREQUENCY_FIELDS = (
+    "count percent ci_low ci_high percent_of_mentions "
+    "weighted_percent weighted_se weighted_ci_low weighted_ci_high"
+).split()
 
 
 def main() -> int:

@@ -36,7 +36,9 @@ FILES = {
     "analysis.json",
     "filters.json",
     "recompute.R",
+    "recompute_weighted.R",
     "recompute.py",
+    "recompute_weighted.py",
     "README.md",
 }
 
@@ -189,11 +191,68 @@ def test_it_reproduces_pairs_with_an_option_nobody_ticks(db, tmp_path, language)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.fixture
+def weighted_bundle(survey, tmp_path) -> Path:
+    demo_responses_create(survey=survey, n=200, seed=6)
+    weights_set(survey=survey, document=SCHEME)
+    return _bundle(survey, tmp_path)
+
+
+def test_it_bundles_the_weighted_analysis_of_a_weighted_survey(weighted_bundle, survey):
+    analysis = json.loads((weighted_bundle / "analysis.json").read_text())
+    weighted = survey_analysis(survey, options=AnalysisOptions(weighted=True))
+    assert analysis == json.loads(json.dumps(weighted.to_json()))
+    assert analysis["weighted"] is True
+    assert "weight" in (weighted_bundle / "responses.csv").read_text().splitlines()[0].split(",")
+
+
+@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=NEEDS_R)])
+def test_it_reproduces_the_weighted_analysis(weighted_bundle, language):
+    done = _run(weighted_bundle, language)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 differ" in done.stdout
+
+
+@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=NEEDS_R)])
+@pytest.mark.parametrize(
+    ("where", "change"),
+    [
+        (
+            "q01-q02.rao_scott.f",
+            lambda a: a["pairs"][0]["rao_scott"].__setitem__(
+                "f", a["pairs"][0]["rao_scott"]["f"] + 1e-4
+            ),
+        ),
+        (
+            "q01-q03.rao_scott.items[0].p_f",
+            lambda a: a["pairs"][1]["rao_scott"]["items"][0].__setitem__("p_f", 0.5),
+        ),
+        (
+            "q01.bachelor.weighted_ci_low",
+            lambda a: a["questions"][0]["frequencies"][0].__setitem__("weighted_ci_low", 30.0),
+        ),
+        ("weights.n_effective", lambda a: a["weights"].__setitem__("n_effective", 100.0)),
+    ],
+)
+def test_it_fails_when_a_weighted_number_is_altered(weighted_bundle, language, where, change):
+    _alter(weighted_bundle, change)
+    done = _run(weighted_bundle, language)
+    assert done.returncode == 1
+    assert where in done.stdout
+
+
+def test_it_bundles_the_unweighted_analysis_when_asked(survey, tmp_path):
+    demo_responses_create(survey=survey, n=100, seed=6)
+    weights_set(survey=survey, document=SCHEME)
+    folder = _bundle(survey, tmp_path, "--unweighted")
+    assert json.loads((folder / "analysis.json").read_text())["weighted"] is False
+
+
 @pytest.mark.parametrize("language", ["python", pytest.param("r", marks=NEEDS_R)])
 def test_it_reproduces_the_unweighted_analysis_of_a_weighted_survey(survey, tmp_path, language):
     demo_responses_create(survey=survey, n=200, seed=6)
     weights_set(survey=survey, document=SCHEME)
-    folder = _bundle(survey, tmp_path)
+    folder = _bundle(survey, tmp_path, "--unweighted")
     assert "weight" in (folder / "responses.csv").read_text().splitlines()[0].split(",")
     done = _run(folder, language)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -21,14 +21,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", choices=language_codes(), help="default: the survey's default language"
         )
+        parser.add_argument(
+            "--unweighted",
+            action="store_true",
+            help="the unweighted analysis even when the survey has a weighting scheme "
+            "(default: weighted then, as the dashboards)",
+        )
         filter_arguments(parser)
 
-    def handle(self, *args, slug: str, format: str, out: Path, language: str | None, **options):
+    def handle(
+        self,
+        *args,
+        slug: str,
+        format: str,
+        out: Path,
+        language: str | None,
+        unweighted: bool,
+        **options,
+    ):
         survey = survey_named(slug)
         chosen = filter_chosen(survey, options)
         try:
             export = export_make(
-                survey=survey, format=f"report-{format}", chosen=chosen, language=language
+                survey=survey,
+                format=f"report-{format}",
+                chosen=chosen,
+                language=language,
+                weighted=False if unweighted else None,
             )
             out.write_bytes(b"".join(export.content))
         except ExportRefused as error:
