@@ -314,15 +314,25 @@ main <- function(folder) {
   given <- lapply(questions, answers, responses = responses)
   names(given) <- codes
   skipped <- character(0)
+  weighted <- isTRUE(analysis$weighted)  # the survey package's part: recompute_weighted.R
+  if (weighted) {
+    source(file.path(folder, "recompute_weighted.R"))
+    design <- weighted_design(responses)
+  }
   differ("n", nrow(responses), analysis$n)
   for (theirs in analysis$questions) {
     q <- match(theirs$code, codes)
     if (is.na(q)) { skipped <- c(skipped, theirs$code); next }
     ours <- frequencies(questions[[q]], given[[q]])
+    if (weighted) {
+      shares <- weighted_shares(questions[[q]], design)
+      for (k in seq_along(shares)) ours$frequencies[[k]] <- c(ours$frequencies[[k]], shares[[k]])
+    }
     differ(paste0(theirs$code, ".n_answered"), ours$n_answered, theirs$n_answered)
     for (k in seq_along(theirs$frequencies)) {
       row <- theirs$frequencies[[k]]
-      for (field in c("count", "percent", "ci_low", "ci_high", "percent_of_mentions")) {
+      for (field in c("count", "percent", "ci_low", "ci_high", "percent_of_mentions",
+                      "weighted_percent", "weighted_se", "weighted_ci_low", "weighted_ci_high")) {
         if (field %in% names(row)) {
           differ(paste(theirs$code, row$choice, field, sep = "."),
                  ours$frequencies[[k]][[field]], row[[field]])
@@ -344,6 +354,11 @@ main <- function(folder) {
     } else {
       single_by_multi(b, a, options$alpha)
     }
+    if (weighted) {
+      key <- paste0(codes[i], "-", codes[j])
+      pairs[[key]] <- c(pairs[[key]][names(pairs[[key]]) != "shown_p"],
+                        weighted_pair(questions[[i]], questions[[j]], design))
+    }
   }
   # Every pair of analysis.json takes part in the adjustment: one not recomputed with its p,
   # and, as R's random numbers are not numpy's, a Monte Carlo p as analysis.json has it
@@ -353,7 +368,8 @@ main <- function(folder) {
     theirs <- analysis$pairs[[k]]
     ours <- pairs[[listed[k]]]
     trend <- !is.null(ours$linear_by_linear) && !is.na(ours$linear_by_linear$p)
-    value <- if (trend) ours$shown_p
+    value <- if (weighted && !is.null(ours)) ours$shown_p
+             else if (trend) ours$shown_p
              else if (!is.null(theirs$p_exact)) theirs$p_exact
              else if (!is.null(ours)) ours$shown_p
              else theirs$p
@@ -373,6 +389,7 @@ main <- function(folder) {
     for (field in intersect(compared, names(theirs))) {
       differ(paste0(where, ".", field), ours[[field]], theirs[[field]])
     }
+    if (weighted) differ_rao_scott(where, ours$rao_scott, theirs$rao_scott)
     for (m in seq_along(theirs$items)) {
       if (is.null(ours$items)) next
       for (field in c("statistic", "p")) {
@@ -380,7 +397,7 @@ main <- function(folder) {
                theirs$items[[m]][[field]])
       }
     }
-    if (!is.null(theirs$p_exact)) {
+    if (!is.null(theirs$p_exact) && !weighted) {
       p <- theirs$p_exact; simulations <- theirs$permutations
       error <- 4 * sqrt(2 * p * (1 - p) / simulations) + 2 / (simulations + 1)
       checked <<- checked + 1
@@ -388,6 +405,12 @@ main <- function(folder) {
         found[[length(found) + 1]] <<- c(paste0(where, ".p_exact (Monte Carlo)"),
                                          format(ours$p_exact), format(p))
       }
+    }
+  }
+  if (weighted && !is.null(analysis$weights)) {
+    summary <- weights_summary(design)
+    if (summary$n == analysis$weights$n) {  # else filtered: summarised over every response
+      differ("weights", summary, analysis$weights[names(analysis$weights) != "sweeps"])
     }
   }
   if (length(skipped) > 0) {
