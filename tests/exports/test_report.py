@@ -14,6 +14,7 @@ from django.urls import reverse
 from docx import Document
 
 from analytics.forms import filter_parse
+from analytics.results import AnalysisOptions
 from analytics.selectors import survey_analysis
 from analytics.weighting import weights_set
 from surveys.models import ExportRecord
@@ -251,7 +252,52 @@ def test_it_offers_the_report_and_bundle_on_the_admin_export_page(responses):
     assert ExportRecord.objects.get().filters["answers"] == {"q01": ["teacher"]}
 
 
-def test_it_says_a_weighted_survey_is_reported_unweighted(responses, tmp_path):
+def test_it_reports_a_weighted_survey_unweighted_when_asked(responses, tmp_path):
     weights_set(survey=responses, document=SCHEME)
-    page = _html(responses, tmp_path, "--language", "en")
+    page = _html(responses, tmp_path, "--language", "en", "--unweighted")
     assert "this report shows the unweighted analysis" in page
+    assert "Rao–Scott F" not in page
+    assert "Kish" not in page
+
+
+def _rao_scott(test: dict) -> str:
+    """The sentence the weighted report must print, from the analysis' own numbers."""
+    return (
+        f"F({test['ndf']:.2f}, {test['ddf']:,.1f}) = {test['f']:.2f}, {_p(test['p_f'])}; "
+        f"first order χ²({test['df']}) = {test['chisq']:.2f}, {_p(test['p_chisq'])}"
+    ).replace(",", "\u202f").replace("\u202f ", ", ")  # thousands: a thin space
+
+
+def _p(p: float) -> str:
+    return "p < .001" if p < 0.001 else f"p = {p:.3f}".replace("0.", ".", 1)
+
+
+def test_it_reports_a_weighted_survey_weighted_with_rao_scott_sentences(responses, tmp_path):
+    weights_set(survey=responses, document=SCHEME)
+    document = _docx(responses, tmp_path, "--language", "en")
+    analysis = survey_analysis(responses, options=AnalysisOptions(weighted=True)).to_json()
+    text = [p.text for p in document.paragraphs]
+    assert "Weights" in text
+    weights = analysis["weights"]
+    kish = f"Kish's effective sample size is {weights['n_effective']:.1f} of 600 weighted"
+    assert any(paragraph.startswith(kish) for paragraph in text)
+    dependent = [
+        pair for pair in analysis["pairs"] if pair["significant"] and "p_f" in pair["rao_scott"]
+    ]
+    assert dependent
+    for pair in dependent:
+        assert _rao_scott(pair["rao_scott"]) in text
+    first = next(t for t in document.tables if t.rows[0].cells[0].text == "Answer")  # Q01
+    assert first.rows[0].cells[2].text == "Weighted percent"
+    share = analysis["questions"][0]["frequencies"][0]["weighted_percent"]
+    assert first.rows[1].cells[2].text == f"{share:.1f}"
+    assert "Rao, J. N. K., & Scott, A. J. (1984)" in "".join(text)
+
+
+def test_it_serves_the_unweighted_report_of_a_weighted_survey_with_weighted_0(responses):
+    weights_set(survey=responses, document=SCHEME)
+    client = signed_in(user_in_group("admins"))
+    for query, expected in (("", True), ("&weighted=0", False)):
+        response = client.get(f"{BASE}/report.html?lang=en{query}")
+        assert response.status_code == 200
+        assert ("Rao–Scott F" in response.content.decode()) is expected
