@@ -263,9 +263,13 @@ def test_it_reports_a_weighted_survey_unweighted_when_asked(responses, tmp_path)
 def _rao_scott(test: dict) -> str:
     """The sentence the weighted report must print, from the analysis' own numbers."""
     return (
-        f"F({test['ndf']:.2f}, {test['ddf']:,.1f}) = {test['f']:.2f}, {_p(test['p_f'])}; "
-        f"first order χ²({test['df']}) = {test['chisq']:.2f}, {_p(test['p_chisq'])}"
-    ).replace(",", "\u202f").replace("\u202f ", ", ")  # thousands: a thin space
+        (
+            f"F({test['ndf']:.2f}, {test['ddf']:,.1f}) = {test['f']:.2f}, {_p(test['p_f'])}; "
+            f"first order χ²({test['df']}) = {test['chisq']:.2f}, {_p(test['p_chisq'])}"
+        )
+        .replace(",", "\u202f")
+        .replace("\u202f ", ", ")
+    )  # thousands: a thin space
 
 
 def _p(p: float) -> str:
@@ -301,3 +305,14 @@ def test_it_serves_the_unweighted_report_of_a_weighted_survey_with_weighted_0(re
         response = client.get(f"{BASE}/report.html?lang=en{query}")
         assert response.status_code == 200
         assert ("Rao–Scott F" in response.content.decode()) is expected
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("ru", "Эффективный объём выборки по Кишу"), ("kk", "Киш бойынша іріктеменің тиімді көлемі")],
+)
+def test_it_words_the_weights_in_each_language(responses, tmp_path, language, words):
+    weights_set(survey=responses, document=SCHEME)
+    page = _html(responses, tmp_path, "--language", language)
+    assert words in page
+    assert re.search(r"F\(\d+,\d\d, [\d\u202f]+,\d\) = \d+,\d\d, p [<=] 0,\d{3}", page)
