@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
+from analytics.weighting import weights_set
 from surveys.services import demo_responses_create
+from tests.analytics.test_weighted_analysis import SCHEME
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
 SECTIONS = ["methods", "frequencies", "matrix", "dependent", "article", "references"]
@@ -30,7 +32,16 @@ def admin_user(survey) -> User:
 
 
 @pytest.fixture
-def report_page(browser, live_server, admin_user):
+def scheme(request, survey, admin_user) -> bool:
+    """Whether the survey is weighted (parametrised indirectly; unweighted by default)."""
+    weighted = getattr(request, "param", False)
+    if weighted:
+        weights_set(survey=survey, document=SCHEME)
+    return weighted
+
+
+@pytest.fixture
+def report_page(browser, live_server, admin_user, scheme):
     page = browser.new_page(viewport={"width": 1000, "height": 1300})
     page.goto(f"{live_server.url}/accounts/login/?next=/dashboard/us-russia-kz/findings/")
     page.fill("#id_username", "researcher")
@@ -58,7 +69,8 @@ def test_it_opens_the_printable_report_from_the_findings_page(report_page):
     report_page.screenshot(path=str(SCREENSHOTS / "report.png"))
 
 
-def test_it_prints_a_page_per_section_without_clipped_tables(report_page):
+@pytest.mark.parametrize("scheme", [False, True], ids=["unweighted", "weighted"], indirect=True)
+def test_it_prints_a_page_per_section_without_clipped_tables(report_page, scheme):
     report_page.emulate_media(media="print")
     breaks = report_page.evaluate(
         "ids => ids.map(id => getComputedStyle(document.getElementById(id)).breakBefore)",
@@ -78,3 +90,4 @@ def test_it_prints_a_page_per_section_without_clipped_tables(report_page):
     pdf = report_page.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages >= 1 + len(SECTIONS)
+    assert ("Kish" in report_page.locator("#methods").inner_text()) is scheme
