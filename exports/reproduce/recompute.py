@@ -361,7 +361,7 @@ def differences(name: str, ours, theirs) -> list[tuple[str, object, object]]:
         if ours is None or len(ours) != len(theirs):
             return [(name, ours, theirs)]
         return [d for k, t in enumerate(theirs) for d in differences(f"{name}[{k}]", ours[k], t)]
-    if theirs is None or ours is None or isinstance(theirs, bool):
+    if theirs is None or ours is None or isinstance(theirs, bool | str):
         return (
             [] if (ours is None) == (theirs is None) and ours == theirs else [(name, ours, theirs)]
         )

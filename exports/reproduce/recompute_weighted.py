@@ -92,13 +92,25 @@ def contrasts(rows: int, columns: int) -> np.ndarray:
     return interaction - main @ np.linalg.lstsq(main, interaction, rcond=None)[0]
 
 
+UNTESTED = "fewer than two answered rows or columns"
+SINGULAR = (
+    "the design effects cannot be estimated: too many empty cells "
+    "(svychisq stops with a singular system here too)"
+)
+
+
+def untested(n: int, reason: str) -> dict:
+    return {"n": n, "design_effects": [], "reason": reason}
+
+
 def rao_scott(totals: np.ndarray, squares: np.ndarray, n: int) -> dict:
-    """The Rao–Scott tests of an r×c table of Σw (``totals``) and Σw² (``squares``)."""
+    """The Rao–Scott tests of an r×c table of Σw (``totals``) and Σw² (``squares``); rows and
+    columns without weight are dropped first (svychisq sees only the categories present)."""
     keep_rows, keep_columns = totals.sum(axis=1) > 0, totals.sum(axis=0) > 0
     totals, squares = totals[keep_rows][:, keep_columns], squares[keep_rows][:, keep_columns]
     rows, columns = totals.shape
     if n < 2 or rows < 2 or columns < 2:
-        return {"n": n, "f": None, "p_f": None}
+        return untested(n, UNTESTED)
     share = totals.reshape(-1) / totals.sum()
     cell_squares = squares.reshape(-1) / totals.sum() ** 2
     covariance = (
@@ -116,10 +128,10 @@ def rao_scott(totals: np.ndarray, squares: np.ndarray, n: int) -> dict:
             contrasts(rows, columns).T @ scaled / n, scaled.T @ covariance @ scaled
         )
     except np.linalg.LinAlgError:
-        return {"n": n, "f": None, "p_f": None}
+        return untested(n, SINGULAR)
     trace, trace_squared = np.trace(delta), np.trace(delta @ delta)
     if not (np.isfinite(trace) and trace > 0 and trace_squared > 0):
-        return {"n": n, "f": None, "p_f": None}
+        return untested(n, SINGULAR)
     df, d0 = (rows - 1) * (columns - 1), trace**2 / trace_squared
     table = totals * n / totals.sum()
     pearson = stats.chi2_contingency(table, correction=False)[0]
@@ -174,7 +186,7 @@ def pair_tests(kinds: tuple, a: np.ndarray, b: np.ndarray, sizes: tuple, w, n: i
         )
     totals, squares = sums(w, tables)
     items = [rao_scott(t, s, n) for t, s in zip(totals, squares, strict=True)]
-    p_values = [item["p_f"] for item in items if item["p_f"] is not None]
+    p_values = [item["p_f"] for item in items if item.get("p_f") is not None]
     bonferroni = min(1.0, len(p_values) * min(p_values)) if p_values else None
     return {"p_bonferroni": bonferroni, "items": items}
 
@@ -212,7 +224,7 @@ def add_weighted(analysis: dict, questions: list, given: dict, pairs: dict, resp
             tests = pair_tests(kinds, given[first["code"]], given[second["code"]], sizes, w, n)
             pair = pairs[first["code"], second["code"]]
             pair["rao_scott"] = tests
-            pair["shown_p"] = tests["p_f"] if "p_f" in tests else tests["p_bonferroni"]
+            pair["shown_p"] = tests.get("p_f") if "items" not in tests else tests["p_bonferroni"]
     summary = weights_summary(w) if n else None
     if summary is None or summary["n"] != (analysis.get("weights") or {}).get("n"):
         summary = None  # a filtered bundle: the weights were summarised over every response

@@ -18,6 +18,7 @@ from django.core.management import CommandError, call_command
 from analytics.results import AnalysisOptions
 from analytics.selectors import survey_analysis
 from analytics.weighting import weights_set
+from exports.services import ExportRefused, export_make
 from surveys.models import ExportRecord
 from surveys.services import demo_responses_create
 from tests.analytics.test_weighted_analysis import SCHEME
@@ -239,6 +240,24 @@ def test_it_fails_when_a_weighted_number_is_altered(weighted_bundle, language, w
     done = _run(weighted_bundle, language)
     assert done.returncode == 1
     assert where in done.stdout
+
+
+@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=NEEDS_R)])
+def test_it_reproduces_a_filtered_weighted_analysis(survey, tmp_path, language):
+    demo_responses_create(survey=survey, n=300, seed=7)
+    weights_set(survey=survey, document=SCHEME)
+    folder = _bundle(survey, tmp_path, "--filter", "q05=yes")
+    analysis = json.loads((folder / "analysis.json").read_text())
+    assert analysis["weighted"] is True
+    assert analysis["n"] < analysis["weights"]["n"]  # the weights are those of every response
+    done = _run(folder, language)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 differ" in done.stdout
+
+
+def test_it_refuses_a_weighted_bundle_without_a_scheme(survey):
+    with pytest.raises(ExportRefused, match="no weighting scheme"):
+        export_make(survey=survey, format="bundle", weighted=True)
 
 
 def test_it_bundles_the_unweighted_analysis_when_asked(survey, tmp_path):
