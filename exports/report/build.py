@@ -111,7 +111,7 @@ def _caveats(analysis: Analysis) -> tuple[str, ...]:
         )
         % {"a": pair.a.upper(), "b": pair.b.upper()}
         for pair in analysis.pairs
-        if pair.cochran_ok is False
+        if pair.cochran_ok is False and pair.weighted is None  # weighted: the Rao–Scott p
     ]
     caveats += [
         _("%(a)s – %(b)s: not tested (%(reason)s).")

@@ -194,7 +194,7 @@ def pair_section(pair: Pair, labels: Labels, language: str) -> PairSection:
         f"{labels.questions[pair.a]} × {labels.questions[pair.b]}"
     )
     caveat = ""
-    if pair.cochran_ok is False:
+    if pair.cochran_ok is False and pair.weighted is None:  # weighted: the Rao–Scott p
         caveat = _(
             "Expected counts are too small for the χ² approximation (Cochran's rule): the p "
             "shown is the Monte Carlo p."
