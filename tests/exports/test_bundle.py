@@ -21,6 +21,7 @@ from analytics.weighting import weights_set
 from exports.services import ExportRefused, export_make
 from surveys.models import ExportRecord
 from surveys.services import demo_responses_create
+from tests.analytics.r_reference import requires_r
 from tests.analytics.test_weighted_analysis import SCHEME
 from tests.factories import questionnaire, response_add
 
@@ -207,14 +208,14 @@ def test_it_bundles_the_weighted_analysis_of_a_weighted_survey(weighted_bundle, 
     assert "weight" in (weighted_bundle / "responses.csv").read_text().splitlines()[0].split(",")
 
 
-@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=NEEDS_R)])
+@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=requires_r)])
 def test_it_reproduces_the_weighted_analysis(weighted_bundle, language):
     done = _run(weighted_bundle, language)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 differ" in done.stdout
 
 
-@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=NEEDS_R)])
+@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=requires_r)])
 @pytest.mark.parametrize(
     ("where", "change"),
     [
@@ -242,7 +243,7 @@ def test_it_fails_when_a_weighted_number_is_altered(weighted_bundle, language, w
     assert where in done.stdout
 
 
-@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=NEEDS_R)])
+@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=requires_r)])
 def test_it_reproduces_a_filtered_weighted_analysis(survey, tmp_path, language):
     demo_responses_create(survey=survey, n=300, seed=7)
     weights_set(survey=survey, document=SCHEME)
