@@ -19,8 +19,10 @@ from surveys.models import Survey
 SCRIPTS = Path(__file__).resolve().parent / "reproduce"
 SHIPPED = (
     "recompute.R",
+    "recompute_compare.R",
     "recompute_weighted.R",
     "recompute.py",
+    "recompute_compare.py",
     "recompute_weighted.py",
     "README.md",
 )

@@ -39,7 +39,9 @@ FILES = {
     "filters.json",
     "recompute.R",
     "recompute_weighted.R",
+    "recompute_compare.R",
     "recompute.py",
+    "recompute_compare.py",
     "recompute_weighted.py",
     "README.md",
 }
