@@ -23,8 +23,10 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 @pytest.fixture
 def admin_user(survey) -> User:
     demo_responses_create(survey=survey, n=120, seed=2)
+    # The transactional database is flushed between tests (and with it the group's
+    # permissions from the migrations): give the group its site-wide reach again.
     group, _ = Group.objects.get_or_create(name="admins")
-    for codename in ("view_analytics", "change_survey", "export_responses"):
+    for codename in ("view_analytics", "change_survey", "export_responses", "reach_all_surveys"):
         group.permissions.add(Permission.objects.get(codename=codename))
     user = User.objects.create_user(username="lead", password="run-the-study", is_staff=True)
     user.groups.add(group)
