@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import JSONField, Value
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -143,10 +144,16 @@ class Question(models.Model):
     SINGLE = "single"
     ORDINAL = "ordinal"
     MULTI = "multi"
+    NUMBER = "number"
+    TEXT = "text"
+    NOTE = "note"
     KINDS = [
         (SINGLE, "single choice"),
         (ORDINAL, "single choice, ordered"),
         (MULTI, "multiple choice"),
+        (NUMBER, "number"),
+        (TEXT, "free text"),
+        (NOTE, "note (shown, not answered)"),
     ]
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
@@ -155,6 +162,16 @@ class Question(models.Model):
     position = models.PositiveIntegerField()
     required = models.BooleanField(default=True)
     text = models.JSONField(default=dict)
+    # The condition under which it is asked, in XLSForm syntax (surveys.conditions).
+    relevant = models.TextField(blank=True, default="")
+    hint = models.JSONField(default=dict, blank=True)
+    # A number question's bounds, whether it takes whole numbers only, and its unit.
+    minimum = models.FloatField(null=True, blank=True)
+    maximum = models.FloatField(null=True, blank=True)
+    integer = models.BooleanField(default=False)
+    unit = models.JSONField(default=dict, blank=True)
+    # A text question's longest answer.
+    max_length = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["survey", "position"]
@@ -225,6 +242,9 @@ class Response(models.Model):
     # sent faster than a person reads it. Dashboards can leave these out with a filter.
     # Database defaults too, so bulk inserts that do not name the columns still work.
     is_suspect = models.BooleanField(default=False, db_default=False)
+    # The codes of the questions the respondent was not asked because their condition was
+    # false when they submitted (skip logic): missing by design, not unanswered.
+    skipped = models.JSONField(default=list, blank=True, db_default=Value([], JSONField()))
     suspect_reason = models.CharField(max_length=60, blank=True, default="", db_default="")
 
     objects = ResponseQuerySet.as_manager()

@@ -5,15 +5,20 @@ naming the place (e.g. ``questions[2] (q03).choices[1].label``) before anything 
 """
 
 import json
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import ApplicationError
 from core.languages import language_codes
 
 # "ordinal": a single choice whose choices are ordered, in their listed order.
-KINDS = ("single", "ordinal", "multi")
+# "number": an integer or decimal answer; "text": free text; "note": a text shown to the
+# respondent that takes no answer (an XLSForm note, or the heading of a flattened group).
+CHOICE_KINDS = ("single", "ordinal", "multi")
+KINDS = (*CHOICE_KINDS, "number", "text", "note")
+TEXT_MAX_LENGTH = 2000  # the longest free-text answer a question may allow
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -44,15 +49,45 @@ class AnswerColumn:
 
 @dataclass(frozen=True)
 class QuestionSpec:
+    """One question. Which of the optional parts apply depends on the kind: choices for the
+    choice kinds; minimum, maximum, integer and unit for numbers; max_length for texts."""
+
     code: str
     kind: str
     required: bool
     text: dict[str, str]
     choices: tuple[ChoiceSpec, ...]
+    # The XLSForm condition over earlier answers under which the question is asked
+    # (surveys.conditions); empty: always asked.
+    relevant: str = ""
+    hint: dict[str, str] = field(default_factory=dict)
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    unit: dict[str, str] = field(default_factory=dict)
+    max_length: int | None = None
 
     @property
     def is_multi(self) -> bool:
         return self.kind == "multi"
+
+    @property
+    def is_choice(self) -> bool:
+        """Single, ordinal or multi choice: the kinds the counts and chi-square tests take."""
+        return self.kind in CHOICE_KINDS
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind == "number"
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == "text"
+
+    @property
+    def is_note(self) -> bool:
+        """Shown to the respondent, never answered or stored."""
+        return self.kind == "note"
 
     @property
     def is_ordinal(self) -> bool:
@@ -79,7 +114,10 @@ class QuestionSpec:
 
     @property
     def answer_columns(self) -> tuple[AnswerColumn, ...]:
-        """One column for a single-choice question, one per option of a multi-choice one."""
+        """One column for a single-choice, number or text question, one per option of a
+        multi-choice one, none for a note."""
+        if self.is_note:
+            return ()
         if self.is_multi:
             return tuple(AnswerColumn(self.code, choice.code) for choice in self.choices)
         return (AnswerColumn(self.code, None),)
@@ -107,7 +145,17 @@ class QuestionnaireSpec:
     @property
     def single_choice_questions(self) -> tuple[QuestionSpec, ...]:
         """Single and ordinal questions: one answer each (what filters and weights use)."""
-        return tuple(question for question in self.questions if not question.is_multi)
+        return tuple(q for q in self.questions if q.kind in ("single", "ordinal"))
+
+    @property
+    def choice_questions(self) -> tuple[QuestionSpec, ...]:
+        """Single, ordinal and multi-choice questions: those the counts and matrix take."""
+        return tuple(q for q in self.questions if q.is_choice)
+
+    @property
+    def answered_questions(self) -> tuple[QuestionSpec, ...]:
+        """Every question but notes: those a response may hold an answer to."""
+        return tuple(q for q in self.questions if not q.is_note)
 
 
 def questionnaire_load(path: Path) -> QuestionnaireSpec:
@@ -207,10 +255,35 @@ def _question(item: object, place: str, languages: tuple[str, ...]) -> QuestionS
     kind = question.get("kind")
     if kind not in KINDS:
         raise QuestionnaireInvalid(f"{place}.kind: {kind!r} is not one of {list(KINDS)}.")
-    required = question.get("required", True)
+    required = question.get("required", kind != "note")
     if not isinstance(required, bool):
         raise QuestionnaireInvalid(f"{place}.required: must be true or false.")
+    if kind == "note" and required:
+        raise QuestionnaireInvalid(f"{place}.required: a note takes no answer; drop required.")
+    relevant = question.get("relevant", "")
+    if not isinstance(relevant, str):
+        raise QuestionnaireInvalid(f"{place}.relevant: must be a condition in XLSForm syntax.")
+    return QuestionSpec(
+        code=code,
+        kind=kind,
+        required=required,
+        text=_texts(question, "text", f"{place}.text", languages),
+        choices=_choices(question, kind, place, languages),
+        relevant=relevant.strip(),
+        hint=_texts(question, "hint", f"{place}.hint", languages, required=False),
+        **_number_rules(question, kind, place, languages),
+        max_length=_max_length(question, kind, place),
+    )
+
+
+def _choices(
+    question: dict, kind: str, place: str, languages: tuple[str, ...]
+) -> tuple[ChoiceSpec, ...]:
     raw_choices = question.get("choices")
+    if kind not in CHOICE_KINDS:
+        if raw_choices not in (None, []):
+            raise QuestionnaireInvalid(f"{place}.choices: a {kind} question has no choices.")
+        return ()
     if not isinstance(raw_choices, list) or len(raw_choices) < (1 if kind == "multi" else 2):
         needed = "at least one choice" if kind == "multi" else "at least two choices"
         named = {"single": "a single-choice", "ordinal": "an ordinal", "multi": "a multi-choice"}
@@ -227,13 +300,55 @@ def _question(item: object, place: str, languages: tuple[str, ...]) -> QuestionS
             f"{place}.choices: an ordinal question cannot have an 'other' choice, which has "
             "no place in the order; make the question 'single' or drop 'other'."
         )
-    return QuestionSpec(
-        code=code,
-        kind=kind,
-        required=required,
-        text=_texts(question, "text", f"{place}.text", languages),
-        choices=choices,
-    )
+    return choices
+
+
+NUMBER_KEYS = ("min", "max", "integer", "unit")
+
+
+def _number_rules(question: dict, kind: str, place: str, languages: tuple[str, ...]) -> dict:
+    if kind != "number":
+        present = [key for key in NUMBER_KEYS if key in question]
+        if present:
+            raise QuestionnaireInvalid(f"{place}.{present[0]}: only a number question has it.")
+        return {}
+    minimum = _bound(question, "min", place)
+    maximum = _bound(question, "max", place)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise QuestionnaireInvalid(f"{place}.min: {minimum} is above max {maximum}.")
+    integer = question.get("integer", False)
+    if not isinstance(integer, bool):
+        raise QuestionnaireInvalid(f"{place}.integer: must be true or false.")
+    return {
+        "minimum": minimum,
+        "maximum": maximum,
+        "integer": integer,
+        "unit": _texts(question, "unit", f"{place}.unit", languages, required=False),
+    }
+
+
+def _bound(question: dict, key: str, place: str) -> float | None:
+    value = question.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise QuestionnaireInvalid(f"{place}.{key}: must be a number.")
+    return value
+
+
+def _max_length(question: dict, kind: str, place: str) -> int | None:
+    value = question.get("max_length")
+    if kind != "text":
+        if value is not None:
+            raise QuestionnaireInvalid(f"{place}.max_length: only a text question has it.")
+        return None
+    if value is None:
+        return TEXT_MAX_LENGTH
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= TEXT_MAX_LENGTH:
+        raise QuestionnaireInvalid(
+            f"{place}.max_length: must be a whole number from 1 to {TEXT_MAX_LENGTH}."
+        )
+    return value
 
 
 def _choice(item: object, place: str, languages: tuple[str, ...]) -> ChoiceSpec:

@@ -75,6 +75,13 @@ def _questionnaire_read(survey: Survey) -> QuestionnaireSpec:
                     ChoiceSpec(code=choice.code, label=choice.label, is_other=choice.is_other)
                     for choice in question.choices.all()
                 ),
+                relevant=question.relevant,
+                hint=question.hint,
+                minimum=question.minimum,
+                maximum=question.maximum,
+                integer=question.integer,
+                unit=question.unit,
+                max_length=question.max_length,
             )
             for question in questions
         ),

@@ -196,6 +196,13 @@ def questionnaire_import(*, spec: QuestionnaireSpec) -> str:
                 "required": question_spec.required,
                 "text": question_spec.text,
                 "position": position,
+                "relevant": question_spec.relevant,
+                "hint": question_spec.hint,
+                "minimum": question_spec.minimum,
+                "maximum": question_spec.maximum,
+                "integer": question_spec.integer,
+                "unit": question_spec.unit,
+                "max_length": question_spec.max_length,
             },
         )
         question.choices.exclude(code__in=[c.code for c in question_spec.choices]).delete()

@@ -170,8 +170,9 @@ def test_it_filters_as_the_dashboard_does(survey, answers, chosen):
 
 
 def is_typeable(text: str) -> bool:
-    """What a respondent can submit: no control characters but newlines and tabs."""
-    text = text.replace("\r\n", "\n")
+    """What a respondent can submit: no control characters but newlines and tabs, and something
+    visible once invisible format characters (soft hyphen, bidi marks) are removed."""
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf").replace("\r\n", "\n")
     return bool(text.strip()) and not any(
         unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text
     )
