@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "surveys",
     "analytics",
     "exports",
+    "editor",
 ]
 
 MIDDLEWARE = [

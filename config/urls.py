@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("dashboard/", include("analytics.urls")),
     path("api/", include("api.urls")),
+    path("editor/", include("editor.urls")),
     path("", include("surveys.urls")),
 ]

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: a package may import from those before it, never from those after it.
-LAYERS = ("core", "surveys", "analytics", "exports", "api")
+LAYERS = ("core", "surveys", "analytics", "exports", "api", "editor")
 HEAVY = (
     "scipy",
     "pandas",
