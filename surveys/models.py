@@ -18,9 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 # Who may export (the "admins" group, superusers): ExportRecord's permission.
 EXPORT_PERMISSION = "surveys.export_responses"
-# Who may open the form in test mode and browse responses: whoever may read the dashboards
-# (the "staff" and "admins" groups; the permission is declared on analytics' Snapshot).
-TEST_MODE_PERMISSION = "analytics.view_analytics"
 # Who may delete all test or demo responses and set a survey's schedule.
 MANAGE_PERMISSION = "surveys.change_survey"
 

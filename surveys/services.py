@@ -18,6 +18,7 @@ from surveys import csv_format
 from surveys.answers import AnswersInvalid, answers_clean
 from surveys.bulk import NewResponse, responses_insert
 from surveys.demo import demo_answers
+from surveys.editing import change_check
 from surveys.models import (
     Choice,
     ExportRecord,
@@ -172,10 +173,14 @@ def _response_with_token(survey: Survey, client_token: uuid.UUID) -> Response | 
 @transaction.atomic
 def questionnaire_import(*, spec: QuestionnaireSpec) -> str:
     """Create or update a survey from a checked spec; return "created", "updated" or
-    "unchanged". Re-importing the same file writes nothing."""
-    survey = Survey.objects.filter(slug=spec.slug).first()
-    if survey is not None and survey_questionnaire(survey) == spec:
-        return "unchanged"
+    "unchanged". Re-importing the same file writes nothing. A change that would orphan
+    stored answers is refused (surveys.editing.change_check) and nothing is written."""
+    survey = Survey.objects.select_for_update().filter(slug=spec.slug).first()
+    if survey is not None:
+        stored = survey_questionnaire(survey)
+        if stored == spec:
+            return "unchanged"
+        change_check(survey, stored, spec)
     outcome = "created" if survey is None else "updated"
     survey, _created = Survey.objects.update_or_create(
         slug=spec.slug,

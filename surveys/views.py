@@ -1,7 +1,8 @@
 """Respondent pages: choose a survey, choose a language, answer, thank-you.
 
-Staff may open the form in test mode (``?mode=test``, docs in the README's "Piloting"): the
-same pages with a banner, stored as test responses, open even outside the survey's window.
+Staff who see a survey's dashboards (its team, and the groups that reach every survey) may
+open its form in test mode (``?mode=test``, docs in the README's "Piloting"): the same
+pages with a banner, stored as test responses, open even outside the survey's window.
 """
 
 import time
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from core.languages import language_names
 from surveys.answers import OTHER_TEXT_MAX_LENGTH
 from surveys.forms import QuestionnaireForm
-from surveys.models import TEST_MODE_PERMISSION, Provenance, Survey
+from surveys.models import Provenance, Survey
 from surveys.selectors import survey_by_slug, survey_questionnaire
 from surveys.services import (
     SubmissionRefused,
@@ -27,6 +28,7 @@ from surveys.services import (
     response_submit,
     survey_closed_reason,
 )
+from surveys.teams import VIEW, survey_allows
 
 
 def survey_list(request: HttpRequest) -> HttpResponse:
@@ -41,7 +43,7 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_by_slug(slug)
     if survey is None:
         raise Http404("No such survey")
-    if _test_mode(request) and not request.user.has_perm(TEST_MODE_PERMISSION):
+    if _test_mode(request) and not survey_allows(request.user, survey, VIEW):
         return redirect_to_login(request.get_full_path())
     language = _chosen_language(request, survey)
     if language is None:

@@ -1,0 +1,193 @@
+"""Changing a questionnaire that may already have responses (issue 11, item 4), and the
+surveys the questionnaire editor makes: new, and copied from a closed one.
+
+On a survey with responses, adding questions or choices, rewording, reordering and changing
+conditions, hints and bounds are allowed; deleting or recoding a question or choice that a
+response uses, or changing the kind of a question that has answers, is refused with the
+number of responses that use it. Every stored change raises the survey's revision
+(surveys.signals), so analyses start over.
+"""
+
+from dataclasses import replace
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.errors import ApplicationError
+from surveys.models import Survey, SurveyMember
+from surveys.questionnaire import QuestionnaireSpec, QuestionSpec, questionnaire_parse
+from surveys.selectors import survey_questionnaire
+from surveys.teams import MANAGE, reaches_all
+
+
+class ChangeRefused(ApplicationError):
+    """The change would orphan stored answers; the message says how many and what to do."""
+
+    code = "change_refused"
+
+
+def questionnaire_document(spec: QuestionnaireSpec) -> dict:
+    """The questionnaire as its JSON file (docs/architecture.md#contracts): what
+    ``questionnaire_parse`` reads back into the same spec."""
+    document = {
+        "slug": spec.slug,
+        "languages": list(spec.languages),
+        "default_language": spec.default_language,
+        "title": dict(spec.title),
+        "questions": [question_document(question) for question in spec.questions],
+    }
+    if spec.intro:
+        document["intro"] = dict(spec.intro)
+    return document
+
+
+def question_document(question: QuestionSpec) -> dict:
+    """One question as the JSON file has it, with only the keys its kind takes."""
+    document: dict = {
+        "code": question.code,
+        "kind": question.kind,
+        "required": question.required,
+        "text": dict(question.text),
+    }
+    if question.is_choice:
+        document["choices"] = [
+            {"code": c.code, "label": dict(c.label), **({"other": True} if c.is_other else {})}
+            for c in question.choices
+        ]
+    if question.relevant:
+        document["relevant"] = question.relevant
+    if question.hint:
+        document["hint"] = dict(question.hint)
+    if question.is_number:
+        document.update(min=question.minimum, max=question.maximum, integer=question.integer)
+        if question.unit:
+            document["unit"] = dict(question.unit)
+    if question.is_text:
+        document["max_length"] = question.max_length
+    return document
+
+
+def change_check(survey: Survey, old: QuestionnaireSpec, new: QuestionnaireSpec) -> None:
+    """Refuse (ChangeRefused) a new version of the questionnaire that drops or recodes a
+    question or choice some response uses, or changes the kind of an answered question."""
+    problems: list[str] = []
+    after = {question.code: question for question in new.questions}
+    for question in old.answered_questions:
+        problems += _question_problems(survey, question, after.get(question.code))
+    if problems:
+        copy_hint = _(
+            "To change it all the same, close this survey and copy it as a new one "
+            "(the copy has no responses)."
+        )
+        raise ChangeRefused(" ".join([*problems, copy_hint]))
+
+
+def _question_problems(survey: Survey, old: QuestionSpec, new: QuestionSpec | None) -> list[str]:
+    if new is None or new.kind != old.kind:
+        answered = survey.responses.filter(answers__has_key=old.code).count()
+        if not answered:
+            return []
+        if new is None:
+            message = ngettext(
+                "Question %(code)s cannot be deleted or recoded: %(count)d response answers it.",
+                "Question %(code)s cannot be deleted or recoded: %(count)d responses answer it.",
+                answered,
+            )
+        else:
+            message = ngettext(
+                "The kind of question %(code)s cannot change: %(count)d response answers it.",
+                "The kind of question %(code)s cannot change: %(count)d responses answer it.",
+                answered,
+            )
+        return [message % {"code": old.code, "count": answered}]
+    kept = set(new.choice_codes)
+    return [
+        message
+        for choice in old.choices
+        if choice.code not in kept and (message := _choice_problem(survey, old, choice.code))
+    ]
+
+
+def _choice_problem(survey: Survey, question: QuestionSpec, choice: str) -> str:
+    chosen = [choice] if question.is_multi else choice
+    count = survey.responses.filter(answers__contains={question.code: chosen}).count()
+    if not count:
+        return ""
+    message = ngettext(
+        "Choice %(choice)s of question %(code)s cannot be deleted or recoded: "
+        "%(count)d response chose it.",
+        "Choice %(choice)s of question %(code)s cannot be deleted or recoded: "
+        "%(count)d responses chose it.",
+        count,
+    )
+    return message % {"choice": choice, "code": question.code, "count": count}
+
+
+@transaction.atomic
+def survey_create(
+    *, slug: str, languages: list[str], default_language: str, title: dict[str, str], user
+) -> Survey:
+    """A new survey without questions, closed until its maker opens it; a maker who does
+    not reach every survey becomes its owner."""
+    survey = Survey.objects.create(
+        slug=slug,
+        languages=languages,
+        default_language=default_language,
+        title=title,
+        is_open=False,
+    )
+    _owner_add(survey, user)
+    return survey
+
+
+@transaction.atomic
+def survey_copy(*, survey: Survey, slug: str, user) -> Survey:
+    """Close the survey and copy its questionnaire and team as a new, closed survey at
+    ``slug``, without responses: the way to change what the change rules refuse."""
+    from surveys.services import questionnaire_import  # which checks changes with this module
+
+    if Survey.objects.filter(slug=slug).exists():
+        raise ApplicationError(
+            _("A survey with the address %(slug)s exists already; choose another.") % {"slug": slug}
+        )
+    spec = survey_questionnaire(survey)
+    copy = Survey.objects.create(
+        slug=slug,
+        languages=list(spec.languages),
+        default_language=spec.default_language,
+        title=spec.title,
+        intro=spec.intro,
+        is_open=False,
+        time_zone=survey.time_zone,
+    )
+    if spec.questions:
+        questionnaire_import(spec=replace(spec, slug=slug))
+    SurveyMember.objects.bulk_create(
+        SurveyMember(survey=copy, user_id=member.user_id, role=member.role)
+        for member in survey.members.all()
+    )
+    _owner_add(copy, user)
+    if survey.is_open:
+        survey.is_open = False
+        survey.save(update_fields=["is_open"])
+    return Survey.objects.get(pk=copy.pk)
+
+
+def _owner_add(survey: Survey, user) -> None:
+    if not reaches_all(user, MANAGE):
+        SurveyMember.objects.update_or_create(
+            survey=survey, user=user, defaults={"role": SurveyMember.OWNER}
+        )
+
+
+def questionnaire_save(*, survey: Survey, document: dict) -> str:
+    """Check a questionnaire document built in the editor as an imported file is checked
+    (QuestionnaireInvalid naming the place), then store it under the change rules
+    (ChangeRefused); return "updated" or "unchanged"."""
+    from surveys.services import questionnaire_import  # which checks changes with this module
+
+    spec = questionnaire_parse({**document, "slug": survey.slug})
+    outcome = questionnaire_import(spec=spec)
+    survey.refresh_from_db()  # its revision, which the stored questionnaire is read under
+    return outcome
