@@ -49,7 +49,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     surveys = list(surveys_reachable(request.user, MANAGE))
     if not surveys and not may_add:
         raise PermissionDenied("You may edit no survey.")
-    form = SurveyNewForm(request.POST or None) if may_add else None
+    data = request.POST if request.method == "POST" else None
+    form = SurveyNewForm(data) if may_add else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("You may not make surveys.")

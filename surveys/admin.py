@@ -1,14 +1,22 @@
 """The admin for questionnaires, their teams and responses (exports add their page in
 exports/admin.py). Every list and page shows only the surveys the user reaches
 (surveys/teams.py): analysts and owners see a survey, its questions and responses; owners
-edit it and manage its team; viewers see nothing here (their place is the dashboards)."""
+edit it and manage its team; viewers see nothing here (their place is the dashboards).
 
+Questions and choices are shown, not edited, here: the questionnaire editor (/editor/)
+changes them under the rules for surveys with responses (surveys.editing). Texts are shown
+per language, never as raw JSON; a survey's title and introduction have a field per
+language."""
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from core.languages import language_names
 from surveys.models import Choice, Question, Response, Survey, SurveyMember, in_language
 from surveys.selectors import survey_questionnaire
 from surveys.services import survey_member_set
@@ -92,31 +100,136 @@ class SurveyMemberInline(TeamScopedInline, admin.TabularInline):
     extra = 0
 
 
-class QuestionInline(TeamScopedInline, admin.TabularInline):
-    model = Question
-    fields = ["position", "code", "kind", "required", "text", "choice_codes"]
-    readonly_fields = ["choice_codes"]
+def texts_shown(texts: dict):
+    """Texts per language as a short list (language: text), not JSON."""
+    if not texts:
+        return "—"
+    return format_html(
+        '<dl class="texts">{}</dl>',
+        format_html_join("", "<dt>{}</dt><dd>{}</dd>", sorted(texts.items())),
+    )
+
+
+def editor_link(address: str):
+    return format_html('<a href="{}">edit in the questionnaire editor</a>', address)
+
+
+class ReadOnlyInline(TeamScopedInline):
+    """Shown to whoever sees the page; changed in the questionnaire editor only."""
+
+    can_delete = False
     extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    has_delete_permission = has_change_permission
+
+
+class QuestionInline(ReadOnlyInline, admin.TabularInline):
+    model = Question
+    fields = readonly_fields = (
+        "position",
+        "code",
+        "kind",
+        "required",
+        "question_text",
+        "choice_codes",
+    )
     show_change_link = True
+
+    @admin.display(description="text")
+    def question_text(self, question: Question):
+        return texts_shown(question.text)
 
     @admin.display(description="choices")
     def choice_codes(self, question: Question) -> str:
         return ", ".join(question.choices.values_list("code", flat=True))
 
 
-class ChoiceInline(TeamScopedInline, admin.TabularInline):
+class ChoiceInline(ReadOnlyInline, admin.TabularInline):
     model = Choice
-    fields = ["position", "code", "is_other", "label"]
-    extra = 0
+    fields = readonly_fields = ("position", "code", "is_other", "labels")
+
+    @admin.display(description="label")
+    def labels(self, choice: Choice):
+        return texts_shown(choice.label)
+
+
+class SurveyForm(forms.ModelForm):
+    """A survey's title and introduction with a field per language instead of JSON; its
+    languages chosen once, when it is made (its questions are written in them)."""
+
+    class Meta:
+        model = Survey
+        # The title and introduction: a field per language (PER_LANGUAGE_FIELDS).
+        fields = ["slug", "languages", "default_language", "is_open", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "languages" in self.fields:
+            self.fields["languages"] = forms.MultipleChoiceField(
+                choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
+            )
+        for name in PER_LANGUAGE_FIELDS:
+            key, code = name.rsplit("_", 1)
+            self.fields[name].initial = getattr(self.instance, key).get(code, "")
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        languages = cleaned.get("languages") or self.instance.languages
+        for code in languages:
+            if not cleaned.get(f"title_{code}", "").strip():
+                self.add_error(f"title_{code}", "Write the title in each language of the survey.")
+        return cleaned
+
+    def save(self, commit: bool = True) -> Survey:
+        survey = super().save(commit=False)
+        for key in ("title", "intro"):
+            texts = {code: self.cleaned_data[f"{key}_{code}"].strip() for code in survey.languages}
+            setattr(survey, key, {code: text for code, text in texts.items() if text})
+        if commit:
+            survey.save()
+        return survey
+
+
+def _per_language_fields() -> dict[str, forms.Field]:
+    names = language_names()
+    return {
+        f"{key}_{code}": forms.CharField(
+            label=f"{key} ({names[code]})",
+            required=False,
+            widget=widget(attrs={"lang": code, "rows": 3}),
+        )
+        for key, widget in (("title", forms.TextInput), ("intro", forms.Textarea))
+        for code, _name in settings.LANGUAGES
+    }
+
+
+# Declared on the class (the admin lays out the fields a form declares), from the settings.
+PER_LANGUAGE_FIELDS = _per_language_fields()
+SurveyForm.base_fields.update(PER_LANGUAGE_FIELDS)
+SurveyForm.declared_fields.update(PER_LANGUAGE_FIELDS)
 
 
 @admin.register(Survey)
 class SurveyAdmin(TeamScoped, admin.ModelAdmin):
+    form = SurveyForm
     list_display = ["slug", "title", "is_open", "opens_at", "closes_at", "quota", "response_count"]
     list_filter = ["is_open"]
     # The schedule is set on the share panel, which reads and shows its times in the
     # survey's own time zone; the admin's form would read them in the site's.
-    readonly_fields = ["pilot_and_share", "opens_at", "closes_at", "quota", "time_zone"]
+    readonly_fields = [
+        "questionnaire_editor",
+        "pilot_and_share",
+        "opens_at",
+        "closes_at",
+        "quota",
+        "time_zone",
+    ]
     inlines = [SurveyMemberInline, QuestionInline]
     survey_path = "pk"
 
@@ -126,6 +239,24 @@ class SurveyAdmin(TeamScoped, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A new survey has no team yet: Django's "Can add survey" decides.
         return request.user.has_perm("surveys.add_survey")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        # The questions are written in the survey's languages: chosen once, when it is made.
+        fixed = ["languages_shown"] if obj is not None else []
+        return [*self.readonly_fields, *fixed]
+
+    def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        return ["languages"] if obj is not None else []
+
+    @admin.display(description="languages")
+    def languages_shown(self, survey: Survey) -> str:
+        return ", ".join(survey.languages)
+
+    @admin.display(description="questions")
+    def questionnaire_editor(self, survey: Survey):
+        if survey.pk is None:
+            return "—"
+        return editor_link(reverse("editor:survey", args=[survey.slug]))
 
     def save_model(self, request: HttpRequest, obj: Survey, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -157,9 +288,52 @@ class SurveyAdmin(TeamScoped, admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(TeamScoped, admin.ModelAdmin):
+    """Shown here; changed, added and deleted in the questionnaire editor."""
+
     list_display = ["__str__", "kind", "required", "position"]
     list_filter = [("survey", ONLY_REACHED), "kind"]
     inlines = [ChoiceInline]
+    fields = readonly_fields = (
+        "survey",
+        "questionnaire_editor",
+        "code",
+        "kind",
+        "position",
+        "required",
+        "relevant",
+        "question_text",
+        "hint_text",
+        "minimum",
+        "maximum",
+        "integer",
+        "unit_text",
+        "max_length",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    @admin.display(description="questionnaire editor")
+    def questionnaire_editor(self, question: Question):
+        return editor_link(reverse("editor:question", args=[question.survey.slug, question.code]))
+
+    @admin.display(description="text")
+    def question_text(self, question: Question):
+        return texts_shown(question.text)
+
+    @admin.display(description="hint")
+    def hint_text(self, question: Question):
+        return texts_shown(question.hint)
+
+    @admin.display(description="unit")
+    def unit_text(self, question: Question):
+        return texts_shown(question.unit)
 
 
 @admin.register(Response)

@@ -36,6 +36,9 @@ ADMIN_LIST = (302, 403, 200, 200, 200, 302, 200, 200)
 ADMIN_OBJECT = (302, 403, 200, 200, 302, 302, 200, 200)
 ADMIN_EXPORT = (302, 403, 200, 200, 403, 302, 200, 200)
 SITE_ADMIN = (302, 403, 403, 403, 403, 302, 200, 200)
+# The questionnaire editor: the survey's owners and those who manage every survey.
+EDITOR = (302, 403, 403, 200, 403, 403, 200, 200)
+QUESTION = {**SLUG, "code": "q01"}
 TABLE = [
     ("survey_list", {}, "get", *(302,) * 8),
     ("health", {}, "get", *EVERYONE),
@@ -68,6 +71,18 @@ TABLE = [
     ("dashboard_share", SLUG, "post", 302, 403, 403, 200, 403, 403, 200, 200),
     ("dashboard_share_qr", {**SLUG, "language": "kk", "format": "png"}, "get", *DASHBOARD),
     ("set_language", {}, "post", *(302,) * 8),
+    # The editor's list: whoever edits a survey (the outsider their own) or may make one.
+    ("editor:survey_list", {}, "get", 302, 403, 403, 200, 200, 403, 200, 200),
+    ("editor:survey_list", {}, "post", 302, 403, 403, 403, 403, 403, 400, 400),  # empty form
+    ("editor:survey", SLUG, "get", *EDITOR),
+    ("editor:survey_settings", SLUG, "post", 302, 403, 403, 400, 403, 403, 400, 400),
+    ("editor:survey_state", SLUG, "post", 302, 403, 403, 302, 403, 403, 302, 302),
+    ("editor:survey_copy", SLUG, "post", 302, 403, 403, 400, 403, 403, 400, 400),
+    ("editor:question_new", SLUG, "get", *EDITOR),
+    ("editor:question", QUESTION, "get", *EDITOR),
+    ("editor:question_action", QUESTION, "post", 302, 403, 403, 404, 403, 403, 404, 404),
+    ("editor:preview", SLUG, "get", *EDITOR),
+    ("editor:preview_done", SLUG, "get", *EDITOR),
     ("api_surveys", {}, "get", *EVERYONE),
     ("api_survey", SLUG, "get", *EVERYONE),
     ("api_responses", SLUG, "get", *(405,) * 8),

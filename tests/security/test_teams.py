@@ -64,9 +64,10 @@ def inline_form(survey, **members) -> dict:
     """The survey's change form as posted by its page, with the team inline set."""
     data = {
         "slug": survey.slug,
-        "title": '{"en": "t"}',
-        "intro": "{}",
-        "languages": '["kk", "ru", "en"]',
+        "title_en": "t",
+        "title_kk": "t",
+        "title_ru": "t",
+        "languages": ["kk", "ru", "en"],
         "default_language": survey.default_language,
         "is_open": "on",
         "created_at_0": survey.created_at.strftime("%Y-%m-%d"),
