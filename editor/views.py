@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from editor.forms import (
     SurveySettingsForm,
 )
 from editor.places import error_place
+from surveys.conditions import condition_parse, condition_words
 from surveys.editing import (
     questionnaire_document,
     questionnaire_save,
@@ -33,7 +35,7 @@ from surveys.editing import (
     survey_create,
 )
 from surveys.models import Survey
-from surveys.questionnaire import QuestionnaireInvalid
+from surveys.questionnaire import QuestionnaireInvalid, QuestionnaireSpec
 from surveys.selectors import survey_questionnaire
 from surveys.services import survey_schedule_set
 from surveys.teams import MANAGE, surveys_reachable
@@ -77,14 +79,19 @@ def survey_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _survey_render(request, survey: Survey, settings_form=None, copy_form=None, status=200):
-    document = questionnaire_document(survey_questionnaire(survey))
+    spec = survey_questionnaire(survey)
+    document = questionnaire_document(spec)
+    words = _conditions_in_words(spec, get_language())
     settings_form = settings_form or SurveySettingsForm(
         survey.languages, initial=SurveySettingsForm.initial_from(document)
     )
     preview = reverse("editor:preview", args=[survey.slug])
     context = {
         "survey": survey,
-        "questions": [_shown(question, survey.languages) for question in document["questions"]],
+        "questions": [
+            _shown(question, survey.languages) | {"condition_words": words.get(question["code"])}
+            for question in document["questions"]
+        ],
         "languages": survey.languages,
         "settings_form": settings_form,
         "copy_form": copy_form or SurveyCopyForm(initial={"slug": f"{survey.slug}-2"}),
@@ -94,9 +101,23 @@ def _survey_render(request, survey: Survey, settings_form=None, copy_form=None, 
     return render(request, "editor/survey.html", context, status=status)
 
 
+def _conditions_in_words(spec: QuestionnaireSpec, language: str) -> dict[str, str]:
+    """Each condition as people read it, in the staff member's language when the survey
+    has it, else in the survey's default language."""
+    if language not in spec.languages:
+        language = spec.default_language
+    earlier: dict = {}
+    words = {}
+    for question in spec.questions:
+        if question.relevant:
+            condition = condition_parse(question.relevant, earlier)
+            words[question.code] = condition_words(condition, spec, language)
+        earlier[question.code] = question
+    return words
+
+
 def _shown(question: dict, languages: list[str]) -> dict:
-    """A question as the survey page lists it: its texts and labels in language order
-    (an empty one is a missing translation)."""
+    """A question as the survey page lists it: its texts and labels in language order."""
 
     def side_by_side(texts: dict) -> list[tuple[str, str]]:
         return [(language, texts.get(language, "")) for language in languages]

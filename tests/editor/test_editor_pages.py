@@ -214,3 +214,24 @@ def test_it_lets_a_team_owner_edit_their_survey_only(survey):
     assert owner.post("/editor/", {"slug": "mine"}).status_code == 403
     outsider = signed_in(user_in_role("outsider", survey))
     assert outsider.get("/editor/us-russia-kz/").status_code == 403
+
+
+def test_it_shows_a_wrong_condition_next_to_the_condition_field(admin, study):
+    admin.post("/editor/trust/add-question/", question_post("q01", "single", ["yes", "no"]))
+    data = question_post("q02", "text", relevant="${q01} = 'maybe'")
+    page = admin.post("/editor/trust/add-question/", data).content.decode()
+    assert re.search(r'id="id_relevant_error">[^<]*maybe', page)
+    assert len(survey_questionnaire(Survey.objects.get(slug="trust")).questions) == 1
+
+
+def test_it_refuses_moving_a_question_above_the_one_its_condition_uses(admin, study):
+    admin.post("/editor/trust/add-question/", question_post("q01", "single", ["yes", "no"]))
+    admin.post(
+        "/editor/trust/add-question/", question_post("q02", "text", relevant="${q01} = 'yes'")
+    )
+    page = admin.get("/editor/trust/").content.decode()
+    assert "${q01} = &#x27;yes&#x27;</code>: the answer to question 1 is" in page
+    answer = admin.post("/editor/trust/questions/q02/do/", {"action": "up"}, follow=True)
+    assert "questions[0] (q02).relevant" in answer.content.decode()
+    spec = survey_questionnaire(Survey.objects.get(slug="trust"))
+    assert [q.code for q in spec.questions] == ["q01", "q02"]
