@@ -22,7 +22,9 @@ SLUG = RegexValidator(
     re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$"),
     _("Use lower-case letters, digits and hyphens (at most 50), starting with a letter or digit."),
 )
+# A text every language needs: empty, it shows as a missing translation (editor.css).
 TRANSLATION = {"class": "translation", "placeholder": _("missing translation")}
+OPTIONAL = {"placeholder": _("optional")}
 
 
 def _texts(cleaned: dict, key: str, languages: list[str]) -> dict[str, str]:
@@ -39,10 +41,11 @@ class PerLanguage:
     languages: list[str]
     fields: dict
 
-    def per_language(self, key: str, label, *, long: bool = False) -> None:
+    def per_language(self, key: str, label, *, long: bool = False, optional: bool = False) -> None:
+        """A field per language; an optional text (a hint) may be left out in every one."""
         names = language_names()
         for language in self.languages:
-            attrs = {**TRANSLATION, "lang": language}
+            attrs = {**(OPTIONAL if optional else TRANSLATION), "lang": language}
             widget: forms.Widget = (
                 forms.Textarea(attrs={**attrs, "rows": 2}) if long else forms.TextInput(attrs=attrs)
             )
@@ -113,7 +116,7 @@ class SurveySettingsForm(PerLanguage, forms.Form):
         names = language_names()
         self.fields["default_language"].choices = [(code, names[code]) for code in languages]
         self.per_language("title", _("Title"))
-        self.per_language("intro", _("Introduction"), long=True)
+        self.per_language("intro", _("Introduction"), long=True, optional=True)
 
     def text_rows(self) -> list:
         return self.rows("title", "intro")
@@ -168,8 +171,8 @@ class QuestionForm(PerLanguage, forms.Form):
         super().__init__(*args, **kwargs)
         self.languages = languages
         self.per_language("text", _("Text"), long=True)
-        self.per_language("hint", _("Hint"))
-        self.per_language("unit", _("Unit"))
+        self.per_language("hint", _("Hint"), optional=True)
+        self.per_language("unit", _("Unit"), optional=True)
 
     def text_rows(self) -> list:
         return self.rows("text", "hint")

@@ -41,6 +41,7 @@ from surveys.services import survey_schedule_set
 from surveys.teams import MANAGE, surveys_reachable
 
 editor_only = team_right(MANAGE)
+NEW_QUESTION = {"kind": "single", "required": True}
 ADD_PERMISSION = "surveys.add_survey"
 
 
@@ -180,7 +181,7 @@ def question(request: HttpRequest, slug: str, code: str | None = None) -> HttpRe
             if saved:
                 return redirect(reverse("editor:survey", args=[slug]) + f"#question-{saved}")
     else:
-        current: dict = document["questions"][index] if index is not None else {"kind": "single"}
+        current: dict = document["questions"][index] if index is not None else NEW_QUESTION
         form = QuestionForm(languages, initial=QuestionForm.initial_from(current))
         choices = ChoiceFormSet(
             prefix="choices",
