@@ -235,3 +235,14 @@ def test_it_refuses_moving_a_question_above_the_one_its_condition_uses(admin, st
     assert "questions[0] (q02).relevant" in answer.content.decode()
     spec = survey_questionnaire(Survey.objects.get(slug="trust"))
     assert [q.code for q in spec.questions] == ["q01", "q02"]
+
+
+def test_it_speaks_the_staff_members_language(survey, answers):
+    admin = signed_in(user_in_role("admin"))
+    admin.cookies["django_language"] = "ru"
+    assert "Редактор анкет" in admin.get("/editor/us-russia-kz/").content.decode()
+    response_add(survey, answers)
+    answer = admin.post("/editor/us-russia-kz/questions/q04/do/", {"action": "delete"}, follow=True)
+    assert "Вопрос q04 нельзя удалить или перекодировать: на него есть 1 ответ." in (
+        answer.content.decode()
+    )
