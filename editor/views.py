@@ -208,7 +208,7 @@ def _question_save(request, survey, document, index, form, choices) -> str | Non
         elif place.choice is not None and place.choice < len(ordered):
             ordered[place.choice].place_error(place)
         elif place.field is None and "choices" in str(error):
-            choices._non_form_errors.append(place.message)
+            choices.non_form_errors().append(place.message)
         else:
             form.place_error(place)
         return None

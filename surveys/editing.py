@@ -102,11 +102,31 @@ def _question_problems(survey: Survey, old: QuestionSpec, new: QuestionSpec | No
             )
         return [message % {"code": old.code, "count": answered}]
     kept = set(new.choice_codes)
-    return [
+    problems = [
         message
         for choice in old.choices
         if choice.code not in kept and (message := _choice_problem(survey, old, choice.code))
     ]
+    still_other = new.other_choice and new.other_choice.code
+    if old.other_choice and still_other != old.other_choice.code and not problems:
+        problems += _other_problem(survey, old)
+    return problems
+
+
+def _other_problem(survey: Survey, question: QuestionSpec) -> list[str]:
+    """The free texts of an "other" choice are kept under its question's other key: they
+    would have no column once the choice stops being "other"."""
+    count = survey.responses.filter(answers__has_key=question.other_key).count()
+    if not count:
+        return []
+    message = ngettext(
+        "The “other” choice of question %(code)s must stay “other”: %(count)d response "
+        "wrote its own answer there.",
+        "The “other” choice of question %(code)s must stay “other”: %(count)d responses "
+        "wrote their own answers there.",
+        count,
+    )
+    return [message % {"code": question.code, "count": count}]
 
 
 def _choice_problem(survey: Survey, question: QuestionSpec, choice: str) -> str:

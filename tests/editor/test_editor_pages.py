@@ -102,6 +102,13 @@ def test_it_shows_a_missing_question_text_next_to_its_language(admin, study):
     assert re.search(r'id="id_text_en_error">missing the &#x27;en&#x27; translation', page)
 
 
+def test_it_says_above_the_choices_that_a_single_choice_needs_two(admin, study):
+    response = admin.post("/editor/trust/add-question/", question_post("q01", "single", ["a"]))
+    page = response.content.decode()
+    choices = page[page.index("<legend>Choices") : page.index('<table class="choices">')]
+    assert "a single-choice question needs at least two choices." in choices
+
+
 def test_it_refuses_a_duplicate_code_next_to_the_code(admin, study):
     admin.post("/editor/trust/add-question/", question_post("q01", "single", ["a", "b"]))
     response = admin.post("/editor/trust/add-question/", question_post("q01", "text"))

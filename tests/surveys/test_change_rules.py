@@ -52,6 +52,7 @@ def test_it_allows_adding_rewording_reordering_and_conditions_and_raises_the_rev
     questions[0]["text"]["en"] = "What is your occupation now?"
     questions[1], questions[2] = questions[2], questions[1]
     question_in(document, "q05")["relevant"] = "${q04} = 'yes'"
+    question_in(document, "q03")["choices"][-1]["label"]["en"] = "Something else"
     question_in(document, "q01")["choices"].append(
         {"code": "farmer", "label": {"kk": "Фермер", "ru": "Фермер", "en": "Farmer"}}
     )
@@ -74,6 +75,7 @@ def test_it_allows_adding_rewording_reordering_and_conditions_and_raises_the_rev
     assert spec.questions[0].text["en"] == "What is your occupation now?"
     assert spec.questions[-1].code == "age" and spec.questions[-1].integer
     assert "farmer" in spec.questions[0].choice_codes
+    assert spec.questions[1].other_choice.label["en"] == "Something else"
     assert Response.objects.filter(survey=answered).count() == 2
 
 
@@ -120,6 +122,13 @@ def test_it_allows_deleting_a_choice_nobody_chose(answered):
     q01["choices"] = [c for c in q01["choices"] if c["code"] != unchosen[0]]
     assert questionnaire_save(survey=answered, document=document) == "updated"
     assert unchosen[0] not in survey_questionnaire(answered).questions[0].choice_codes
+
+
+def test_it_refuses_unmarking_an_other_choice_that_holds_free_texts(answered):
+    document = document_of(answered)
+    question_in(document, "q03")["choices"][-1].pop("other")
+    message = refused(answered, document)
+    assert "The “other” choice of question q03 must stay “other”: 2 responses wrote" in message
 
 
 def test_it_refuses_changing_the_kind_of_an_answered_question(answered):
