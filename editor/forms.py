@@ -121,6 +121,13 @@ class SurveySettingsForm(PerLanguage, forms.Form):
     def text_rows(self) -> list:
         return self.rows("title", "intro")
 
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        for language in self.languages:
+            if not (cleaned.get(f"title_{language}") or "").strip():
+                self.add_error(f"title_{language}", _("Write the title in this language."))
+        return cleaned
+
     @classmethod
     def initial_from(cls, document: dict) -> dict:
         initial = {"default_language": document["default_language"]}

@@ -27,7 +27,7 @@ from editor.forms import (
     SurveySettingsForm,
 )
 from editor.places import error_place
-from surveys.conditions import condition_parse, condition_words
+from surveys.conditions import ConditionInvalid, condition_parse, condition_words
 from surveys.editing import (
     questionnaire_document,
     questionnaire_save,
@@ -104,15 +104,20 @@ def _survey_render(request, survey: Survey, settings_form=None, copy_form=None, 
 
 def _conditions_in_words(spec: QuestionnaireSpec, language: str) -> dict[str, str]:
     """Each condition as people read it, in the staff member's language when the survey
-    has it, else in the survey's default language."""
+    has it, else in the survey's default language; a condition stored before conditions
+    were checked, and now wrong, is said to be so (saving the question shows where)."""
     if language not in spec.languages:
         language = spec.default_language
     earlier: dict = {}
     words = {}
     for question in spec.questions:
         if question.relevant:
-            condition = condition_parse(question.relevant, earlier)
-            words[question.code] = condition_words(condition, spec, language)
+            try:
+                condition = condition_parse(question.relevant, earlier)
+            except ConditionInvalid as error:
+                words[question.code] = str(error.message)
+            else:
+                words[question.code] = condition_words(condition, spec, language)
         earlier[question.code] = question
     return words
 
@@ -141,24 +146,13 @@ def survey_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         document = questionnaire_document(survey_questionnaire(survey))
         try:
-            _store(survey, form.document_update(document))
+            questionnaire_save(survey=survey, document=form.document_update(document))
         except QuestionnaireInvalid as error:
             form.place_error(error_place(str(error), []))
         else:
             messages.success(request, _("Title and introduction saved."))
             return redirect("editor:survey", slug=survey.slug)
     return _survey_render(request, survey, settings_form=form, status=400)
-
-
-def _store(survey: Survey, document: dict) -> None:
-    """Store the document, or raise QuestionnaireInvalid; a survey without questions yet
-    keeps its title and languages on its row (the file format needs a question)."""
-    if document["questions"]:
-        questionnaire_save(survey=survey, document=document)
-        return
-    survey.title, survey.default_language = document["title"], document["default_language"]
-    survey.intro = document.get("intro", {})
-    survey.save(update_fields=["title", "intro", "default_language", "revision"])
 
 
 @editor_only

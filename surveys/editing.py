@@ -75,12 +75,19 @@ def change_check(survey: Survey, old: QuestionnaireSpec, new: QuestionnaireSpec)
     after = {question.code: question for question in new.questions}
     for question in old.answered_questions:
         problems += _question_problems(survey, question, after.get(question.code))
-    if problems:
-        copy_hint = _(
+    if not problems:
+        return
+    if survey.responses.real().exists():
+        hint = _(
             "To change it all the same, close this survey and copy it as a new one "
             "(the copy has no responses)."
         )
-        raise ChangeRefused(" ".join([*problems, copy_hint]))
+    else:
+        hint = _(
+            "They are all test or demo responses: delete them on the survey's responses "
+            "page, then make the change again."
+        )
+    raise ChangeRefused(" ".join([*problems, hint]))
 
 
 def _question_problems(survey: Survey, old: QuestionSpec, new: QuestionSpec | None) -> list[str]:
@@ -204,9 +211,16 @@ def _owner_add(survey: Survey, user) -> None:
 def questionnaire_save(*, survey: Survey, document: dict) -> str:
     """Check a questionnaire document built in the editor as an imported file is checked
     (QuestionnaireInvalid naming the place), then store it under the change rules
-    (ChangeRefused); return "updated" or "unchanged"."""
+    (ChangeRefused); return "updated" or "unchanged". A survey still without questions
+    (which the file format needs) has only its title, introduction and default language
+    stored, as the editor's forms checked them."""
     from surveys.services import questionnaire_import  # which checks changes with this module
 
+    if not document["questions"] and not survey.questions.exists():
+        survey.title, survey.intro = document["title"], document.get("intro", {})
+        survey.default_language = document["default_language"]
+        survey.save(update_fields=["title", "intro", "default_language", "revision"])
+        return "updated"
     spec = questionnaire_parse({**document, "slug": survey.slug})
     outcome = questionnaire_import(spec=spec)
     survey.refresh_from_db()  # its revision, which the stored questionnaire is read under

@@ -188,6 +188,15 @@ def test_it_copies_and_closes_from_the_survey_page(admin, survey, answers):
     assert Survey.objects.get(slug="us-russia-kz-2026").responses.count() == 0
 
 
+def test_it_saves_the_title_of_a_survey_without_questions_yet(admin, study):
+    data = {"default_language": "en", "title_kk": "Т", "title_ru": "Т", "title_en": "T"}
+    admin.post("/editor/trust/settings/", data)
+    assert Survey.objects.get(slug="trust").title == {"kk": "Т", "ru": "Т", "en": "T"}
+    page = admin.post("/editor/trust/settings/", data | {"title_ru": ""}).content.decode()
+    assert re.search(r'id="id_title_ru_error">Write the title in this language', page)
+    assert Survey.objects.get(slug="trust").title["ru"] == "Т"
+
+
 def test_it_saves_the_title_and_introduction(admin, survey):
     data = {"default_language": "ru"} | {f"title_{lang}": f"T {lang}" for lang in LANGUAGES}
     admin.post("/editor/us-russia-kz/settings/", data)

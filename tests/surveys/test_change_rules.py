@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from surveys.editing import ChangeRefused, questionnaire_document, questionnaire_save, survey_copy
-from surveys.models import Response, Survey, SurveyMember
+from surveys.models import Provenance, Response, Survey, SurveyMember
 from surveys.selectors import survey_questionnaire
 from tests.factories import default_questionnaire_document, response_add, user_in_role
 
@@ -85,6 +85,15 @@ def test_it_refuses_deleting_an_answered_question_with_the_count(answered):
     message = refused(answered, document)
     assert "Question q04 cannot be deleted or recoded: 2 responses answer it." in message
     assert "close this survey and copy it as a new one" in message
+
+
+def test_it_says_how_to_clear_test_responses_that_block_a_change(survey, answers):
+    response_add(survey, answers, provenance=Provenance.TEST)
+    document = document_of(survey)
+    document["questions"] = [q for q in document["questions"] if q["code"] != "q04"]
+    message = refused(survey, document)
+    assert "Question q04 cannot be deleted or recoded: 1 response answers it." in message
+    assert "They are all test or demo responses: delete them" in message
 
 
 def test_it_refuses_recoding_an_answered_question(answered):
