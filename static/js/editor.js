@@ -1,6 +1,7 @@
 /* The questionnaire editor's few behaviours; without them every part is shown and works.
    - The preview's width (phone 360 px / desktop) and the language it shows.
-   - A question's form shows only the parts of its kind (choices, number or text rules).
+   - A question's form shows only the parts of its kind (choices, number or text rules),
+     and "Add a choice" adds a row to the choices formset at once.
    - Deleting a question asks first. */
 (function () {
   "use strict";
@@ -41,6 +42,24 @@
     show();
   }
 
+  function addChoice() {
+    var template = document.getElementById("choice-template");
+    var total = document.getElementById("id_choices-TOTAL_FORMS");
+    var offer = document.querySelector(".add-choice");
+    if (!template || !total || !offer) return;
+    offer.hidden = false;
+    offer.querySelector("button").addEventListener("click", function () {
+      var index = Number(total.value);
+      var html = template.innerHTML
+        .replace(/__prefix__/g, String(index))
+        .replace(/__number__/g, String(index + 1));
+      var body = document.querySelector("table.choices tbody");
+      body.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      body.lastElementChild.querySelector("input").focus();
+    });
+  }
+
   function confirmations() {
     document.querySelectorAll("button[data-confirm]").forEach(function (button) {
       button.addEventListener("click", function (event) {
@@ -51,5 +70,6 @@
 
   previewControls();
   kindParts();
+  addChoice();
   confirmations();
 })();

@@ -37,6 +37,8 @@ def _question(page, code: str, kind: str, texts: dict, choices=(), relevant="", 
     for language, text in texts.items():
         page.fill(f"#id_text_{language}", text)
     for index, (choice, labels) in enumerate(choices):
+        if index == page.locator("table.choices tbody tr").count():
+            page.get_by_role("button", name="Add a choice").click()
         page.fill(f"#id_choices-{index}-code", choice)
         for language, label in labels.items():
             page.fill(f"#id_choices-{index}-label_{language}", label)
@@ -95,9 +97,11 @@ def test_it_builds_previews_opens_and_takes_answers_to_a_survey(admin_user, live
         [
             ("tv", {"kk": "Теледидар", "ru": "ТВ", "en": "TV"}),
             ("web", {"kk": "Интернет", "ru": "Интернет", "en": "Web"}),
+            ("radio", {"kk": "Радио", "ru": "Радио", "en": "Radio"}),
         ],
     )
     expect(page.locator("#question-q02 .condition")).to_contain_text("${q01} = 'yes'")
+    expect(page.locator("#question-q03 tbody tr")).to_have_count(4)  # its text, three choices
     assert _axe_violations(page) == []
     frame = page.frame_locator("#preview")
     expect(frame.locator("#q-q03")).to_be_visible()
@@ -112,6 +116,11 @@ def test_it_builds_previews_opens_and_takes_answers_to_a_survey(admin_user, live
     for address in ("/editor/trust/", "/editor/trust/questions/q02/"):
         page.goto(f"{live_server.url}{address}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, address
+    page.set_viewport_size({"width": 1280, "height": 900})
+    survey = Survey.objects.get(slug="trust")
+    page.goto(f"{live_server.url}/admin/surveys/survey/{survey.pk}/change/")
+    expect(page.locator("#id_title_kk")).to_have_value("Сенім")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # no JSON textareas
     page.goto(f"{live_server.url}/editor/trust/")
     page.get_by_role("button", name="Open the survey").click()
     expect(page.get_by_role("button", name="Close the survey")).to_be_visible()
