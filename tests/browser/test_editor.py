@@ -21,7 +21,8 @@ def admin_user(db) -> User:
     # The transactional database is flushed between tests (and with it the group's
     # permissions from the migrations): give the group its rights again.
     group, _ = Group.objects.get_or_create(name="admins")
-    for codename in ("view_analytics", "add_survey", "change_survey", "reach_all_surveys"):
+    rights = ("view_analytics", "export_responses", "reach_all_surveys")
+    for codename in (*rights, "add_survey", "change_survey", "view_survey"):
         group.permissions.add(Permission.objects.get(codename=codename))
     user = User.objects.create_user(username="lead", password="run-the-study", is_staff=True)
     user.groups.add(group)
