@@ -292,3 +292,13 @@ def submit(client: Client, body, key: str | None = None, **headers):
     if key is not None:
         headers["Idempotency-Key"] = key
     return client.post(SUBMIT, body, content_type="application/json", headers=headers)
+
+
+def background_file(client: Client, address: str):
+    """GET an export that is made as a background job (every report and bundle; tasks run
+    at once here: no broker) and return the response of its finished file."""
+    started = client.get(address)
+    assert started.status_code == 202, started.content[:300]
+    job = started.json()
+    assert job["state"] == "done", job["message"]
+    return client.get(job["download_url"])

@@ -31,6 +31,7 @@ SIGNED_IN = (302,) + (200,) * 7
 DASHBOARD = (302, 200, 200, 200, 403, 200, 200, 200)
 ANALYSIS_API = (401, 200, 200, 200, 403, 200, 200, 200)
 EXPORT_API = (401, 403, 200, 200, 403, 403, 200, 200)
+PUBLICATION_API = (401, 403, 202, 202, 403, 403, 202, 202)  # always a background job
 RESPONSES = (302, 403, 200, 200, 403, 403, 200, 200)
 ADMIN_LIST = (302, 403, 200, 200, 200, 302, 200, 200)
 ADMIN_OBJECT = (302, 403, 200, 200, 302, 302, 200, 200)
@@ -82,13 +83,14 @@ TABLE = [
     ("api_codebook_json", SLUG, "get", *EXPORT_API),
     ("api_matrix_csv", SLUG, "get", *EXPORT_API),
     ("api_crosstab_csv", PAIR, "get", *EXPORT_API),
-    ("api_report_docx", SLUG, "get", *EXPORT_API),
-    ("api_report_html", SLUG, "get", *EXPORT_API),
-    ("api_bundle", SLUG, "get", *EXPORT_API),
+    ("api_report_docx", SLUG, "get", *PUBLICATION_API),
+    ("api_report_html", SLUG, "get", *PUBLICATION_API),
+    ("api_bundle", SLUG, "get", *PUBLICATION_API),
     # Someone's export job is theirs alone (and only while they may still export its
     # survey): to anyone else, signed in, it does not exist.
     ("api_export_job", NO_JOB, "get", 401, *(404,) * 7),
     ("api_export_job_file", NO_JOB, "get", 401, *(404,) * 7),
+    ("exports:job", NO_JOB, "get", 302, *(404,) * 7),  # a background export's page
     ("api_schema", {}, "get", *EVERYONE),
     ("api_docs", {}, "get", *EVERYONE),
     ("admin:index", {}, "get", 302, 200, 200, 200, 200, 302, 200, 200),
