@@ -122,6 +122,8 @@ class Cluster:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "TRUSTED_PROXY_COUNT": "1",
+            # Background exports: written by the worker, served by either node.
+            "MEDIA_ROOT": str(self.run / "media"),
             **self.settings,
         }
 
