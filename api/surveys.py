@@ -115,10 +115,28 @@ class SurveyDetailApi(APIView):
                 )
 
             code = serializers.CharField()
-            kind = serializers.ChoiceField(choices=KINDS)
-            required = serializers.BooleanField()  # type: ignore[assignment]
+            kind = serializers.ChoiceField(
+                choices=KINDS, help_text="A note is shown and takes no answer."
+            )
+            required = serializers.BooleanField(  # type: ignore[assignment]
+                help_text="Only when the question is asked (its condition holds)."
+            )
             text = serializers.CharField()
-            choices = ChoiceSerializer(many=True)
+            hint = serializers.CharField(allow_blank=True)
+            relevant = serializers.CharField(
+                allow_blank=True,
+                help_text="The condition under which it is asked, in XLSForm syntax over "
+                "earlier answers (${q04} = 'yes'); empty: always. Answers to a question "
+                "whose condition does not hold are not stored.",
+            )
+            choices = ChoiceSerializer(many=True, help_text="Choice kinds only.")
+            min = serializers.FloatField(allow_null=True, help_text="Number only.")
+            max = serializers.FloatField(allow_null=True, help_text="Number only.")
+            integer = serializers.BooleanField(help_text="Number only: whole numbers.")
+            unit = serializers.CharField(allow_blank=True, help_text="Number only.")
+            max_length = serializers.IntegerField(
+                allow_null=True, help_text="Text only: the longest answer, in characters."
+            )
 
         slug = serializers.SlugField()
         language = serializers.CharField(help_text="The language of every text below.")
@@ -159,6 +177,13 @@ def _questionnaire_in(spec: QuestionnaireSpec, language: str, survey: Survey) ->
                 "kind": q.kind,
                 "required": q.required,
                 "text": text(q.text),
+                "hint": text(q.hint) if q.hint else "",
+                "relevant": q.relevant,
+                "min": q.minimum,
+                "max": q.maximum,
+                "integer": q.integer,
+                "unit": text(q.unit) if q.unit else "",
+                "max_length": q.max_length,
                 "choices": [
                     {"code": c.code, "label": text(c.label), "is_other": c.is_other}
                     for c in q.choices
@@ -179,9 +204,11 @@ class ResponseSubmitApi(APIView):
             help_text="The language the respondent answered in; one of the survey's languages.",
         )
         answers = serializers.DictField(
-            help_text='A choice code per single-choice question ("q01": "teacher"), a list '
-            'of codes per multi-choice question ("q03": ["cyber", "other"]), and the text '
-            'of a ticked "other" choice under "<code>_other".'
+            help_text='A choice code per single-choice or ordinal question ("q01": '
+            '"teacher"), a list of codes per multi-choice question ("q03": ["cyber", '
+            '"other"]), the text of a ticked "other" choice under "<code>_other", a JSON '
+            'number per number question ("age": 21) and a string per text question. '
+            "Leave out questions whose condition does not hold: their answers are not stored."
         )
 
     @extend_schema_serializer(component_name="ResponseStored")

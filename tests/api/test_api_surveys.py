@@ -1,7 +1,7 @@
 """Reading surveys and questionnaires through the API, in the language asked for."""
 
 from surveys.models import Survey
-from tests.factories import SURVEYS
+from tests.factories import SURVEYS, survey_from_document
 
 DETAIL = f"{SURVEYS}us-russia-kz/"
 
@@ -55,3 +55,62 @@ def test_it_answers_an_unknown_api_address_with_a_json_404(client, db):
     response = client.get("/api/v1/nothing/here")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_it_shows_each_kind_with_its_rules_and_condition(client, db):
+    survey_from_document(
+        {
+            "slug": "kinds",
+            "languages": ["en", "ru"],
+            "title": {"en": "Kinds", "ru": "Виды"},
+            "questions": [
+                {"code": "intro", "kind": "note", "text": {"en": "About you", "ru": "О вас"}},
+                {
+                    "code": "works",
+                    "kind": "single",
+                    "text": {"en": "Do you work?", "ru": "Работаете?"},
+                    "choices": [
+                        {"code": "yes", "label": {"en": "Yes", "ru": "Да"}},
+                        {"code": "no", "label": {"en": "No", "ru": "Нет"}},
+                    ],
+                },
+                {
+                    "code": "hours",
+                    "kind": "number",
+                    "text": {"en": "Hours a week?", "ru": "Часов в неделю?"},
+                    "hint": {"en": "Paid work only", "ru": "Только оплачиваемая работа"},
+                    "relevant": "${works} = 'yes'",
+                    "min": 0,
+                    "max": 80,
+                    "integer": True,
+                    "unit": {"en": "hours", "ru": "часов"},
+                },
+                {
+                    "code": "why",
+                    "kind": "text",
+                    "required": False,
+                    "text": {"en": "Why?", "ru": "Почему?"},
+                    "max_length": 300,
+                },
+            ],
+        }
+    )
+    questions = client.get(f"{SURVEYS}kinds/", {"lang": "ru"}).json()["questions"]
+    note, works, hours, why = questions
+    assert (note["kind"], note["required"], note["choices"]) == ("note", False, [])
+    assert works["relevant"] == "" and works["min"] is None and works["max_length"] is None
+    assert hours == {
+        "code": "hours",
+        "kind": "number",
+        "required": True,
+        "text": "Часов в неделю?",
+        "hint": "Только оплачиваемая работа",
+        "relevant": "${works} = 'yes'",
+        "min": 0,
+        "max": 80,
+        "integer": True,
+        "unit": "часов",
+        "max_length": None,
+        "choices": [],
+    }
+    assert (why["kind"], why["max_length"], why["unit"]) == ("text", 300, "")
