@@ -4,9 +4,7 @@ refused by name, sheet and row with nothing stored."""
 
 import io
 import json
-from pathlib import Path
 
-import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
@@ -25,9 +23,14 @@ from surveys.questionnaire import (
 )
 from surveys.selectors import survey_questionnaire
 from surveys.xlsform import XLSFormInvalid, xlsform_load, xlsform_read, xlsform_write
-from tests.factories import DEFAULT_QUESTIONNAIRE
+from tests.factories import (
+    CHOICE_SHEET,
+    DEFAULT_QUESTIONNAIRE,
+    SURVEY_SHEET,
+    XLSFORM_FIXTURES,
+    xlsform_workbook,
+)
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "xlsform"
 WORKBOOKS = ("kobo-household", "odk-clinic")
 DEFAULT_XLSFORM = DEFAULT_QUESTIONNAIRE.with_suffix(".xlsx")
 
@@ -40,12 +43,12 @@ def run(command: str, *args) -> str:
 
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_it_reads_a_workbook_into_the_expected_questionnaire(name):
-    expected = questionnaire_load(FIXTURES / f"{name}.json")
-    assert xlsform_load(FIXTURES / f"{name}.xlsx") == expected
+    expected = questionnaire_load(XLSFORM_FIXTURES / f"{name}.json")
+    assert xlsform_load(XLSFORM_FIXTURES / f"{name}.xlsx") == expected
 
 
 def test_it_flattens_groups_into_a_heading_and_their_conditions_into_each_question():
-    document = xlsform_read(FIXTURES / "odk-clinic.xlsx")
+    document = xlsform_read(XLSFORM_FIXTURES / "odk-clinic.xlsx")
     by_code = {question["code"]: question for question in document["questions"]}
     assert by_code["visit"]["kind"] == "note"
     assert by_code["wait_hours"]["relevant"] == "${last_visit} != 'never'"
@@ -53,7 +56,7 @@ def test_it_flattens_groups_into_a_heading_and_their_conditions_into_each_questi
 
 
 def test_it_adds_the_other_choice_of_or_other_in_every_language():
-    spec = xlsform_load(FIXTURES / "kobo-household.xlsx")
+    spec = xlsform_load(XLSFORM_FIXTURES / "kobo-household.xlsx")
     water = next(q for q in spec.questions if q.code == "water_source")
     assert water.other_choice == ChoiceSpec(
         code="other",
@@ -68,7 +71,7 @@ def test_it_adds_the_other_choice_of_or_other_in_every_language():
 
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_it_reads_back_what_it_writes(name):
-    spec = xlsform_load(FIXTURES / f"{name}.xlsx")
+    spec = xlsform_load(XLSFORM_FIXTURES / f"{name}.xlsx")
     assert xlsform_load(xlsform_write(spec)) == spec
 
 
@@ -90,13 +93,15 @@ def test_it_writes_a_workbook_that_kobo_and_odk_convert():
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_it_imports_an_xlsform_and_its_export_again_unchanged(name, tmp_path):
-    assert "created" in run("import_questionnaire", str(FIXTURES / f"{name}.xlsx"))
+    assert "created" in run("import_questionnaire", str(XLSFORM_FIXTURES / f"{name}.xlsx"))
     slug = Survey.objects.get().slug
     for format, extension in (("xlsform", "xlsx"), ("json", "json")):
         out = tmp_path / f"export.{extension}"
         assert "written" in run("export_questionnaire", slug, "--format", format, "--out", str(out))
         assert "unchanged" in run("import_questionnaire", str(out))
-    assert survey_questionnaire(Survey.objects.get()) == xlsform_load(FIXTURES / f"{name}.xlsx")
+    assert survey_questionnaire(Survey.objects.get()) == xlsform_load(
+        XLSFORM_FIXTURES / f"{name}.xlsx"
+    )
 
 
 @pytest.mark.django_db
@@ -122,35 +127,8 @@ def test_it_refuses_an_export_it_cannot_make_in_words(args, message):
         run("export_questionnaire", *args)
 
 
-# A small valid form, in rows per sheet; each case below breaks one thing in it.
-LABELS = ["label::Kazakh (kk)", "label::Russian (ru)", "label::English (en)"]
-SURVEY = [
-    ["type", "name", *LABELS, "required", "relevant", "constraint"],
-    ["select_one yn", "smoker", "Темекі?", "Курите?", "Smoke?", "yes", "", ""],
-    ["integer", "per_day", "Неше?", "Сколько?", "How many?", "yes", "${smoker} = 'yes'", ". >= 1"],
-]
-CHOICES = [
-    ["list_name", "name", *LABELS],
-    ["yn", "yes", "Иә", "Да", "Yes"],
-    ["yn", "no", "Жоқ", "Нет", "No"],
-]
-SETTINGS = [["form_id", "form_title"], ["smoking", "Smoking"]]
-
-
-def workbook(path: Path, survey=SURVEY, choices=CHOICES, settings=SETTINGS) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in (("survey", survey), ("choices", choices), ("settings", settings)):
-        if rows is not None:
-            sheet = book.create_sheet(name)
-            for row in rows:
-                sheet.append(row)
-    book.save(path)
-    return path
-
-
 def with_row(row: list) -> list:
-    return [*SURVEY, row]
+    return [*SURVEY_SHEET, row]
 
 
 INVALID = {
@@ -167,14 +145,20 @@ INVALID = {
         "survey sheet, row 4: type 'calculate' is not supported",
     ),
     "unsupported column": (
-        {"survey": [[*SURVEY[0], "choice_filter"], *SURVEY[1:], [*SURVEY[1], "x"]]},
+        {
+            "survey": [
+                [*SURVEY_SHEET[0], "choice_filter"],
+                *SURVEY_SHEET[1:],
+                [*SURVEY_SHEET[1], "x"],
+            ]
+        },
         "survey sheet, row 4: column 'choice_filter' is not supported",
     ),
     "appearance that changes meaning": (
         {
             "survey": [
-                [*SURVEY[0], "appearance"],
-                *SURVEY[1:],
+                [*SURVEY_SHEET[0], "appearance"],
+                *SURVEY_SHEET[1:],
                 ["text", "sig", "a", "b", "c"] + [""] * 3 + ["signature"],
             ]
         },
@@ -185,7 +169,7 @@ INVALID = {
         "survey sheet, row 4: label: missing the 'ru' translation (column label::Russian (ru))",
     ),
     "missing choice label language": (
-        {"choices": [*CHOICES, ["yn", "maybe", "Мүмкін", "Может быть", None]]},
+        {"choices": [*CHOICE_SHEET, ["yn", "maybe", "Мүмкін", "Может быть", None]]},
         "choices sheet, row 4: label: missing the 'en' translation",
     ),
     "bad constraint": (
@@ -209,7 +193,7 @@ INVALID = {
         "survey sheet, row 4: list 'colours' has no choices in the choices sheet",
     ),
     "numeric choice name": (
-        {"choices": [*CHOICES, ["yn", "1", "a", "b", "c"]]},
+        {"choices": [*CHOICE_SHEET, ["yn", "1", "a", "b", "c"]]},
         "choices sheet, row 4: name '1' is not a valid code",
     ),
     "required by a condition": (
@@ -225,13 +209,13 @@ INVALID = {
         "survey sheet, row 4: 'end group' without a 'begin group'",
     ),
     "unknown language": (
-        {"survey": [[*SURVEY[0], "label::French (fr)"], *SURVEY[1:]]},
+        {"survey": [[*SURVEY_SHEET[0], "label::French (fr)"], *SURVEY_SHEET[1:]]},
         "survey sheet, column 'label::French (fr)': 'French (fr)' is not one of",
     ),
     "ordinal or_other": (
         {
             "survey": [
-                [*SURVEY[0], "ordinal"],
+                [*SURVEY_SHEET[0], "ordinal"],
                 ["select_one yn or_other", "smoker", "a", "b", "c", "yes", "", "", "yes"],
             ]
         },
@@ -257,7 +241,7 @@ INVALID = {
 @pytest.mark.parametrize("case", INVALID)
 def test_it_refuses_what_it_does_not_support_by_place_and_stores_nothing(case, tmp_path):
     sheets, message = INVALID[case]
-    path = workbook(tmp_path / "form.xlsx", **sheets)
+    path = xlsform_workbook(tmp_path / "form.xlsx", **sheets)
     with pytest.raises(CommandError) as refused:
         run("import_questionnaire", str(path))
     assert message in str(refused.value)
@@ -266,7 +250,7 @@ def test_it_refuses_what_it_does_not_support_by_place_and_stores_nothing(case, t
 
 
 def test_it_reads_the_small_valid_form_the_refusals_start_from(tmp_path):
-    spec = xlsform_load(workbook(tmp_path / "form.xlsx"))
+    spec = xlsform_load(xlsform_workbook(tmp_path / "form.xlsx"))
     assert [(q.code, q.kind, q.required, q.relevant) for q in spec.questions] == [
         ("smoker", "single", True, ""),
         ("per_day", "number", True, "${smoker} = 'yes'"),
