@@ -55,7 +55,7 @@ class QuestionnaireUploadForm(forms.Form):
             )
         try:
             return questionnaire_read(upload.name, upload.read())
-        except QuestionnaireInvalid as error:
+        except ApplicationError as error:  # QuestionnaireInvalid, or a condition's error
             raise forms.ValidationError(
                 _("This questionnaire cannot be imported: %(reason)s") % {"reason": error}
             ) from None

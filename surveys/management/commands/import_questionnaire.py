@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from surveys.questionnaire import QuestionnaireInvalid, questionnaire_load
+from core.errors import ApplicationError
+from surveys.questionnaire import questionnaire_load
 from surveys.services import questionnaire_import
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, **options) -> None:
         try:
             spec = questionnaire_load(path)
-        except QuestionnaireInvalid as error:
+        except ApplicationError as error:  # QuestionnaireInvalid, or a condition's error
             raise CommandError(f"{path}: {error}") from None
         outcome = questionnaire_import(spec=spec)
         self.stdout.write(f"{spec.slug}: {outcome} ({len(spec.questions)} questions)")
