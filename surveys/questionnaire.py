@@ -182,7 +182,7 @@ def questionnaire_read(name: str, content: bytes) -> QuestionnaireSpec:
             "a questionnaire JSON file (.json) or an XLSForm workbook (.xlsx)."
         )
     try:
-        document = json.loads(content.decode("utf-8"))
+        document = json.loads(content.decode("utf-8-sig"))  # a byte-order mark is fine
     except UnicodeDecodeError:
         raise QuestionnaireInvalid("not UTF-8 text.") from None
     except json.JSONDecodeError as error:

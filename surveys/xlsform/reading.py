@@ -72,7 +72,10 @@ def _read(source: Path | bytes) -> tuple[dict, list[int]]:
 
 
 def _workbook(source: Path | bytes) -> dict:
-    from pyxform.errors import PyXFormError
+    import zlib
+
+    from openpyxl.utils.exceptions import InvalidFileException
+    from pyxform.errors import PyXFormError, PyXFormReadError
     from pyxform.xls2json_backends import xlsx_to_dict
 
     if isinstance(source, Path):
@@ -81,11 +84,27 @@ def _workbook(source: Path | bytes) -> dict:
         source = source.read_bytes()
     try:
         return xlsx_to_dict(source)
-    except PyXFormError as error:
-        raise XLSFormInvalid(
-            f"not a readable .xlsx workbook ({error}); save it as .xlsx from Excel, "
-            "LibreOffice or KoboToolbox."
-        ) from None
+    except PyXFormReadError as error:
+        raise XLSFormInvalid(_unreadable(error)) from None
+    except PyXFormError as error:  # e.g. "Duplicate column header: type"
+        raise XLSFormInvalid(f"{error}.") from None
+    # A damaged workbook fails deeper, in the zip or XML reader (XML errors are SyntaxErrors).
+    except (
+        InvalidFileException,
+        LookupError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        zlib.error,
+    ) as error:
+        raise XLSFormInvalid(_unreadable(error)) from None
+
+
+def _unreadable(error: Exception) -> str:
+    return (
+        f"not a readable .xlsx workbook ({error}); save it as .xlsx from Excel, LibreOffice "
+        "or KoboToolbox."
+    )
 
 
 def _settings(book: dict) -> dict[str, str]:

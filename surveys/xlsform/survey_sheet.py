@@ -104,6 +104,8 @@ class SurveySheet:
 
     def _row(self, number: int, row: dict[str, str], place: str) -> None:
         kind = " ".join(row.get("type", "").split())
+        if not kind:
+            raise XLSFormInvalid(f"{place}: the type is empty: fill it in or delete the row.")
         unknown = self.words.unknown_columns(row, SURVEY_COLUMNS)
         if unknown:
             raise XLSFormInvalid(f"{place}: column {unknown[0]!r} is not supported.")

@@ -4,6 +4,7 @@ refused by name, sheet and row with nothing stored."""
 
 import io
 import json
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -274,6 +275,37 @@ def test_it_refuses_a_file_that_is_not_a_workbook_in_words(tmp_path, name, conte
     with pytest.raises(CommandError, match=message):
         run("import_questionnaire", str(path))
     assert Survey.objects.count() == 0
+
+
+def damaged(part: str, content: bytes) -> bytes:
+    """The Kobo-style workbook with one of its zip members replaced."""
+    original = zipfile.ZipFile(XLSFORM_FIXTURES / "kobo-household.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as copy:
+        for member in original.namelist():
+            copy.writestr(member, content if member == part else original.read(member))
+    return out.getvalue()
+
+
+PARTS = zipfile.ZipFile(XLSFORM_FIXTURES / "kobo-household.xlsx").namelist()
+
+
+@pytest.mark.fuzzing
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    part=st.sampled_from(PARTS),
+    content=st.one_of(
+        st.binary(max_size=64),
+        st.text(max_size=64).map(str.encode),
+        st.sampled_from([b"<x/>", b"<?xml version='1.0'?><worksheet/>", b"<sst count='-1'/>"]),
+    ),
+)
+def test_it_refuses_a_damaged_workbook_in_words(part, content):
+    """Whatever part of the file is broken, the answer is a refusal, never a traceback."""
+    try:
+        xlsform_load(damaged(part, content))
+    except XLSFormInvalid as refusal:
+        assert str(refusal)
 
 
 def test_it_refuses_to_write_an_other_choice_xlsform_cannot_name():
