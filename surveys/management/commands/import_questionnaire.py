@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, **options) -> None:
         try:
             spec = questionnaire_load(path)
-        except ApplicationError as error:  # QuestionnaireInvalid, or a condition's error
+            outcome = questionnaire_import(spec=spec)
+        except ApplicationError as error:
             raise CommandError(f"{path}: {error}") from None
-        outcome = questionnaire_import(spec=spec)
         self.stdout.write(f"{spec.slug}: {outcome} ({len(spec.questions)} questions)")
