@@ -63,12 +63,22 @@ def _read(source: Path | bytes) -> tuple[dict, list[int]]:
         "title": _title(settings, words),
         "questions": sheet.questions,
     }
-    intro = {
-        code: settings[f"intro_{code}"] for code in words.languages if f"intro_{code}" in settings
-    }
+    intro = _intro(settings, words)
     if intro:
         document["intro"] = intro
     return document, sheet.rows
+
+
+def _intro(settings: dict[str, str], words: Words) -> dict[str, str]:
+    """The introduction in every language (intro_kk, intro_ru, …), or none."""
+    intro = {code: settings.get(f"intro_{code}", "") for code in words.languages}
+    missing = [code for code, text in intro.items() if not text.strip()]
+    if missing and len(missing) < len(intro):
+        raise XLSFormInvalid(
+            f"settings sheet: intro_{missing[0]} is missing: give the introduction in every "
+            "language of the survey, or in none."
+        )
+    return {} if missing else intro
 
 
 def _workbook(source: Path | bytes) -> dict:

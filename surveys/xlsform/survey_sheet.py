@@ -154,6 +154,8 @@ class SurveySheet:
             raise XLSFormInvalid(
                 f"{place}: name {name!r} is already used in row {self.seen[name]}."
             )
+        if _yes(row.get("ordinal", ""), place) and kind != "single":
+            raise XLSFormInvalid(f"{place}: 'ordinal' applies to a select_one only.")
         if row.get("constraint") and kind not in ("number", "text"):
             raise XLSFormInvalid(f"{place}: a constraint is supported on numbers and texts only.")
         relevant = _all_of(
@@ -174,8 +176,6 @@ class SurveySheet:
     def _select(self, row: dict[str, str], place: str, select: re.Match) -> dict:
         multi = select["command"].endswith("multiple")
         ordinal = _yes(row.get("ordinal", ""), place)
-        if ordinal and multi:
-            raise XLSFormInvalid(f"{place}: 'ordinal' applies to a select_one only.")
         question = self._common(row, place, "multi" if multi else "single")
         listed = self.lists.get(select["list"])
         if not listed:

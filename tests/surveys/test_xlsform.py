@@ -213,6 +213,10 @@ INVALID = {
         {"survey": [[*SURVEY_SHEET[0], "label::French (fr)"], *SURVEY_SHEET[1:]]},
         "survey sheet, column 'label::French (fr)': 'French (fr)' is not one of",
     ),
+    "ordinal number": (
+        {"survey": [[*SURVEY_SHEET[0], "ordinal"], *SURVEY_SHEET[1:2], [*SURVEY_SHEET[2], "yes"]]},
+        "survey sheet, row 3: 'ordinal' applies to a select_one only",
+    ),
     "ordinal or_other": (
         {
             "survey": [
@@ -230,6 +234,10 @@ INVALID = {
     "form_id that is no address": (
         {"settings": [["form_id", "form_title"], ["smoking survey!", "Smoking"]]},
         "settings sheet: form_id 'smoking survey!' cannot be the survey's address",
+    ),
+    "introduction in one language only": (
+        {"settings": [["form_id", "form_title", "intro_en"], ["smoking", "Smoking", "Hello"]]},
+        "settings sheet: intro_kk is missing",
     ),
     "no title": (
         {"settings": [["form_id"], ["smoking"]]},
