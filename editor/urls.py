@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401  (the editor's pages are added here)
+from django.urls import path, re_path
+
+from editor import transfer
 
 app_name = "editor"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("questionnaires/upload/", transfer.questionnaire_upload, name="questionnaire_upload"),
+    re_path(
+        r"^(?P<slug>[-a-z0-9]+)/questionnaire\.(?P<extension>xlsx|json)$",
+        transfer.questionnaire_download,
+        name="questionnaire_download",
+    ),
+]

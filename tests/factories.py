@@ -16,6 +16,7 @@ from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
+XLSFORM_FIXTURES = ROOT / "tests/fixtures/xlsform"
 PAPER_FINDINGS = ROOT / "surveys/questionnaires/us-russia-kz.paper-findings.json"
 SLUG = "us-russia-kz"
 SURVEYS = "/api/v1/surveys/"
@@ -302,3 +303,36 @@ def background_file(client: Client, address: str):
     job = started.json()
     assert job["state"] == "done", job["message"]
     return client.get(job["download_url"])
+
+
+# A small valid XLSForm, in rows per sheet; tests/surveys/test_xlsform.py breaks it one
+# thing at a time.
+XLSFORM_LABELS = ["label::Kazakh (kk)", "label::Russian (ru)", "label::English (en)"]
+SURVEY_SHEET = [
+    ["type", "name", *XLSFORM_LABELS, "required", "relevant", "constraint"],
+    ["select_one yn", "smoker", "Темекі?", "Курите?", "Smoke?", "yes", "", ""],
+    ["integer", "per_day", "Неше?", "Сколько?", "How many?", "yes", "${smoker} = 'yes'", ". >= 1"],
+]
+CHOICE_SHEET = [
+    ["list_name", "name", *XLSFORM_LABELS],
+    ["yn", "yes", "Иә", "Да", "Yes"],
+    ["yn", "no", "Жоқ", "Нет", "No"],
+]
+SETTINGS_SHEET = [["form_id", "form_title"], ["smoking", "Smoking"]]
+
+
+def xlsform_workbook(
+    path: Path, survey=SURVEY_SHEET, choices=CHOICE_SHEET, settings=SETTINGS_SHEET
+) -> Path:
+    """A small XLSForm workbook from rows per sheet (None: no such sheet)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in (("survey", survey), ("choices", choices), ("settings", settings)):
+        if rows is not None:
+            sheet = book.create_sheet(name)
+            for row in rows:
+                sheet.append(row)
+    book.save(path)
+    return path

@@ -91,6 +91,13 @@ TABLE = [
     ("api_export_job", NO_JOB, "get", 401, *(404,) * 7),
     ("api_export_job_file", NO_JOB, "get", 401, *(404,) * 7),
     ("exports:job", NO_JOB, "get", 302, *(404,) * 7),  # a background export's page
+    # The questionnaire as a file: uploading needs the permission to change surveys (the
+    # "admins" group); a POST without a file shows the form again with its error. Downloading
+    # is for the survey's team and the site-wide groups, as the dashboards.
+    ("editor:questionnaire_upload", {}, "get", 302, 403, 403, 403, 403, 403, 200, 200),
+    ("editor:questionnaire_upload", {}, "post", 302, 403, 403, 403, 403, 403, 200, 200),
+    ("editor:questionnaire_download", {**SLUG, "extension": "xlsx"}, "get", *DASHBOARD),
+    ("editor:questionnaire_download", {**SLUG, "extension": "json"}, "get", *DASHBOARD),
     ("api_schema", {}, "get", *EVERYONE),
     ("api_docs", {}, "get", *EVERYONE),
     ("admin:index", {}, "get", 302, 200, 200, 200, 200, 302, 200, 200),
