@@ -292,3 +292,13 @@ def submit(client: Client, body, key: str | None = None, **headers):
     if key is not None:
         headers["Idempotency-Key"] = key
     return client.post(SUBMIT, body, content_type="application/json", headers=headers)
+
+
+SKIP_LOGIC_QUESTIONNAIRE = Path(__file__).resolve().parent / "fixtures" / "skip_logic.json"
+
+
+def skip_logic_document() -> dict:
+    """A small questionnaire in kk, ru and en with every kind and conditions (a note, then
+    q01 single, q02 ordinal if q01 != no, q03 multi if q02 >= sometimes, q04 integer, q05
+    decimal if two or more devices, q06 text if q01 is yes or partly)."""
+    return json.loads(SKIP_LOGIC_QUESTIONNAIRE.read_text())
