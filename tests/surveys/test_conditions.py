@@ -259,3 +259,34 @@ def _loosely_written(condition, data) -> str:
         return f"{reference}{space()}{node.operator}{space()}{shown}"
 
     return written(condition)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            "the answer to question 1 is not “No” and (question 6 is answered or "
+            "the answer to question 2 is “Sometimes” or comes after it)",
+        ),
+        (
+            "ru",
+            "ответ на вопрос 1: не «Нет» и (на вопрос 6 дан ответ или "
+            "ответ на вопрос 2: «Иногда» или позже по порядку)",
+        ),
+        (
+            "kk",
+            "1-сұрақтың жауабы: «Жоқ» емес және (6-сұраққа жауап берілген немесе "
+            "2-сұрақтың жауабы: «Кейде» немесе ретте одан кейін)",
+        ),
+    ],
+)
+def test_it_says_a_condition_in_each_language_of_the_survey(language, words):
+    condition = parsed("${q01} != 'no' and (${q06} != '' or ${q02} >= 'sometimes')")
+    assert condition_words(condition, SPEC, language) == words
+
+
+def test_it_writes_decimals_with_a_comma_in_kazakh_and_russian_words():
+    condition = parsed("${q05} >= 2.5")
+    assert condition_words(condition, SPEC, "ru") == "ответ на вопрос 5: не меньше 2,5"
+    assert condition_words(condition, SPEC, "en") == "the answer to question 5 is at least 2.5"
