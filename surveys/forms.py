@@ -118,8 +118,13 @@ class QuestionnaireForm(forms.Form):
         )
         if row["field"] is not None and (question.is_number or question.is_text):
             # A lone input names its own description; a fieldset of options names it.
-            self.fields[code].widget.attrs["aria-describedby"] = row["describedby"] or None
-            self.fields[code].widget.attrs["aria-invalid"] = "true" if errors else None
+            attrs = self.fields[code].widget.attrs
+            attrs.pop("aria-describedby", None)
+            attrs.pop("aria-invalid", None)
+            if row["describedby"]:
+                attrs["aria-describedby"] = row["describedby"]
+            if errors:
+                attrs["aria-invalid"] = "true"
         return row
 
     def clean(self) -> dict:

@@ -63,7 +63,7 @@ def test_it_asks_a_text_in_a_textarea_with_its_limit(client, study):
 
 def test_it_shows_the_hint_under_the_question_and_describes_the_question_by_it(client, study):
     devices = block(page(client), "q03")
-    assert '<p class="hint" id="q-q03-hint">Tick all that apply.</p>' in devices
+    assert '<p class="hint" id="q-q03-hint">Those you use at least once a week.</p>' in devices
     assert 'aria-describedby="q-q03-hint q-q03-condition"' in devices
 
 
