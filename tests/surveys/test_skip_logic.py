@@ -9,7 +9,7 @@ from surveys.answers import AnswersInvalid, answers_clean, questions_skipped
 from surveys.models import Response
 from surveys.questionnaire import questionnaire_parse
 from surveys.selectors import survey_questionnaire
-from tests.factories import response_add, skip_logic_document, survey_from_document
+from tests.factories import import_csv, response_add, skip_logic_document, survey_from_document
 
 QUESTIONS = questionnaire_parse(skip_logic_document()).questions
 ASKED_ALL = {"q01": "yes", "q02": "daily", "q03": ["phone", "laptop"], "q04": 40}
@@ -210,3 +210,21 @@ def test_it_fills_skipped_in_demo_data_following_the_conditions(study):
         assert answers_clean(questions, response.answers) == response.answers
     skips = [r.skipped for r in Response.objects.filter(survey=study)]
     assert [] in skips and any("q02" in skipped for skipped in skips)
+
+
+def test_it_judges_skip_logic_when_importing_a_csv(study, tmp_path):
+    columns = ["q01", "q02", "q03.phone", "q03.laptop", "q03.other", "q03.other_text", "q04"]
+    import_csv(
+        tmp_path,
+        study.slug,
+        columns + ["q05", "q06"],
+        [
+            ["no", "daily", "1", "0", "0", "", "30", "", "not asked"],
+            ["yes", "daily", "1", "1", "0", "", "41", "7.5", "More time"],
+        ],
+    )
+    first, second = Response.objects.order_by("pk")
+    assert first.answers == {"q01": "no", "q04": 30}
+    assert first.skipped == ["q02", "q03", "q05", "q06"]
+    assert second.skipped == []
+    assert second.answers["q05"] == 7.5
