@@ -91,14 +91,32 @@ def question_conditions(
     questions: Iterable[QuestionSpec],
 ) -> list[tuple[QuestionSpec, Condition | None]]:
     """Each question with its parsed condition (None: always asked). The questionnaire was
-    checked when it was stored, so every condition parses."""
+    checked when it was stored, so every condition parses. Parsed once per questionnaire
+    and process: a condition costs about 60 µs to parse, a submission or a page would pay
+    that for every condition."""
+    questions = tuple(questions)
+    # Everything the parser reads of the questions, so equal keys parse alike.
+    key = tuple((q.code, q.kind, q.relevant, tuple(q.choice_codes)) for q in questions)
+    conditions = PARSED_CONDITIONS.get(key)
+    if conditions is None:
+        if len(PARSED_CONDITIONS) >= PARSED_CONDITIONS_KEPT:
+            PARSED_CONDITIONS.clear()
+        conditions = PARSED_CONDITIONS[key] = _conditions_parse(questions)
+    return list(zip(questions, conditions, strict=True))
+
+
+PARSED_CONDITIONS: dict[tuple, tuple[Condition | None, ...]] = {}
+PARSED_CONDITIONS_KEPT = 256  # questionnaires (or revisions of one) kept per process
+
+
+def _conditions_parse(questions: tuple[QuestionSpec, ...]) -> tuple[Condition | None, ...]:
     earlier: dict[str, QuestionSpec] = {}
-    pairs = []
+    conditions: list[Condition | None] = []
     for question in questions:
-        condition = condition_parse(question.relevant, earlier) if question.relevant else None
-        pairs.append((question, condition))
+        relevant = question.relevant
+        conditions.append(condition_parse(relevant, earlier) if relevant else None)
         earlier[question.code] = question
-    return pairs
+    return tuple(conditions)
 
 
 def _unknown_keys(questions: tuple[QuestionSpec, ...], answers: dict) -> dict[str, str]:
