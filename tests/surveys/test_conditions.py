@@ -290,3 +290,17 @@ def test_it_writes_decimals_with_a_comma_in_kazakh_and_russian_words():
     condition = parsed("${q05} >= 2.5")
     assert condition_words(condition, SPEC, "ru") == "ответ на вопрос 5: не меньше 2,5"
     assert condition_words(condition, SPEC, "en") == "the answer to question 5 is at least 2.5"
+
+
+@pytest.mark.parametrize(
+    ("source", "answers"),
+    [
+        ("${q04} > 3", {"q04": "twelve"}),
+        ("${q04} > 3", {"q04": True}),
+        ("${q02} >= 'never'", {"q02": "often"}),
+        ("${q06} = 'x'", {"q06": 5}),
+    ],
+)
+def test_it_counts_an_answer_not_of_the_question_kind_as_no_answer(source, answers):
+    condition = parsed(source)
+    assert condition_holds(condition, answers) is condition_holds(condition, {})
