@@ -100,6 +100,8 @@
     });
   }
 
+  // The one name this script exposes: the browser test checks it judges as the server does.
+  window.skipLogicHolds = holds;
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   update();

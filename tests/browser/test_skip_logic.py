@@ -6,10 +6,14 @@ import re
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import expect
 
+from surveys.conditions import condition_holds, condition_json
 from surveys.models import Response
 from tests.browser.test_staff_pages import _axe_violations
+from tests.conditions_generated import CONDITIONS, TEXTS
 from tests.factories import skip_logic_document, survey_from_document
 
 PHONE = {"width": 360, "height": 740}
@@ -94,3 +98,36 @@ def test_it_passes_axe_with_every_kind_and_an_error_on_a_phone(study, live_serve
     expect(page.locator("#q-q05")).to_be_visible()  # the script runs again on the answer page
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert _axe_violations(page) == []
+
+
+ANSWERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "q01": st.sampled_from(["yes", "partly", "no"]),
+        "q02": st.sampled_from(["never", "sometimes", "daily"]),
+        "q03": st.lists(st.sampled_from(["phone", "laptop", "other"]), unique=True),
+        "q04": st.integers(16, 99),
+        "q05": st.decimals(0, 80, places=1).map(float),
+        "q06": TEXTS,
+    },
+)
+
+
+@pytest.fixture
+def form_page(study, live_server, browser):
+    """One page for all the examples (hypothesis runs them in one call of the test)."""
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.url}/s/skip-logic/?lang=en")
+    return page
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(condition=CONDITIONS, answers=ANSWERS)
+def test_it_judges_every_condition_in_the_browser_as_the_server_does(form_page, condition, answers):
+    in_browser = form_page.evaluate(
+        "([tree, answers]) => window.skipLogicHolds(tree, answers)",
+        [condition_json(condition), answers],
+    )
+    assert in_browser is condition_holds(condition, answers)

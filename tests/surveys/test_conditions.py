@@ -23,11 +23,11 @@ from surveys.conditions import (
     condition_words,
 )
 from surveys.questionnaire import QuestionnaireInvalid, questionnaire_parse
+from tests.conditions_generated import CONDITIONS, ORDER
 from tests.factories import skip_logic_document
 
 SPEC = questionnaire_parse(skip_logic_document())
 EARLIER = {question.code: question for question in SPEC.questions}  # all, for the parser
-ORDER = ("never", "sometimes", "daily")
 
 
 def parsed(source: str):
@@ -191,33 +191,6 @@ def test_it_says_a_condition_in_words_with_question_numbers_and_choice_labels():
     )
     words = condition_words(parsed("not(${q04} < 20.5) and ${q06} != ''"), SPEC, "en")
     assert words == ("not (the answer to question 4 is less than 20.5) and question 6 is answered")
-
-
-# Conditions generated over the fixture's questions, for the round trips.
-NUMBERS = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False)
-TEXTS = st.text(st.characters(codec="utf-8", categories=("L", "N", "Zs", "P")), max_size=12).filter(
-    lambda text: not ("'" in text and '"' in text)
-)
-ORDINAL = Answer("q02", "ordinal", ORDER)
-OPERATORS = st.sampled_from(("=", "!=", "<", ">", "<=", ">="))
-EQUALITY = st.sampled_from(("=", "!="))
-LEAVES = st.one_of(
-    st.builds(Comparison, st.just(Answer("q01", "single")), EQUALITY, st.sampled_from(["yes", ""])),
-    st.builds(
-        Comparison, st.just(Answer("q02", "ordinal", ORDER)), OPERATORS, st.sampled_from(ORDER)
-    ),
-    st.builds(Comparison, st.just(CountSelected("q03")), OPERATORS, NUMBERS),
-    st.builds(Comparison, st.just(Answer("q04", "number")), OPERATORS, NUMBERS),
-    st.builds(Comparison, st.just(Answer("q06", "text")), EQUALITY, TEXTS),
-    st.builds(Selected, st.just("q03"), st.sampled_from(["phone", "laptop", "other"])),
-)
-CONDITIONS = st.recursive(
-    LEAVES,
-    lambda inner: st.one_of(
-        st.builds(Not, inner), st.builds(And, inner, inner), st.builds(Or, inner, inner)
-    ),
-    max_leaves=8,
-)
 
 
 @settings(max_examples=300, deadline=None)
