@@ -19,8 +19,7 @@ from surveys.answers import (
     number_range,
     question_conditions,
 )
-from surveys.conditions import condition_json, condition_words
-from surveys.conditions.words import question_numbers
+from surveys.conditions import condition_json, condition_words, question_numbers
 from surveys.questionnaire import TEXT_MAX_LENGTH, QuestionnaireSpec, QuestionSpec
 
 MAX_DURATION_MS = 24 * 3600 * 1000
