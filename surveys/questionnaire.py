@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.errors import ApplicationError
 from core.languages import language_codes
+from surveys.conditions import ConditionInvalid, condition_parse
 
 # "ordinal": a single choice whose choices are ordered, in their listed order.
 # "number": an integer or decimal answer; "text": free text; "note": a text shown to the
@@ -226,6 +227,7 @@ def questionnaire_parse(document: object) -> QuestionnaireSpec:
     )
     _unique([q.code for q in questions], "questions", "question code")
     _no_answer_key_clash(questions)
+    _conditions_check(questions)
     return QuestionnaireSpec(
         slug=slug,
         languages=languages,
@@ -280,6 +282,21 @@ def _choice_document(choice: ChoiceSpec) -> dict:
     if choice.is_other:
         document["other"] = True
     return document
+
+
+def _conditions_check(questions: tuple[QuestionSpec, ...]) -> None:
+    """Each condition may only use the answers to the questions before its own."""
+    for index, question in enumerate(questions):
+        if not question.relevant:
+            continue
+        earlier = {q.code: q for q in questions[:index]}
+        later = frozenset(q.code for q in questions[index:])
+        try:
+            condition_parse(question.relevant, earlier, later=later)
+        except ConditionInvalid as error:
+            raise QuestionnaireInvalid(
+                f"questions[{index}] ({question.code}).relevant: {error.message}"
+            ) from None
 
 
 def _mapping(value: object, place: str) -> dict:

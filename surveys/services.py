@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from core.security import security_event
 from surveys import csv_format
-from surveys.answers import AnswersInvalid, answers_clean
+from surveys.answers import AnswersInvalid, answers_clean, questions_skipped
 from surveys.bulk import NewResponse, responses_insert
 from surveys.demo import demo_answers
 from surveys.models import (
@@ -114,7 +114,8 @@ def response_submit(
     if language not in survey.languages:
         unavailable = str(_("This survey is not available in that language."))
         raise SubmissionRefused(unavailable, errors={"language": unavailable})
-    cleaned = answers_clean(survey_questionnaire(survey).questions, answers)
+    questions = survey_questionnaire(survey).questions
+    cleaned = answers_clean(questions, answers)
     # One INSERT is atomic by itself: a savepoint (so a duplicate token leaves the caller's
     # transaction usable) is needed only inside one; outside, it would cost a COMMIT.
     inside = connection.in_atomic_block
@@ -127,6 +128,7 @@ def response_submit(
             response = Response.objects.create(
                 survey=survey,
                 answers=cleaned,
+                skipped=questions_skipped(questions, cleaned),
                 language=language,
                 client_token=client_token,
                 duration_ms=duration_ms,
@@ -248,9 +250,10 @@ def demo_responses_create(
                     client_token=uuid.UUID(bytes=rng.bytes(16), version=4),
                     duration_ms=int(duration),
                     provenance=Provenance.DEMO,
+                    skipped=tuple(skipped),
                 )
-                for answers, language, age, duration in zip(
-                    demo.answers, demo.languages, ages, durations, strict=True
+                for answers, language, age, duration, skipped in zip(
+                    demo.answers, demo.languages, ages, durations, demo.skipped, strict=True
                 )
             ],
         )
@@ -370,6 +373,7 @@ def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Re
     return Response(
         survey=survey,
         answers=answers,
+        skipped=questions_skipped(spec.questions, answers),
         language=row.language,
         submitted_at=row.submitted_at or now,
         client_token=uuid.uuid4(),

@@ -336,3 +336,13 @@ def xlsform_workbook(
                 sheet.append(row)
     book.save(path)
     return path
+
+
+SKIP_LOGIC_QUESTIONNAIRE = Path(__file__).resolve().parent / "fixtures" / "skip_logic.json"
+
+
+def skip_logic_document() -> dict:
+    """A small questionnaire in kk, ru and en with every kind and conditions (a note, then
+    q01 single, q02 ordinal if q01 != no, q03 multi if q02 >= sometimes, q04 integer, q05
+    decimal if two or more devices, q06 text if q01 is yes or partly)."""
+    return json.loads(SKIP_LOGIC_QUESTIONNAIRE.read_text())

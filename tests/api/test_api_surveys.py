@@ -1,7 +1,7 @@
 """Reading surveys and questionnaires through the API, in the language asked for."""
 
-from surveys.models import Survey
-from tests.factories import SURVEYS, survey_from_document
+from surveys.models import Response, Survey
+from tests.factories import SURVEYS, skip_logic_document, survey_from_document
 
 DETAIL = f"{SURVEYS}us-russia-kz/"
 
@@ -57,60 +57,31 @@ def test_it_answers_an_unknown_api_address_with_a_json_404(client, db):
     assert response["Content-Type"] == "application/json"
 
 
-def test_it_shows_each_kind_with_its_rules_and_condition(client, db):
-    survey_from_document(
-        {
-            "slug": "kinds",
-            "languages": ["en", "ru"],
-            "title": {"en": "Kinds", "ru": "Виды"},
-            "questions": [
-                {"code": "intro", "kind": "note", "text": {"en": "About you", "ru": "О вас"}},
-                {
-                    "code": "works",
-                    "kind": "single",
-                    "text": {"en": "Do you work?", "ru": "Работаете?"},
-                    "choices": [
-                        {"code": "yes", "label": {"en": "Yes", "ru": "Да"}},
-                        {"code": "no", "label": {"en": "No", "ru": "Нет"}},
-                    ],
-                },
-                {
-                    "code": "hours",
-                    "kind": "number",
-                    "text": {"en": "Hours a week?", "ru": "Часов в неделю?"},
-                    "hint": {"en": "Paid work only", "ru": "Только оплачиваемая работа"},
-                    "relevant": "${works} = 'yes'",
-                    "min": 0,
-                    "max": 80,
-                    "integer": True,
-                    "unit": {"en": "hours", "ru": "часов"},
-                },
-                {
-                    "code": "why",
-                    "kind": "text",
-                    "required": False,
-                    "text": {"en": "Why?", "ru": "Почему?"},
-                    "max_length": 300,
-                },
-            ],
-        }
-    )
-    questions = client.get(f"{SURVEYS}kinds/", {"lang": "ru"}).json()["questions"]
-    note, works, hours, why = questions
-    assert (note["kind"], note["required"], note["choices"]) == ("note", False, [])
-    assert works["relevant"] == "" and works["min"] is None and works["max_length"] is None
-    assert hours == {
-        "code": "hours",
-        "kind": "number",
-        "required": True,
-        "text": "Часов в неделю?",
-        "hint": "Только оплачиваемая работа",
-        "relevant": "${works} = 'yes'",
-        "min": 0,
-        "max": 80,
-        "integer": True,
-        "unit": "часов",
-        "max_length": None,
-        "choices": [],
+def test_it_gives_each_kind_its_rules_and_each_condition_as_source_and_tree(client, db):
+    survey_from_document(skip_logic_document())
+    questions = client.get(f"{SURVEYS}skip-logic/", {"lang": "ru"}).json()["questions"]
+    note, single, ordinal, _multi, whole, _decimal, text = questions
+    assert note["kind"] == "note" and note["required"] is False and note["condition"] is None
+    assert ordinal["relevant"] == "${q01} != 'no'"
+    assert ordinal["condition"] == {
+        "op": "compare",
+        "question": "q01",
+        "count": False,
+        "kind": "single",
+        "operator": "!=",
+        "value": "no",
+        "order": [],
     }
-    assert (why["kind"], why["max_length"], why["unit"]) == ("text", 300, "")
+    assert (whole["min"], whole["max"], whole["integer"], whole["unit"]) == (16, 99, True, "лет")
+    assert text["max_length"] == 300 and text["min"] is None
+    assert single["relevant"] == "" and single["max_length"] is None
+
+
+def test_it_drops_an_answer_to_a_question_not_asked_and_stores_what_was_skipped(client, db):
+    survey_from_document(skip_logic_document())
+    body = {"language": "en", "answers": {"q01": "no", "q02": "daily", "q04": "40"}}
+    response = client.post(f"{SURVEYS}skip-logic/responses/", body, content_type="application/json")
+    assert response.status_code == 201
+    stored = Response.objects.get()
+    assert stored.answers == {"q01": "no", "q04": 40}
+    assert stored.skipped == ["q02", "q03", "q05", "q06"]
