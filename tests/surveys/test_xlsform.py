@@ -133,6 +133,16 @@ def with_row(row: list) -> list:
 
 
 INVALID = {
+    "condition on a later question": (
+        {
+            "survey": [
+                SURVEY_SHEET[0],
+                [*SURVEY_SHEET[1][:6], "${per_day} > 2", ""],
+                SURVEY_SHEET[2],
+            ]
+        },
+        "survey sheet, row 2 (smoker).relevant: at character 1: ",
+    ),
     "unsupported type": (
         {"survey": with_row(["geopoint", "where", "Қайда?", "Где?", "Where?", "", "", ""])},
         "survey sheet, row 4: type 'geopoint' is not supported",
