@@ -65,14 +65,19 @@ def _entry(question: QuestionSpec) -> dict:
     }
     if question.is_number:
         entry |= {
-            "minimum": question.minimum,
-            "maximum": question.maximum,
+            "minimum": _bound(question.minimum),
+            "maximum": _bound(question.maximum),
             "integer": question.integer,
             "unit": question.unit,
         }
     if question.is_text:
         entry["max_length"] = question.max_length
     return entry
+
+
+def _bound(value: float | None) -> int | float | None:
+    """16, not 16.0: the database keeps bounds as floats."""
+    return int(value) if value is not None and value.is_integer() else value
 
 
 def _meta_texts(spec: QuestionnaireSpec) -> dict[str, dict]:
@@ -159,7 +164,7 @@ def codebook_rows(spec: QuestionnaireSpec, weight: WeightColumn | None = None) -
             )
         if not question.is_choice:
             column = entry["columns"][0] if entry["columns"] else ""
-            rows.append(about + ["", ""] + blanks + ["", column] + _rules(entry))
+            rows.append(about + ["", ""] + blanks + ["", column] + _rules(entry, languages))
         if question.other_column:
             other = ["", question.other_column, "", "", "", *blanks, "", FREE_TEXT_NOTE]
             rows.append(about + ["", ""] + blanks + other)
@@ -170,7 +175,7 @@ def codebook_rows(spec: QuestionnaireSpec, weight: WeightColumn | None = None) -
     return [row + [""] * (len(header) - len(row)) for row in rows]
 
 
-def _rules(entry: dict) -> list:
+def _rules(entry: dict, languages: list[str]) -> list:
     """The bounds, unit and longest text of a number or text question's row."""
     unit = entry.get("unit", {})
     integer = entry.get("integer")
@@ -178,7 +183,7 @@ def _rules(entry: dict) -> list:
         "" if entry.get("minimum") is None else entry["minimum"],
         "" if entry.get("maximum") is None else entry["maximum"],
         "" if integer is None else int(integer),
-        *(unit.get(lang, "") for lang in entry["text"]),
+        *(unit.get(lang, "") for lang in languages),
         entry.get("max_length") or "",
         FREE_TEXT_NOTE if entry["kind"] == "text" else "",
     ]

@@ -82,7 +82,7 @@ def _xlsx_cell(cell: object, is_number: bool) -> object:
     """Empty cells empty; the CSV's number text back to a number the workbook computes with."""
     if cell == "":
         return None
-    if is_number and cell != csv_format.NOT_ASKED:
+    if is_number and isinstance(cell, str) and cell != csv_format.NOT_ASKED:
         return float(cell) if not csv_format.WHOLE_NUMBER.match(cell) else int(cell)
     return cell
 
@@ -137,7 +137,7 @@ class SpssFrame:
             "provenance": [row[3] for row in rows],
             "is_suspect": np.array([float(row[4]) for row in rows], dtype=float),
         }
-        self.labels = dict(META_LABELS)
+        self.labels: dict[str, str | None] = dict(META_LABELS)
         self.value_labels: dict[str, dict[float, str]] = {"is_suspect": {0.0: "no", 1.0: "yes"}}
         self.measures: dict[str, str] = {"is_suspect": "nominal"}
         self.missing: dict[str, list] = {}

@@ -93,6 +93,8 @@ def _question_cells(question: QuestionSpec, labels: str | None) -> sql.Composabl
         answered = _flags(question)
     elif question.is_number:
         answered = _number(question, value)
+    elif question.is_text:
+        answered = _text_cell(value)
     else:
         answered = _choice(question, value, labels)
     if question.other_column:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
-from surveys.questionnaire import QuestionSpec
+from surveys.questionnaire import TEXT_MAX_LENGTH, QuestionSpec
 
 OTHER_TEXT_MAX_LENGTH = 500
 ALL = "__all__"
@@ -60,6 +60,8 @@ def answers_clean(questions: Iterable[QuestionSpec], answers: object) -> dict:
 
 def _question_clean(question: QuestionSpec, answers: dict) -> dict:
     value = answers.get(question.code)
+    if question.is_number or question.is_text:
+        return _typed_clean(question, value)
     selected = _selected(question, value)
     if not selected and question.required:
         if question.is_multi:
@@ -89,6 +91,34 @@ def _selected(question: QuestionSpec, value: object) -> list[str]:
     if len(set(value)) != len(value):
         raise ValueError(_("Each option can be ticked only once."))
     return sorted(value, key=codes.index)
+
+
+def _typed_clean(question: QuestionSpec, value: object) -> dict:
+    """A number or a free text. A stand-in for the checks of the respondent's form (issue 11,
+    "form" part), which replace it on merging."""
+    if value is None or value == "":
+        if question.required:
+            raise ValueError(_("Please answer this question."))
+        return {}
+    if question.is_text:
+        if not isinstance(value, str) or not _format_characters_removed(value).strip():
+            raise ValueError(_("Please write your answer as text."))
+        text = _format_characters_removed(value).replace("\r\n", "\n").strip()
+        limit = question.max_length or TEXT_MAX_LENGTH
+        if len(text) > limit:
+            raise ValueError(
+                _("Please shorten your answer to at most %(limit)d characters.") % {"limit": limit}
+            )
+        if any(_is_control(character) for character in text):
+            raise ValueError(
+                _("Your answer contains invisible control characters; please retype it.")
+            )
+        return {question.code: text}
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ValueError(_("Please give a number."))
+    if question.integer and value != int(value):
+        raise ValueError(_("Please give a whole number."))
+    return {question.code: int(value) if question.integer else value}
 
 
 def _other_text_clean(question: QuestionSpec, selected: list[str], text: object) -> dict:

@@ -94,7 +94,7 @@ def row_format(spec: QuestionnaireSpec, record: tuple, labels: str | None = None
     return row
 
 
-def _answer_cells(question: QuestionSpec, value: object, labels: str | None) -> list:
+def _answer_cells(question: QuestionSpec, value, labels: str | None) -> list:
     if question.is_multi:
         return ["" if value is None else int(code in value) for code in question.choice_codes]
     if value is None:

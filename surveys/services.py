@@ -360,8 +360,9 @@ def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Re
         raise ImportRefused(
             f"row {line}, column language: {row.language!r} is not one of {survey.languages}"
         )
+    asked = [question for question in spec.questions if question.code not in row.skipped]
     try:
-        answers = answers_clean(spec.questions, row.answers)
+        answers = answers_clean(asked, row.answers)
     except AnswersInvalid as error:
         code, message = next(iter(error.errors.items()))
         raise ImportRefused(
@@ -370,6 +371,7 @@ def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Re
     return Response(
         survey=survey,
         answers=answers,
+        skipped=row.skipped,
         language=row.language,
         submitted_at=row.submitted_at or now,
         client_token=uuid.uuid4(),
