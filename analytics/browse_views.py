@@ -73,8 +73,8 @@ def responses(request: HttpRequest, slug: str) -> HttpResponse:
         "chosen": chosen,
         "search": search,
         "oldest_first": oldest_first,
-        "questions": [(q.code, labels.questions[q.code]) for q in spec.questions],
-        "rows": [(r, answer_cells(spec, labels, r.answers)) for r in page.rows],
+        "questions": [(q.code, labels.questions[q.code]) for q in spec.answered_questions],
+        "rows": [(r, answer_cells(spec, labels, r.answers, r.skipped)) for r in page.rows],
         "page": page,
         "keep": keep,
         "filters": filters,
@@ -101,10 +101,10 @@ def response_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     response = get_object_or_404(survey.responses, pk=pk)
     spec = survey_questionnaire(survey)
     labels = Labels(spec, translation.get_language())
-    cells = answer_cells(spec, labels, response.answers)
+    cells = answer_cells(spec, labels, response.answers, response.skipped)
     answers = [
         (q.code, labels.questions[q.code], cell)
-        for q, cell in zip(spec.questions, cells, strict=True)
+        for q, cell in zip(spec.answered_questions, cells, strict=True)
     ]
     context = staff_context(request, survey) | {"response": response, "answers": answers}
     return render(request, "analytics/response.html", context)

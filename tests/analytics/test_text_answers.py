@@ -132,3 +132,12 @@ def test_it_links_the_page_from_the_dashboard_of_a_survey_with_text_questions(
 ):
     assert f'href="{TEXTS}"' in analyst.get("/dashboard/kinds/share/").content.decode()
     assert "/responses/texts/" not in analyst.get("/dashboard/us-russia-kz/").content.decode()
+
+
+def test_it_shows_numbers_texts_and_not_asked_in_the_responses_browser(kinds, analyst):
+    response = answered(kinds, "потому что", minutes=1)
+    html = analyst.get(f"/dashboard/kinds/responses/{response.pk}/").content.decode()
+    cells = dict(re.findall(r'<th scope="row">(\w+)\..*?</th><td>(.*?)</td>', html))
+    assert cells["AGE"] == "30" and cells["WHY"] == "потому что"
+    assert cells["HOURS"] == "not asked"  # the respondent does not work
+    assert "THANKS" not in cells  # a note has no answer
