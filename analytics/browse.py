@@ -61,12 +61,15 @@ class ResponsePage:
 
 
 def responses_searched(survey: Survey, spec: QuestionnaireSpec, chosen, search: str) -> QuerySet:
-    """The chosen responses whose "other" texts contain ``search`` (any case)."""
+    """The chosen responses whose free texts (text answers, "other" texts) contain
+    ``search`` (any case)."""
     responses = responses_filtered(survey, chosen)
     if not search:
         return responses
     found = Q()
     for question in spec.questions:
+        if question.is_text:
+            found |= Q(**{f"answers__{question.code}__icontains": search})
         if question.other_column:
             found |= Q(**{f"answers__{question.other_key}__icontains": search})
     return responses.filter(found) if found else responses.none()

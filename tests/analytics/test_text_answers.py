@@ -142,3 +142,11 @@ def test_it_shows_numbers_texts_and_not_asked_in_the_responses_browser(kinds, an
     assert cells["AGE"] == "30" and cells["WHY"] == "потому что"
     assert cells["HOURS"] == "not asked"  # the respondent does not work
     assert "THANKS" not in cells  # a note has no answer
+
+
+def test_it_searches_the_text_answers_in_the_responses_browser(kinds, analyst):
+    wanted = answered(kinds, "Смотрю Telegram", minutes=1)
+    answered(kinds, "Видео", minutes=2)
+    html = analyst.get("/dashboard/kinds/responses/", {"q": "telegram"}).content.decode()
+    shown = re.findall(r'href="/dashboard/kinds/responses/(\d+)/"', html)
+    assert shown == [str(wanted.pk)]
