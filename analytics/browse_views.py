@@ -157,7 +157,7 @@ def text_answers(request: HttpRequest, slug: str) -> HttpResponse:
         extra = urlencode({"source": source.key} | ({"q": search} if search else {}))
         context |= {
             "page": responses_page(found, after=after, before=before),
-            "words": text_words(found, spec.languages),
+            "words": text_words(survey, chosen, source.key, search),
             "keep": "&".join(part for part in (filters, extra) if part),
         }
     return render(request, "analytics/text_answers.html", context)

@@ -2,7 +2,6 @@
 texts of its "other" options, searched, a keyset page at a time (analytics/browse.py), with
 the frequencies of their words (analytics/words.py)."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -11,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from analytics.charts import Labels
 from analytics.filters import ResponseFilter, responses_filtered
+from analytics.selectors import watermark_cached
 from analytics.words import WordCount, word_frequencies
 from surveys.models import Survey
 from surveys.questionnaire import QuestionnaireSpec
+from surveys.selectors import survey_watermark
 
 TEXTS_PER_FETCH = 5_000
 
@@ -55,11 +56,16 @@ def text_answers_found(
     return found.filter(**{f"answers__{key}__icontains": search}) if search else found
 
 
-def text_words(found: QuerySet, languages: tuple[str, ...]) -> list[WordCount]:
-    """The most frequent words of the texts found (stop words of the survey's languages
-    left out)."""
-    return word_frequencies(_texts(found), languages)
+def text_words(
+    survey: Survey, chosen: ResponseFilter, key: str, search: str = ""
+) -> list[WordCount]:
+    """The most frequent words of the texts ``text_answers_found`` finds (stop words of the
+    survey's languages left out), counted once per watermark: reading every text of a large
+    survey takes seconds."""
 
+    def count() -> list[WordCount]:
+        texts = text_answers_found(survey, chosen, key, search).values_list("text", flat=True)
+        return word_frequencies(texts.iterator(chunk_size=TEXTS_PER_FETCH), survey.languages)
 
-def _texts(found: QuerySet) -> Iterator[str]:
-    return found.values_list("text", flat=True).iterator(chunk_size=TEXTS_PER_FETCH)
+    described = (chosen.cache_key(), key, search)
+    return watermark_cached("words", survey, survey_watermark(survey), described, count)

@@ -150,3 +150,10 @@ def test_it_searches_the_text_answers_in_the_responses_browser(kinds, analyst):
     html = analyst.get("/dashboard/kinds/responses/", {"q": "telegram"}).content.decode()
     shown = re.findall(r'href="/dashboard/kinds/responses/(\d+)/"', html)
     assert shown == [str(wanted.pk)]
+
+
+def test_it_counts_the_words_again_when_a_response_arrives(kinds, analyst):
+    answered(kinds, "радио", minutes=1)
+    assert "<td>телевизор</td>" not in analyst.get(TEXTS).content.decode()
+    answered(kinds, "телевизор", minutes=2)
+    assert "<td>телевизор</td>" in analyst.get(TEXTS).content.decode()
