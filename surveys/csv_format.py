@@ -81,7 +81,8 @@ def moment_format(submitted_at: datetime) -> str:
 
 def row_format(spec: QuestionnaireSpec, record: tuple, labels: str | None = None) -> list:
     """One CSV record of a response's RECORD_FIELDS; single choices as codes, or as labels
-    in the ``labels`` language."""
+    in the ``labels`` language; numbers as number_format writes them; NOT_ASKED in every
+    column of a question in ``skipped``."""
     response_id, submitted_at, language, provenance, is_suspect, answers, skipped = record
     row: list = [response_id, moment_format(submitted_at), language, provenance, int(is_suspect)]
     for question in spec.answered_questions:
