@@ -10,7 +10,7 @@ their language.
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 
 from django.utils import translation
@@ -42,12 +42,16 @@ class AnswersInvalid(ApplicationError):
         super().__init__(message, errors=errors)
 
 
-def answers_clean(questions: Iterable[QuestionSpec], answers: object) -> dict:
+def answers_clean(
+    questions: Iterable[QuestionSpec], answers: object, not_asked: Collection[str] = ()
+) -> dict:
     """Return the answers in canonical form, or raise AnswersInvalid naming each problem.
 
     Questions are judged in order: one whose condition does not hold over the answers
     cleaned so far is skipped, and whatever was sent for it is dropped, not judged (the
     respondent was not asked it); ``required`` applies only to the questions asked.
+    ``not_asked``: questions known not to have been asked (an imported file says so), as if
+    their condition did not hold.
     """
     questions = tuple(questions)
     if not isinstance(answers, dict):
@@ -55,6 +59,8 @@ def answers_clean(questions: Iterable[QuestionSpec], answers: object) -> dict:
     errors = _unknown_keys(questions, answers)
     cleaned: dict = {}
     for question, condition in question_conditions(questions):
+        if question.code in not_asked:
+            continue
         if condition is not None and not condition_holds(condition, cleaned):
             continue
         try:
@@ -66,21 +72,28 @@ def answers_clean(questions: Iterable[QuestionSpec], answers: object) -> dict:
     return cleaned
 
 
-def questions_skipped(questions: Iterable[QuestionSpec], answers: dict) -> list[str]:
+def questions_skipped(
+    questions: Iterable[QuestionSpec], answers: dict, not_asked: Collection[str] = ()
+) -> list[str]:
     """The codes of the questions the respondent was not asked: their condition was false
-    over the answers to the questions before them, in order. A skipped question counts as
-    unanswered for the conditions after it (its answer, if any, is not looked at)."""
-    return conditions_skipped(question_conditions(questions), answers)
+    over the answers to the questions before them, in order, or they are ``not_asked``
+    (answers_clean). A skipped question counts as unanswered for the conditions after it
+    (its answer, if any, is not looked at)."""
+    return conditions_skipped(question_conditions(questions), answers, not_asked)
 
 
 def conditions_skipped(
-    conditions: list[tuple[QuestionSpec, Condition | None]], answers: dict
+    conditions: list[tuple[QuestionSpec, Condition | None]],
+    answers: dict,
+    not_asked: Collection[str] = (),
 ) -> list[str]:
     """questions_skipped with the conditions parsed once, for many answer documents."""
     asked: dict = {}
     skipped = []
     for question, condition in conditions:
-        if condition is not None and not condition_holds(condition, asked):
+        if question.code in not_asked or (
+            condition is not None and not condition_holds(condition, asked)
+        ):
             skipped.append(question.code)
         elif question.code in answers:
             asked[question.code] = answers[question.code]

@@ -364,7 +364,7 @@ def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Re
             f"row {line}, column language: {row.language!r} is not one of {survey.languages}"
         )
     try:
-        answers = answers_clean(spec.questions, row.answers)
+        answers = answers_clean(spec.questions, row.answers, not_asked=row.skipped)
     except AnswersInvalid as error:
         code, message = next(iter(error.errors.items()))
         raise ImportRefused(
@@ -373,7 +373,9 @@ def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Re
     return Response(
         survey=survey,
         answers=answers,
-        skipped=questions_skipped(spec.questions, answers),
+        # Not asked: as the file says (its conditions may have changed since), and where
+        # the conditions do not hold over the answers.
+        skipped=questions_skipped(spec.questions, answers, not_asked=row.skipped),
         language=row.language,
         submitted_at=row.submitted_at or now,
         client_token=uuid.uuid4(),

@@ -346,3 +346,73 @@ def skip_logic_document() -> dict:
     q01 single, q02 ordinal if q01 != no, q03 multi if q02 >= sometimes, q04 integer, q05
     decimal if two or more devices, q06 text if q01 is yes or partly)."""
     return json.loads(SKIP_LOGIC_QUESTIONNAIRE.read_text())
+
+
+def every_kind_document(slug: str = "kinds") -> dict:
+    """A questionnaire with a question of each kind (single, ordinal, multi with "other",
+    number, text, note) in kk, ru and en, and two skip-logic conditions."""
+
+    def texts(word: str) -> dict:
+        return {"kk": f"{word} (kk)", "ru": f"{word} (ru)", "en": word}
+
+    def choices(*codes: str) -> list[dict]:
+        return [{"code": code, "label": texts(code)} for code in codes]
+
+    return {
+        "slug": slug,
+        "languages": ["kk", "ru", "en"],
+        "title": texts("Every kind"),
+        "questions": [
+            {
+                "code": "works",
+                "kind": "single",
+                "text": texts("Works?"),
+                "choices": choices("yes", "no"),
+            },
+            {
+                "code": "trust",
+                "kind": "ordinal",
+                "required": False,
+                "text": texts("Trust"),
+                "choices": choices("low", "medium", "high"),
+            },
+            {
+                "code": "news",
+                "kind": "multi",
+                "text": texts("News from"),
+                "choices": [
+                    *choices("tv", "social"),
+                    {"code": "other", "label": texts("other"), "other": True},
+                ],
+            },
+            {
+                "code": "age",
+                "kind": "number",
+                "text": texts("Age"),
+                "min": 16,
+                "max": 100,
+                "integer": True,
+                "unit": texts("years"),
+            },
+            {
+                "code": "hours",
+                "kind": "number",
+                "required": False,
+                "text": texts("Hours at work"),
+                "relevant": "${works} = 'yes'",
+            },
+            {"code": "thanks", "kind": "note", "text": texts("Thank you")},
+            {
+                "code": "why",
+                "kind": "text",
+                "required": False,
+                "max_length": 500,
+                "text": texts("Why social media?"),
+                "relevant": "selected(${news}, 'social')",
+            },
+        ],
+    }
+
+
+def every_kind_survey(slug: str = "kinds"):
+    return survey_from_document(every_kind_document(slug))

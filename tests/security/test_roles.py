@@ -62,6 +62,7 @@ TABLE = [
     ("dashboard_responses", SLUG, "get", *RESPONSES),
     ("dashboard_response", {**SLUG, "pk": "{response}"}, "get", *RESPONSES),
     ("dashboard_other", SLUG, "get", *RESPONSES),
+    ("dashboard_texts", SLUG, "get", *RESPONSES),
     ("dashboard_responses_delete", SLUG, "get", 302, 405, 405, 405, 403, 405, 405, 405),
     # Deleting test or demo data and setting the schedule: the survey's owners ("manage").
     ("dashboard_responses_delete", SLUG, "post", 302, 403, 403, 302, 403, 403, 302, 302),
