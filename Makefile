@@ -51,7 +51,7 @@ test-fast: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy config core surveys analytics exports api
+	$(VENV)/bin/mypy config core surveys analytics exports api editor
 
 format: install-dev
 	$(VENV)/bin/ruff format .

@@ -61,12 +61,15 @@ class ResponsePage:
 
 
 def responses_searched(survey: Survey, spec: QuestionnaireSpec, chosen, search: str) -> QuerySet:
-    """The chosen responses whose "other" texts contain ``search`` (any case)."""
+    """The chosen responses whose free texts (text answers, "other" texts) contain
+    ``search`` (any case)."""
     responses = responses_filtered(survey, chosen)
     if not search:
         return responses
     found = Q()
     for question in spec.questions:
+        if question.is_text:
+            found |= Q(**{f"answers__{question.code}__icontains": search})
         if question.other_column:
             found |= Q(**{f"answers__{question.other_key}__icontains": search})
     return responses.filter(found) if found else responses.none()
@@ -117,18 +120,23 @@ def _beyond(responses: QuerySet, cursor: Cursor, descending: bool) -> QuerySet:
     return responses.filter(after)
 
 
-def answer_cells(spec: QuestionnaireSpec, labels: Labels, answers: dict) -> list[str]:
-    """A response's answers in words, one cell per question: choice labels (several joined
-    by "; "), the "other" text in quotes after them, "—" when not answered."""
+def answer_cells(
+    spec: QuestionnaireSpec, labels: Labels, answers: dict, skipped: list[str]
+) -> list[str]:
+    """A response's answers in words, one cell per question but notes: choice labels
+    (several joined by "; "), the "other" text in quotes after them, the number or the text,
+    "—" when not answered, "not asked" when skip logic did not ask it."""
     cells = []
-    for question in spec.questions:
+    for question in spec.answered_questions:
         value = answers.get(question.code)
-        if value is None:
+        if question.code in skipped:
+            shown = _("not asked")
+        elif value is None:
             shown = "—"
         elif isinstance(value, list):
             shown = "; ".join(labels.choice(question.code, code) for code in value)
         else:
-            shown = labels.choice(question.code, value)
+            shown = str(labels.choice(question.code, value) if question.is_choice else value)
         other = answers.get(question.other_key) if question.other_column else None
         cells.append(f"{shown} “{other}”" if other else shown)
     return cells

@@ -1,5 +1,6 @@
 """The responses browser: a page of responses in words, one response, the "other" texts,
-and deleting all test or demo responses."""
+the free-text answers with their word frequencies, and deleting all test or demo
+responses."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from analytics.browse import (
 from analytics.charts import Labels
 from analytics.forms import FilterInvalid, filter_parse
 from analytics.staff import staff_context, team_only, team_right
+from analytics.text_answers import text_answers_found, text_sources, text_words
 from surveys.models import Provenance, Survey
 from surveys.selectors import survey_has_real_responses, survey_questionnaire
 from surveys.services import DeletionRefused, responses_delete
@@ -32,7 +34,7 @@ SEARCH_MAX_LENGTH = 200
 def _filtered(request: HttpRequest, survey: Survey):
     spec = survey_questionnaire(survey)
     query = request.GET.copy()
-    for name in ("q", "order", "after", "before"):
+    for name in ("q", "order", "after", "before", "source"):
         query.pop(name, None)
     form = filter_parse(
         spec, translation.get_language(), query, has_real=survey_has_real_responses(survey)
@@ -71,8 +73,8 @@ def responses(request: HttpRequest, slug: str) -> HttpResponse:
         "chosen": chosen,
         "search": search,
         "oldest_first": oldest_first,
-        "questions": [(q.code, labels.questions[q.code]) for q in spec.questions],
-        "rows": [(r, answer_cells(spec, labels, r.answers)) for r in page.rows],
+        "questions": [(q.code, labels.questions[q.code]) for q in spec.answered_questions],
+        "rows": [(r, answer_cells(spec, labels, r.answers, r.skipped)) for r in page.rows],
         "page": page,
         "keep": keep,
         "filters": filters,
@@ -99,10 +101,10 @@ def response_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     response = get_object_or_404(survey.responses, pk=pk)
     spec = survey_questionnaire(survey)
     labels = Labels(spec, translation.get_language())
-    cells = answer_cells(spec, labels, response.answers)
+    cells = answer_cells(spec, labels, response.answers, response.skipped)
     answers = [
         (q.code, labels.questions[q.code], cell)
-        for q, cell in zip(spec.questions, cells, strict=True)
+        for q, cell in zip(spec.answered_questions, cells, strict=True)
     ]
     context = staff_context(request, survey) | {"response": response, "answers": answers}
     return render(request, "analytics/response.html", context)
@@ -122,6 +124,43 @@ def other_answers(request: HttpRequest, slug: str) -> HttpResponse:
         "filters": filters,
     }
     return render(request, "analytics/other_texts.html", context)
+
+
+@team_right(ANALYSE)  # individual answers: analysts and owners
+def text_answers(request: HttpRequest, slug: str) -> HttpResponse:
+    """One text question's (or "other" option's) answers, newest first, searched, with the
+    most frequent words of those found."""
+    survey = get_object_or_404(Survey, slug=slug)
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    try:
+        spec, form, filters = _filtered(request, survey)
+        after, before = (
+            Cursor.parse(request.GET[name]) if request.GET.get(name) else None
+            for name in ("after", "before")
+        )
+    except FilterInvalid as error:
+        return _bad_filter(request, survey, error)
+    sources = text_sources(spec, Labels(spec, translation.get_language()))
+    source = next((s for s in sources if s.key == request.GET.get("source")), None)
+    source = source or (sources[0] if sources else None)
+    chosen = form.response_filter()
+    context = staff_context(request, survey, chosen) | {
+        "form": form,
+        "chosen": chosen,
+        "sources": sources,
+        "source": source,
+        "search": search,
+        "filters": filters,
+    }
+    if source is not None:
+        found = text_answers_found(survey, chosen, source.key, search)
+        extra = urlencode({"source": source.key} | ({"q": search} if search else {}))
+        context |= {
+            "page": responses_page(found, after=after, before=before),
+            "words": text_words(survey, chosen, source.key, search),
+            "keep": "&".join(part for part in (filters, extra) if part),
+        }
+    return render(request, "analytics/text_answers.html", context)
 
 
 @team_only

@@ -13,7 +13,7 @@ from analytics.filters import ResponseFilter, filter_for_survey
 from analytics.selectors import watermark_cached
 from core.languages import language_names
 from surveys.models import Survey
-from surveys.selectors import survey_has_real_responses, survey_watermark
+from surveys.selectors import survey_has_real_responses, survey_questionnaire, survey_watermark
 from surveys.teams import ANALYSE, MANAGE, VIEW, survey_allows, surveys_reachable
 
 
@@ -81,4 +81,5 @@ def staff_context(
         "may_export": may_export,
         "may_manage": may_export and survey_allows(user, survey, MANAGE),
         "may_admin": user.is_staff,
+        "has_text_questions": any(q.is_text for q in survey_questionnaire(survey).questions),
     }

@@ -23,6 +23,7 @@ urlpatterns = [
         name="dashboard_response",
     ),
     path("<slug:slug>/responses/other/", browse_views.other_answers, name="dashboard_other"),
+    path("<slug:slug>/responses/texts/", browse_views.text_answers, name="dashboard_texts"),
     path(
         "<slug:slug>/responses/delete/",
         browse_views.delete_synthetic,

@@ -2,11 +2,8 @@
 EXPORT_BACKGROUND_ROWS answers 202 with a job (api/exports.py); the job's address tells its
 progress, then its download link until it expires, or why it failed."""
 
-from typing import cast
-
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
@@ -19,7 +16,7 @@ from api.errors import error_responses
 from api.files import CanExport, ErrorsAsJson
 from exports.jobs import export_job_file
 from exports.models import ExportJob
-from surveys.teams import ANALYSE, survey_allows
+from exports.selectors import export_job_of
 
 JOB_ERRORS = error_responses(
     {
@@ -38,6 +35,7 @@ class ExportJobSerializer(serializers.Serializer):
     rows_done = serializers.IntegerField(help_text="Responses written so far.")
     percent = serializers.IntegerField()
     status_url = serializers.CharField(help_text="This job's address.")
+    page_url = serializers.CharField(help_text="The job's page, for people: it follows the job.")
     download_url = serializers.CharField(
         allow_null=True, help_text="The file, once done and until it expires."
     )
@@ -57,6 +55,7 @@ def job_json(job: ExportJob, request: Request) -> dict:
         "rows_done": job.rows_done,
         "percent": job.percent,
         "status_url": status_url,
+        "page_url": request.build_absolute_uri(reverse("exports:job", args=[job.pk])),
         "download_url": f"{status_url}file" if download else None,
         "expires_at": job.expires_at,
         "message": job.message,
@@ -64,13 +63,8 @@ def job_json(job: ExportJob, request: Request) -> dict:
 
 
 def job_or_404(request: Request, job_id) -> ExportJob:
-    """The job, if it is the asker's and they may still export its survey (a member who
-    left the team loses their unfinished downloads too); superusers see every job."""
-    jobs = ExportJob.objects.select_related("survey")
-    if not request.user.is_superuser:
-        jobs = jobs.filter(user_id=cast(int, request.user.pk))
-    job = jobs.filter(pk=job_id).first()
-    if job is None or not survey_allows(request.user, job.survey, ANALYSE):
+    job = export_job_of(request.user, job_id)
+    if job is None:
         raise exceptions.NotFound(_("There is no such export job of yours."))
     return job
 
@@ -126,6 +120,10 @@ class ExportJobFileApi(APIView):
             raise NotReady(_("The export is not made yet: ask its address again later."))
         if path is None:
             raise Gone(_("This export has expired or failed: make it again."))
-        response = FileResponse(path.open("rb"), content_type=job.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, job.filename)
-        return response
+        # The printable report opens in the browser, to be printed; other files download.
+        return FileResponse(
+            path.open("rb"),
+            content_type=job.content_type,
+            as_attachment=job.format != "report-html",
+            filename=job.filename,
+        )

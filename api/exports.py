@@ -9,7 +9,7 @@ export log; CSV files are streamed, so memory stays flat however many responses 
 
 from typing import ClassVar
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.http import content_disposition_header
@@ -36,7 +36,12 @@ from api.filters import FILTER_PARAMETERS
 from api.surveys import team_survey_or_404
 from api.throttles import SignedInThrottle
 from core.languages import language_codes
-from exports.jobs import RESPONSE_FORMATS, export_is_big, export_job_start
+from exports.jobs import (
+    PUBLICATION_FORMATS,
+    RESPONSE_FORMATS,
+    export_in_background,
+    export_job_start,
+)
 from exports.services import FORMATS, export_make
 from surveys.questionnaire import KINDS
 from surveys.selectors import survey_has_real_responses, survey_questionnaire
@@ -90,6 +95,11 @@ def _flag(request: Request, name: str) -> bool:
     return value in TRUE
 
 
+def _wants_a_page(request: Request) -> bool:
+    """A browser following a link (it asks for HTML first), not a program asking for JSON."""
+    return request.META.get("HTTP_ACCEPT", "").startswith("text/html")
+
+
 def _binary(description: str, format: str) -> dict:
     content_type = FORMATS[format][2].split(";")[0]
     return {
@@ -121,7 +131,8 @@ class ExportApi(APIView):
         language = self.language(request, labels)
         labels = labels if self.format != "sav" else None
         bom = _flag(request, "bom") if self.bom else False
-        if export_is_big(survey, self.format, chosen):
+        weighted = form.weighting_asked() if form else None
+        if not pair and export_in_background(survey, self.format, chosen):
             job = export_job_start(
                 survey=survey,
                 user=request.user,
@@ -130,8 +141,11 @@ class ExportApi(APIView):
                 labels=labels,
                 language=language,
                 bom=bom,
+                weighted=weighted,
             )
             body = job_json(job, request)
+            if _wants_a_page(request):  # a person who followed a link: the job's page
+                return HttpResponseRedirect(body["page_url"], status=303)
             return Response(body, status=202, headers={"Location": body["status_url"]})
         export = export_make(
             survey=survey,
@@ -142,7 +156,7 @@ class ExportApi(APIView):
             language=language,
             bom=bom,
             pair=(pair["a"], pair["b"]) if pair else None,
-            weighted=form.weighting_asked() if form else None,
+            weighted=weighted,
         )
         response: HttpResponseBase
         if export.content_type.startswith("text/csv") or self.format == "bundle":
@@ -241,13 +255,26 @@ def export_api(
     ]
     if isinstance(file, OpenApiResponse):
         responses = {200: file, **EXPORT_ERRORS}
+    elif format in PUBLICATION_FORMATS:
+        responses = dict(EXPORT_ERRORS)
     else:
         responses = _binary(file, format)
+    if format in PUBLICATION_FORMATS:
+        responses[202] = OpenApiResponse(
+            ExportJobSerializer,
+            description=f"{file} It is always made in the background: follow the job's "
+            "status_url (also in Location) until its download_url appears.",
+        )
     if format in RESPONSE_FORMATS:
         responses[202] = OpenApiResponse(
             ExportJobSerializer,
             description="More responses than EXPORT_BACKGROUND_ROWS: the file is made in the "
             "background; follow the job's status_url (also in Location).",
+        )
+    if format in RESPONSE_FORMATS + PUBLICATION_FORMATS:
+        responses[303] = OpenApiResponse(
+            description="When the request asks for HTML first (a browser following a link) "
+            "instead of 202: to the job's page (page_url)."
         )
     view = type(
         f"{operation_id.title().replace('_', '')}Api",

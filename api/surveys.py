@@ -20,6 +20,8 @@ from api.errors import ErrorSerializer, error_responses
 from api.throttles import SignedInThrottle, SubmissionThrottle
 from core.errors import ApplicationError
 from core.languages import language_codes
+from surveys.answers import question_conditions
+from surveys.conditions import condition_json
 from surveys.models import Survey, in_language
 from surveys.questionnaire import KINDS, QuestionnaireSpec
 from surveys.selectors import survey_by_slug, survey_questionnaire
@@ -116,9 +118,31 @@ class SurveyDetailApi(APIView):
 
             code = serializers.CharField()
             kind = serializers.ChoiceField(choices=KINDS)
-            required = serializers.BooleanField()  # type: ignore[assignment]
+            required = serializers.BooleanField(  # type: ignore[assignment]
+                help_text="Applies only when the question is asked (see relevant)."
+            )
             text = serializers.CharField()
+            hint = serializers.CharField(allow_blank=True)
             choices = ChoiceSerializer(many=True)
+            relevant = serializers.CharField(
+                allow_blank=True,
+                help_text="The XLSForm condition over earlier answers under which the "
+                "question is asked; empty: always. Answers to a question not asked are "
+                "dropped, not stored.",
+            )
+            condition = serializers.JSONField(
+                allow_null=True,
+                help_text="The same condition as a tree: {op: and|or|not, args}, {op: "
+                "selected, question, choice}, {op: compare, question, count, kind, operator, "
+                "value, order}; null: always asked.",
+            )
+            min = serializers.FloatField(allow_null=True, help_text="Number questions.")
+            max = serializers.FloatField(allow_null=True, help_text="Number questions.")
+            integer = serializers.BooleanField(help_text="A number question takes whole numbers.")
+            unit = serializers.CharField(allow_blank=True, help_text="Number questions.")
+            max_length = serializers.IntegerField(
+                allow_null=True, help_text="Text questions: the longest answer."
+            )
 
         slug = serializers.SlugField()
         language = serializers.CharField(help_text="The language of every text below.")
@@ -159,12 +183,20 @@ def _questionnaire_in(spec: QuestionnaireSpec, language: str, survey: Survey) ->
                 "kind": q.kind,
                 "required": q.required,
                 "text": text(q.text),
+                "hint": text(q.hint) if q.hint else "",
                 "choices": [
                     {"code": c.code, "label": text(c.label), "is_other": c.is_other}
                     for c in q.choices
                 ],
+                "relevant": q.relevant,
+                "condition": condition_json(condition) if condition else None,
+                "min": q.minimum,
+                "max": q.maximum,
+                "integer": q.integer,
+                "unit": text(q.unit) if q.unit else "",
+                "max_length": q.max_length,
             }
-            for q in spec.questions
+            for q, condition in question_conditions(spec.questions)
         ],
     }
 
@@ -179,9 +211,11 @@ class ResponseSubmitApi(APIView):
             help_text="The language the respondent answered in; one of the survey's languages.",
         )
         answers = serializers.DictField(
-            help_text='A choice code per single-choice question ("q01": "teacher"), a list '
-            'of codes per multi-choice question ("q03": ["cyber", "other"]), and the text '
-            'of a ticked "other" choice under "<code>_other".'
+            help_text='A choice code per single-choice or ordinal question ("q01": '
+            '"teacher"), a list of codes per multi-choice question ("q03": ["cyber", '
+            '"other"]), the text of a ticked "other" choice under "<code>_other", a number '
+            '(or a string as typed: "12,5") per number question, a string per text question; '
+            "none for a note. Answers to questions whose condition does not hold are dropped."
         )
 
     @extend_schema_serializer(component_name="ResponseStored")

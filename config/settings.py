@@ -211,6 +211,15 @@ ANALYSIS_REFRESH_PAUSE_MS = envint("ANALYSIS_REFRESH_PAUSE_MS", 1000 if REDIS_UR
 # download link that expires); smaller ones stream straight away.
 EXPORT_BACKGROUND_ROWS = envint("EXPORT_BACKGROUND_ROWS", 20_000, minimum=1)
 EXPORT_KEEP_HOURS = envint("EXPORT_KEEP_HOURS", 24, minimum=1)
+# Periodic tasks, sent by one `celery -A config beat` per deployment: the files of expired
+# background exports are deleted every EXPORT_EXPIRY_CHECK_MINUTES.
+EXPORT_EXPIRY_CHECK_MINUTES = envint("EXPORT_EXPIRY_CHECK_MINUTES", 15, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "expire-export-files": {
+        "task": "exports.tasks.exports_expire",
+        "schedule": EXPORT_EXPIRY_CHECK_MINUTES * 60,
+    },
+}
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or VAR_DIR / "media")
 
 LOGIN_URL = "/accounts/login/"

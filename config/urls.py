@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("dashboard/", include("analytics.urls")),
     path("api/", include("api.urls")),
+    path("exports/", include("exports.urls")),
     path("editor/", include("editor.urls")),
     path("", include("surveys.urls")),
 ]

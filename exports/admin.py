@@ -1,5 +1,5 @@
-"""The admin's Export page of a survey (choose a format, download the file by POST) and the
-export log.
+"""The admin's Export page of a survey (choose a format, download the file by POST, or
+follow its background job: exports/jobs.py) and the export log.
 
 Only analysts and owners of the survey's team (or users with site-wide reach and
 ``surveys.export_responses``: surveys/teams.py) may export; others get 403. Every download
@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import translation
 
 from analytics.forms import ResponseFilterForm
+from exports.jobs import export_in_background, export_job_start
 from exports.services import FORMATS, ExportRefused, export_make
 from surveys.admin import ONLY_REACHED, SurveyAdmin, TeamScoped
 from surveys.models import ExportRecord, Survey
@@ -84,16 +85,21 @@ def survey_export(request: HttpRequest, survey_id: int, admin_site) -> HttpRespo
     if form.is_valid():
         data = form.cleaned_data
         labels = data["labels"] or None
+        options = {
+            "survey": survey,
+            "format": data["format"],
+            "user": request.user,
+            "chosen": form.response_filter(),
+            "labels": labels if data["format"] not in LANGUAGE_FORMATS else None,
+            "language": labels if data["format"] in LANGUAGE_FORMATS else None,
+            "bom": data["bom"],
+        }
+        if export_in_background(survey, data["format"], options["chosen"]):
+            job = export_job_start(**options)
+            return HttpResponseRedirect(reverse("exports:job", args=[job.pk]))
         try:
             export = export_make(
-                survey=survey,
-                format=data["format"],
-                user=request.user,
-                chosen=form.response_filter(),
-                labels=labels if data["format"] not in LANGUAGE_FORMATS else None,
-                language=labels if data["format"] in LANGUAGE_FORMATS else None,
-                bom=data["bom"],
-                pair=(data["a"], data["b"]) if data["a"] and data["b"] else None,
+                **options, pair=(data["a"], data["b"]) if data["a"] and data["b"] else None
             )
         except ExportRefused as error:
             form.add_error(None, str(error))

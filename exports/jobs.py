@@ -1,7 +1,8 @@
-"""Exports of more than EXPORT_BACKGROUND_ROWS responses, made by a Celery worker
-(exports/tasks.py): the request gets a job at once; the job shows its progress
-(rows, percent), then a file to download until it expires (EXPORT_KEEP_HOURS), or a
-message saying why it failed. Smaller exports stay streamed in the request
+"""Background exports, made by a Celery worker (exports/tasks.py): every report and
+reproducible bundle, and responses exports of more than EXPORT_BACKGROUND_ROWS responses.
+The request gets a job at once; the job shows its progress (rows, percent), then a file to
+download until it expires (EXPORT_KEEP_HOURS; a periodic task deletes expired files), or a
+message saying why it failed. Smaller responses exports stay streamed in the request
 (exports/services.py)."""
 
 import logging
@@ -17,15 +18,20 @@ from django.utils.translation import gettext as _
 from analytics.filters import ResponseFilter, filter_default
 from core.shared import task_send
 from exports.models import ExportJob
-from exports.services import FORMATS, export_make, responses_upto_now
+from exports.services import FORMATS, ExportRefused, export_make, responses_upto_now
 from surveys.models import Survey
 
 RESPONSE_FORMATS = ("csv", "xlsx", "sav")
+# The report and the bundle analyse every response and render documents: always a job.
+PUBLICATION_FORMATS = ("report-docx", "report-html", "bundle")
 PROGRESS_SECONDS = 0.5  # how often a running job saves its progress
 log = logging.getLogger(__name__)
 
 
-def export_is_big(survey: Survey, format: str, chosen: ResponseFilter | None) -> bool:
+def export_in_background(survey: Survey, format: str, chosen: ResponseFilter | None) -> bool:
+    """Whether the export is made by a job rather than in the request."""
+    if format in PUBLICATION_FORMATS:
+        return True
     if format not in RESPONSE_FORMATS:
         return False
     return responses_upto_now(survey, chosen).count() > settings.EXPORT_BACKGROUND_ROWS
@@ -40,14 +46,17 @@ def export_job_start(
     labels: str | None = None,
     language: str | None = None,
     bom: bool = False,
+    weighted: bool | None = None,
 ) -> ExportJob:
-    """Queue the export (without a broker it is made now) and return its job."""
+    """Queue the export (without a broker it is made now) and return its job.
+    ``weighted``: of a report or bundle (None: as the dashboards)."""
     export_jobs_expire()
     options = {
         "filter": (chosen or filter_default(survey)).to_json(),
         "labels": labels,
         "language": language,
         "bom": bom,
+        "weighted": weighted,
         "ui_language": translation.get_language(),
     }
     job = ExportJob.objects.create(
@@ -59,14 +68,20 @@ def export_job_start(
     )
     if not task_send("exports.tasks.export_run", str(job.pk)):
         job.state, job.finished_at = ExportJob.FAILED, timezone.now()
-        job.message = _(
-            "The background worker cannot be reached right now: try again in a minute, or "
-            "choose filters so that at most %(limit)s responses are exported (those are "
-            "made at once)."
-        ) % {"limit": settings.EXPORT_BACKGROUND_ROWS}
+        job.message = _unreachable(format)
         job.save()
     job.refresh_from_db()
     return job
+
+
+def _unreachable(format: str) -> str:
+    if format in PUBLICATION_FORMATS:
+        return _("The background worker cannot be reached right now: try again in a minute.")
+    return _(
+        "The background worker cannot be reached right now: try again in a minute, or "
+        "choose filters so that at most %(limit)s responses are exported (those are "
+        "made at once)."
+    ) % {"limit": settings.EXPORT_BACKGROUND_ROWS}
 
 
 def export_job_run(job_id: str) -> None:
@@ -79,6 +94,8 @@ def export_job_run(job_id: str) -> None:
     with translation.override(job.options.get("ui_language")):
         try:
             _make(job)
+        except ExportRefused as refused:  # asked for what cannot be made: say what
+            job.state, job.message = ExportJob.FAILED, str(refused)
         except Exception as error:  # whatever broke, the person is told and can retry
             log.exception("export job %s failed", job.pk)
             job.state = ExportJob.FAILED
@@ -102,15 +119,17 @@ def _make(job: ExportJob) -> None:
         labels=options["labels"],
         language=options["language"],
         bom=options["bom"],
+        weighted=options.get("weighted"),
     )
     target = _file(job)
     target.parent.mkdir(parents=True, exist_ok=True)
     lines, saved = 0, time.monotonic()
+    counts_rows = job.format == "csv"  # one line per response; the others are binary
     with target.open("wb") as output:
         for chunk in export.content:
             output.write(chunk)
-            lines += chunk.count(b"\n")
-            if time.monotonic() - saved > PROGRESS_SECONDS:
+            lines += chunk.count(b"\n") if counts_rows else 0
+            if counts_rows and time.monotonic() - saved > PROGRESS_SECONDS:
                 done = min(lines, job.rows_total)
                 ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
                 saved = time.monotonic()

@@ -1,10 +1,11 @@
 """The responses CSV made by PostgreSQL: each record is built by one SQL expression.
 
 Formatting a million records in Python costs about ten seconds; here the database writes
-every cell (choice code or label, the 0/1 option flags, the quoted and neutralised free
-text, the ISO timestamp) and the records come back through COPY, a page at a time, so
-memory stays flat. The output is byte for byte what ``csv_format.row_format`` and
-``csv.writer`` produce (tests/surveys/test_exports.py proves it on hostile text).
+every cell (choice code or label, the 0/1 option flags, the number, the quoted and
+neutralised free text, the not-asked marker, the ISO timestamp) and the records come back
+through COPY, a page at a time, so memory stays flat. The output is byte for byte what
+``csv_format.row_format`` and ``csv.writer`` produce (tests/exports/test_exports.py and
+tests/exports/test_question_kinds.py prove it on hostile text and every question kind).
 """
 
 import codecs
@@ -16,7 +17,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from psycopg2 import sql
 
-from surveys.csv_format import FORMULA_STARTS, neutralise
+from surveys.csv_format import FORMULA_STARTS, NOT_ASKED, neutralise
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 PAGE_ROWS = 10_000  # about 1.3 MB of CSV (3 MB with labels) held at a time
@@ -78,18 +79,39 @@ def record_expression(spec: QuestionnaireSpec, labels: str | None, weight=None) 
         sql.SQL("provenance"),  # real, test or demo
         sql.SQL("CASE WHEN is_suspect THEN '1' ELSE '0' END"),
     ]
-    for question in spec.questions:
-        value = sql.SQL("(answers->>{})").format(sql.Literal(question.code))
-        if question.is_multi:
-            cells.append(_flags(question))
-        else:
-            cells.append(_choice(question, value, labels))
-        if question.other_column:
-            key = sql.Literal(question.other_key)
-            cells.append(_text_cell(sql.SQL("(answers->>{})").format(key)))
+    for question in spec.answered_questions:
+        cells.append(_question_cells(question, labels))
     if weight is not None:
         cells.append(weight.expression())
     return sql.SQL("{} || {}").format(sql.SQL(" || ',' || ").join(cells), sql.Literal("\r\n"))
+
+
+def _question_cells(question: QuestionSpec, labels: str | None) -> sql.Composable:
+    """The question's cells, or the not-asked marker in each when skip logic skipped it."""
+    value = sql.SQL("(answers->>{})").format(sql.Literal(question.code))
+    if question.is_multi:
+        answered = _flags(question)
+    elif question.is_number:
+        answered = _number(question, value)
+    elif question.is_text:
+        answered = _text_cell(value)
+    else:
+        answered = _choice(question, value, labels)
+    if question.other_column:
+        other = sql.SQL("(answers->>{})").format(sql.Literal(question.other_key))
+        answered = sql.SQL("{} || ',' || {}").format(answered, _text_cell(other))
+    marker = ",".join([NOT_ASKED] * len(question.export_columns))
+    return sql.SQL("CASE WHEN skipped ? {} THEN {} ELSE {} END").format(
+        sql.Literal(question.code), sql.Literal(marker), answered
+    )
+
+
+def _number(question: QuestionSpec, value: sql.Composable) -> sql.Composable:
+    """A jsonb number as PostgreSQL writes it (csv_format.number_format does the same)."""
+    kind = sql.SQL("jsonb_typeof(answers->{})").format(sql.Literal(question.code))
+    return sql.SQL("CASE WHEN {} = 'number' THEN {} ELSE {} END").format(
+        kind, value, _text_cell(value)
+    )
 
 
 def _choice(question: QuestionSpec, value: sql.Composable, labels: str | None) -> sql.Composable:
@@ -120,8 +142,12 @@ def _flags(question: QuestionSpec) -> sql.Composable:
 
 def _text_cell(value: sql.Composable) -> sql.Composable:
     """csv_format.neutralise, then csv.writer's quoting; NULL is an empty cell."""
-    shown = sql.SQL("CASE WHEN left({v}, 1) IN ({starts}) THEN '''' || {v} ELSE {v} END").format(
-        v=value, starts=sql.SQL(", ").join(sql.Literal(s) for s in FORMULA_STARTS)
+    shown = sql.SQL(
+        "CASE WHEN left({v}, 1) IN ({starts}) OR {v} = {marker} THEN '''' || {v} ELSE {v} END"
+    ).format(
+        v=value,
+        starts=sql.SQL(", ").join(sql.Literal(s) for s in FORMULA_STARTS),
+        marker=sql.Literal(NOT_ASKED),
     )
     return sql.SQL(
         "CASE WHEN {v} IS NULL THEN '' WHEN {v} ~ {special} "

@@ -1,5 +1,6 @@
 """Reads the exports need beyond the analysis: when and in which languages the responses a
-file covers were collected, and the survey's weighting scheme."""
+file covers were collected, the survey's weighting scheme, and whose background export a job
+is."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +10,9 @@ from django.utils import timezone
 
 from analytics.filters import ResponseFilter, responses_filtered
 from analytics.models import WeightingScheme
+from exports.models import ExportJob
 from surveys.models import Survey
+from surveys.teams import ANALYSE, survey_allows
 
 
 @dataclass(frozen=True)
@@ -37,3 +40,15 @@ def responses_collection(survey: Survey, chosen: ResponseFilter, watermark: int)
         .values_list("document", flat=True)
         .first(),
     )
+
+
+def export_job_of(user, job_id) -> ExportJob | None:
+    """The job, if it is ``user``'s and they may still export its survey (a member who left
+    the team loses their unfinished downloads too); superusers see every job."""
+    jobs = ExportJob.objects.select_related("survey")
+    if not user.is_superuser:
+        jobs = jobs.filter(user_id=user.pk)
+    job = jobs.filter(pk=job_id).first()
+    if job is None or not survey_allows(user, job.survey, ANALYSE):
+        return None
+    return job

@@ -110,7 +110,7 @@ def records_python(
     records = rows.iterator(chunk_size=PYTHON_CHUNK_ROWS)
     for count, record in enumerate(records, start=1):
         row = csv_format.row_format(spec, record, labels)
-        writer.writerow(row + ([weight.cell(record[-1])] if weight else []))
+        writer.writerow(row + ([weight.cell(record[csv_format.ANSWERS])] if weight else []))
         if count % PYTHON_CHUNK_ROWS == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

@@ -14,6 +14,7 @@ from itertools import product
 import numpy as np
 from psycopg2 import sql
 
+from analytics.models import WeightingScheme
 from analytics.selectors import current_weights
 from analytics.snapshot import snapshot_current
 from analytics.weighting import Scheme, WeightsUnavailable
@@ -68,7 +69,10 @@ class WeightColumn:
 
 
 def weight_column(survey: Survey, spec: QuestionnaireSpec) -> WeightColumn | None:
-    """The survey's weight column now, or None without a usable weighting scheme."""
+    """The survey's weight column now, or None without a usable weighting scheme (then
+    without refreshing the counts' snapshot, which only the weights need)."""
+    if not WeightingScheme.objects.filter(survey=survey).exists():
+        return None
     current = snapshot_current(survey)
     if current.scheme is None:
         return None

@@ -2,6 +2,7 @@
 
     nginx → 2 web nodes (gunicorn, gthread) → PgBouncer (transaction pooling) → PostgreSQL
                        ↘ Redis (cache, locks, throttle, Celery broker) ← 1 Celery worker
+                                                                      ← Celery beat (periodic)
 
 Debian's nginx, pgbouncer and redis-server; the app's own gunicorn and celery from the
 venv; PostgreSQL is the one at DATABASE_URL (the machine's, by default). Every process
@@ -30,7 +31,7 @@ BINARIES = {
     "redis-server": ("/usr/bin/redis-server", "redis-server"),
 }
 WEB_NODES = ("web-a", "web-b")
-SERVICES = ("redis", "pgbouncer", *WEB_NODES, "worker", "nginx")  # in the order they start
+SERVICES = ("redis", "pgbouncer", *WEB_NODES, "worker", "beat", "nginx")  # in the order they start
 
 
 class TopologyError(Exception):
@@ -121,6 +122,8 @@ class Cluster:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "TRUSTED_PROXY_COUNT": "1",
+            # Background exports: written by the worker, served by either node.
+            "MEDIA_ROOT": str(self.run / "media"),
             **self.settings,
         }
 
@@ -193,9 +196,9 @@ class Cluster:
             return answers(f"{self.node_url(name)}/healthz/")
         if name == "nginx":
             return answers(f"{self.url}/healthz/")
-        if name == "worker":
-            text = (self.run / "worker.log").read_bytes()[self.log_starts.get(name, 0) :]
-            return b" ready." in text
+        if name in ("worker", "beat"):
+            text = (self.run / f"{name}.log").read_bytes()[self.log_starts.get(name, 0) :]
+            return (b" ready." if name == "worker" else b"beat: Starting") in text
         return port_open(self.ports[name])
 
     def restart(self, name: str) -> None:
@@ -215,7 +218,7 @@ class Cluster:
 
     def stop(self) -> None:
         """TERM every service, front to back, and KILL what is still there after 10 s."""
-        for name in ("nginx", *WEB_NODES, "worker", "pgbouncer", "redis"):
+        for name in ("nginx", *WEB_NODES, "beat", "worker", "pgbouncer", "redis"):
             self._signal(name, signal.SIGTERM)
         deadline = time.monotonic() + 10
         while any(self.alive(name) for name in list(self.pids)) and time.monotonic() < deadline:
@@ -268,6 +271,11 @@ class Cluster:
             return [
                 python, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
                 "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+            ], False  # fmt: skip
+        if name == "beat":
+            return [
+                python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+                "--schedule", str(self.run / "celerybeat-schedule"),
             ], False  # fmt: skip
         if name == "redis":
             return [

@@ -23,6 +23,7 @@ COLUMNS = (
     "client_token",
     "duration_ms",
     "provenance",
+    "skipped",
 )
 
 
@@ -34,6 +35,7 @@ class NewResponse:
     client_token: uuid.UUID
     duration_ms: int | None
     provenance: str  # surveys.models.Provenance
+    skipped: tuple[str, ...] = ()  # the questions not asked (surveys.answers.questions_skipped)
 
 
 def responses_insert(survey_id: int, rows: list[NewResponse]) -> None:
@@ -57,6 +59,7 @@ def _copy_in(survey_id: int, rows: list[NewResponse]) -> None:
                 str(row.client_token),
                 "" if row.duration_ms is None else row.duration_ms,
                 row.provenance,
+                json.dumps(list(row.skipped)),
             )
         )
     buffer.seek(0)
@@ -77,6 +80,7 @@ def _execute_many(survey_id: int, rows: list[NewResponse]) -> None:
             row.client_token.hex,
             row.duration_ms,
             row.provenance,
+            json.dumps(list(row.skipped)),
         )
         for row in rows
     ]

@@ -10,11 +10,13 @@ awareness group, so those tests come out clearly non-significant for any seed.
 """
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from surveys.answers import conditions_skipped, question_conditions
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 
 FINDINGS_PATH = Path(__file__).parent / "questionnaires" / "us-russia-kz.paper-findings.json"
@@ -47,6 +49,7 @@ LEANS = {
 class DemoAnswers:
     answers: list[dict]
     languages: list[str]
+    skipped: list[list[str]]  # per document, the questions its answers skip (skip logic)
 
 
 def demo_answers(spec: QuestionnaireSpec, n: int, rng: np.random.Generator) -> DemoAnswers:
@@ -54,12 +57,31 @@ def demo_answers(spec: QuestionnaireSpec, n: int, rng: np.random.Generator) -> D
     if spec.slug == ARTICLE_SURVEY:
         columns = _article_columns(spec, n, rng)
     else:
-        columns = {q.code: _uniform_column(q, n, rng) for q in spec.questions}
-    answers = [{code: column[i] for code, column in columns.items()} for i in range(n)]
+        columns = {q.code: _uniform_column(q, n, rng) for q in spec.answered_questions}
+    answers = [
+        {code: column[i] for code, column in columns.items() if column[i] is not None}
+        for i in range(n)
+    ]
     for question in spec.questions:
         _add_other_texts(question, answers)
     languages = _languages(spec, n, rng)
-    return DemoAnswers(answers=answers, languages=languages)
+    return DemoAnswers(answers=answers, languages=languages, skipped=_skips(spec, answers))
+
+
+def _skips(spec: QuestionnaireSpec, answers: list[dict]) -> list[list[str]]:
+    """Drop, from each document, the answers to the questions its answers skip; return
+    which those are per document."""
+    if not any(question.relevant for question in spec.questions):
+        return [[] for _ in answers]
+    conditions = question_conditions(spec.questions)
+    skips = []
+    for document in answers:
+        skipped = conditions_skipped(conditions, document)
+        for question in (q for q in spec.questions if q.code in skipped):
+            document.pop(question.code, None)
+            document.pop(question.other_key, None)
+        skips.append(skipped)
+    return skips
 
 
 def _languages(spec: QuestionnaireSpec, n: int, rng: np.random.Generator) -> list[str]:
@@ -68,6 +90,10 @@ def _languages(spec: QuestionnaireSpec, n: int, rng: np.random.Generator) -> lis
 
 
 def _uniform_column(question: QuestionSpec, n: int, rng: np.random.Generator) -> list:
+    if question.is_number:
+        return _number_column(question, n, rng)
+    if question.is_text:
+        return ["demo" if question.required or draw < 0.5 else None for draw in rng.random(n)]
     codes = question.choice_codes
     if not question.is_multi:
         return list(rng.choice(codes, size=n))
@@ -75,6 +101,16 @@ def _uniform_column(question: QuestionSpec, n: int, rng: np.random.Generator) ->
     if question.required:
         ticked[np.arange(n), rng.integers(len(codes), size=n)] = True
     return [[code for code, on in zip(codes, row, strict=True) if on] for row in ticked]
+
+
+def _number_column(question: QuestionSpec, n: int, rng: np.random.Generator) -> list:
+    """Uniform over the question's bounds (0 to 100 where it has none)."""
+    low = question.minimum if question.minimum is not None else 0.0
+    high = question.maximum if question.maximum is not None else max(low, 0.0) + 100.0
+    if question.integer:
+        drawn = rng.integers(math.ceil(low), math.floor(high), size=n, endpoint=True)
+        return [int(value) for value in drawn]
+    return [float(value) for value in rng.uniform(low, high, size=n).round(1).clip(low, high)]
 
 
 def _add_other_texts(question: QuestionSpec, answers: list[dict]) -> None:

@@ -27,47 +27,6 @@ class ChangeRefused(ApplicationError):
     code = "change_refused"
 
 
-def questionnaire_document(spec: QuestionnaireSpec) -> dict:
-    """The questionnaire as its JSON file (docs/architecture.md#contracts): what
-    ``questionnaire_parse`` reads back into the same spec."""
-    document = {
-        "slug": spec.slug,
-        "languages": list(spec.languages),
-        "default_language": spec.default_language,
-        "title": dict(spec.title),
-        "questions": [question_document(question) for question in spec.questions],
-    }
-    if spec.intro:
-        document["intro"] = dict(spec.intro)
-    return document
-
-
-def question_document(question: QuestionSpec) -> dict:
-    """One question as the JSON file has it, with only the keys its kind takes."""
-    document: dict = {
-        "code": question.code,
-        "kind": question.kind,
-        "required": question.required,
-        "text": dict(question.text),
-    }
-    if question.is_choice:
-        document["choices"] = [
-            {"code": c.code, "label": dict(c.label), **({"other": True} if c.is_other else {})}
-            for c in question.choices
-        ]
-    if question.relevant:
-        document["relevant"] = question.relevant
-    if question.hint:
-        document["hint"] = dict(question.hint)
-    if question.is_number:
-        document.update(min=question.minimum, max=question.maximum, integer=question.integer)
-        if question.unit:
-            document["unit"] = dict(question.unit)
-    if question.is_text:
-        document["max_length"] = question.max_length
-    return document
-
-
 def change_check(survey: Survey, old: QuestionnaireSpec, new: QuestionnaireSpec) -> None:
     """Refuse (ChangeRefused) a new version of the questionnaire that drops or recodes a
     question or choice some response uses, or changes the kind of an answered question."""

@@ -4,6 +4,7 @@ The form only turns POST data into an answers document; every rule lives in
 surveys.answers, so the form, the API and the CSV import refuse the same things.
 """
 
+import json
 import uuid
 
 from django import forms
@@ -11,8 +12,15 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid, answers_clean
-from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
+from surveys.answers import (
+    OTHER_TEXT_MAX_LENGTH,
+    AnswersInvalid,
+    answers_clean,
+    number_range,
+    question_conditions,
+)
+from surveys.conditions import condition_json, condition_words, question_numbers
+from surveys.questionnaire import TEXT_MAX_LENGTH, QuestionnaireSpec, QuestionSpec
 
 MAX_DURATION_MS = 24 * 3600 * 1000
 HONEYPOT = "website"  # an innocuous name that form-filling bots fill in
@@ -30,9 +38,11 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.spec = spec
         self.language = language
+        self.conditions = {q.code: c for q, c in question_conditions(spec.questions)}
+        self.numbers = question_numbers(spec)
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4())
-        for question in spec.questions:
+        for question in spec.answered_questions:
             self.fields[question.code] = self._answer_field(question)
             if question.other_choice:
                 self.fields[question.other_key] = forms.CharField(
@@ -42,6 +52,11 @@ class QuestionnaireForm(forms.Form):
                 )
 
     def _answer_field(self, question: QuestionSpec) -> forms.Field:
+        if question.is_number:
+            return forms.CharField(required=False, strip=False, widget=_number_input(question))
+        if question.is_text:
+            attrs = {"rows": 4, "maxlength": question.max_length or TEXT_MAX_LENGTH}
+            return forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs))
         choices = [(c.code, c.label[self.language]) for c in question.choices]
         if question.is_multi:
             return forms.MultipleChoiceField(
@@ -66,22 +81,50 @@ class QuestionnaireForm(forms.Form):
         return rows + [(None, message) for message in errors.get(NON_FIELD_ERRORS, [])]
 
     def questions(self) -> list[dict]:
-        """What the template needs per question, in questionnaire order."""
+        """What the template needs per question, in questionnaire order (notes included,
+        without a number or a field)."""
         errors = self.judged_errors()
-        rows = []
-        for number, question in enumerate(self.spec.questions, start=1):
-            other_key = question.other_key
-            rows.append(
-                {
-                    "number": number,
-                    "spec": question,
-                    "text": question.text[self.language],
-                    "field": self[question.code],
-                    "other": self[other_key] if other_key in self.fields else None,
-                    "errors": errors.get(question.code),
-                }
+        return [self._row(question, errors.get(question.code)) for question in self.spec.questions]
+
+    def _row(self, question: QuestionSpec, errors: list | None) -> dict:
+        code = question.code
+        condition = self.conditions.get(code)
+        row = {
+            "number": self.numbers.get(code),
+            "spec": question,
+            "text": question.text[self.language],
+            "hint": question.hint.get(self.language, ""),
+            "rule": _answer_rule(question),
+            "unit": question.unit.get(self.language, ""),
+            "field": self[code] if code in self.fields else None,
+            "other": self[question.other_key] if question.other_key in self.fields else None,
+            "errors": errors,
+            "condition_json": json.dumps(condition_json(condition)) if condition else "",
+            "condition_words": (
+                condition_words(condition, self.spec, self.language) if condition else ""
+            ),
+        }
+        row["describedby"] = " ".join(
+            f"q-{code}-{part}"
+            for part, shown in (
+                ("hint", row["hint"]),
+                ("rule", row["rule"]),
+                ("unit", row["unit"]),
+                ("condition", condition),
+                ("error", errors),
             )
-        return rows
+            if shown
+        )
+        if row["field"] is not None and (question.is_number or question.is_text):
+            # A lone input names its own description; a fieldset of options names it.
+            attrs = self.fields[code].widget.attrs
+            attrs.pop("aria-describedby", None)
+            attrs.pop("aria-invalid", None)
+            if row["describedby"]:
+                attrs["aria-describedby"] = row["describedby"]
+            if errors:
+                attrs["aria-invalid"] = "true"
+        return row
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -94,7 +137,7 @@ class QuestionnaireForm(forms.Form):
 
     def _answers_document(self) -> dict:
         document: dict = {}
-        for question in self.spec.questions:
+        for question in self.spec.answered_questions:
             value = self.cleaned_data.get(question.code)
             if question.is_multi:
                 # Seeing the question and ticking nothing is an answer ("none of these").
@@ -122,3 +165,28 @@ class QuestionnaireForm(forms.Form):
         if not started or not 0 <= now_ms - started <= MAX_DURATION_MS:
             return None
         return now_ms - started
+
+
+def _number_input(question: QuestionSpec) -> forms.TextInput:
+    """A text input, not type=number: that one drops what it cannot read (12,5 in some
+    browsers) instead of letting the server say what is wrong. The keyboard a phone shows
+    has no minus sign, so only for questions that take no negative number."""
+    attrs = {"autocomplete": "off", "class": "number"}
+    if question.minimum is not None and question.minimum >= 0:
+        attrs["inputmode"] = "numeric" if question.integer else "decimal"
+    return forms.TextInput(attrs)
+
+
+def _answer_rule(question: QuestionSpec) -> str:
+    """What a number or text answer must be, said under the question."""
+    if question.is_text:
+        limit = question.max_length or TEXT_MAX_LENGTH
+        return str(_("Up to %(limit)d characters.") % {"limit": limit})
+    if not question.is_number:
+        return ""
+    bounds = number_range(question)
+    if not bounds:
+        return str(_("A whole number.")) if question.integer else ""
+    if question.integer:
+        return str(_("A whole number %(range)s.") % {"range": bounds})
+    return str(_("A number %(range)s.") % {"range": bounds})

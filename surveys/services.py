@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from core.security import security_event
 from surveys import csv_format
-from surveys.answers import AnswersInvalid, answers_clean
+from surveys.answers import AnswersInvalid, answers_clean, questions_skipped
 from surveys.bulk import NewResponse, responses_insert
 from surveys.demo import demo_answers
 from surveys.editing import change_check
@@ -115,7 +115,8 @@ def response_submit(
     if language not in survey.languages:
         unavailable = str(_("This survey is not available in that language."))
         raise SubmissionRefused(unavailable, errors={"language": unavailable})
-    cleaned = answers_clean(survey_questionnaire(survey).questions, answers)
+    questions = survey_questionnaire(survey).questions
+    cleaned = answers_clean(questions, answers)
     # One INSERT is atomic by itself: a savepoint (so a duplicate token leaves the caller's
     # transaction usable) is needed only inside one; outside, it would cost a COMMIT.
     inside = connection.in_atomic_block
@@ -128,6 +129,7 @@ def response_submit(
             response = Response.objects.create(
                 survey=survey,
                 answers=cleaned,
+                skipped=questions_skipped(questions, cleaned),
                 language=language,
                 client_token=client_token,
                 duration_ms=duration_ms,
@@ -253,9 +255,10 @@ def demo_responses_create(
                     client_token=uuid.UUID(bytes=rng.bytes(16), version=4),
                     duration_ms=int(duration),
                     provenance=Provenance.DEMO,
+                    skipped=tuple(skipped),
                 )
-                for answers, language, age, duration in zip(
-                    demo.answers, demo.languages, ages, durations, strict=True
+                for answers, language, age, duration, skipped in zip(
+                    demo.answers, demo.languages, ages, durations, demo.skipped, strict=True
                 )
             ],
         )
@@ -366,7 +369,7 @@ def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Re
             f"row {line}, column language: {row.language!r} is not one of {survey.languages}"
         )
     try:
-        answers = answers_clean(spec.questions, row.answers)
+        answers = answers_clean(spec.questions, row.answers, not_asked=row.skipped)
     except AnswersInvalid as error:
         code, message = next(iter(error.errors.items()))
         raise ImportRefused(
@@ -375,6 +378,9 @@ def _imported(survey: Survey, spec, line: int, cells: dict, now: datetime) -> Re
     return Response(
         survey=survey,
         answers=answers,
+        # Not asked: as the file says (its conditions may have changed since), and where
+        # the conditions do not hold over the answers.
+        skipped=questions_skipped(spec.questions, answers, not_asked=row.skipped),
         language=row.language,
         submitted_at=row.submitted_at or now,
         client_token=uuid.uuid4(),

@@ -16,6 +16,7 @@ from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
+XLSFORM_FIXTURES = ROOT / "tests/fixtures/xlsform"
 PAPER_FINDINGS = ROOT / "surveys/questionnaires/us-russia-kz.paper-findings.json"
 SLUG = "us-russia-kz"
 SURVEYS = "/api/v1/surveys/"
@@ -294,6 +295,49 @@ def submit(client: Client, body, key: str | None = None, **headers):
     return client.post(SUBMIT, body, content_type="application/json", headers=headers)
 
 
+def background_file(client: Client, address: str):
+    """GET an export that is made as a background job (every report and bundle; tasks run
+    at once here: no broker) and return the response of its finished file."""
+    started = client.get(address)
+    assert started.status_code == 202, started.content[:300]
+    job = started.json()
+    assert job["state"] == "done", job["message"]
+    return client.get(job["download_url"])
+
+
+# A small valid XLSForm, in rows per sheet; tests/surveys/test_xlsform.py breaks it one
+# thing at a time.
+XLSFORM_LABELS = ["label::Kazakh (kk)", "label::Russian (ru)", "label::English (en)"]
+SURVEY_SHEET = [
+    ["type", "name", *XLSFORM_LABELS, "required", "relevant", "constraint"],
+    ["select_one yn", "smoker", "Темекі?", "Курите?", "Smoke?", "yes", "", ""],
+    ["integer", "per_day", "Неше?", "Сколько?", "How many?", "yes", "${smoker} = 'yes'", ". >= 1"],
+]
+CHOICE_SHEET = [
+    ["list_name", "name", *XLSFORM_LABELS],
+    ["yn", "yes", "Иә", "Да", "Yes"],
+    ["yn", "no", "Жоқ", "Нет", "No"],
+]
+SETTINGS_SHEET = [["form_id", "form_title"], ["smoking", "Smoking"]]
+
+
+def xlsform_workbook(
+    path: Path, survey=SURVEY_SHEET, choices=CHOICE_SHEET, settings=SETTINGS_SHEET
+) -> Path:
+    """A small XLSForm workbook from rows per sheet (None: no such sheet)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in (("survey", survey), ("choices", choices), ("settings", settings)):
+        if rows is not None:
+            sheet = book.create_sheet(name)
+            for row in rows:
+                sheet.append(row)
+    book.save(path)
+    return path
+
+
 SKIP_LOGIC_QUESTIONNAIRE = Path(__file__).resolve().parent / "fixtures" / "skip_logic.json"
 
 
@@ -302,3 +346,73 @@ def skip_logic_document() -> dict:
     q01 single, q02 ordinal if q01 != no, q03 multi if q02 >= sometimes, q04 integer, q05
     decimal if two or more devices, q06 text if q01 is yes or partly)."""
     return json.loads(SKIP_LOGIC_QUESTIONNAIRE.read_text())
+
+
+def every_kind_document(slug: str = "kinds") -> dict:
+    """A questionnaire with a question of each kind (single, ordinal, multi with "other",
+    number, text, note) in kk, ru and en, and two skip-logic conditions."""
+
+    def texts(word: str) -> dict:
+        return {"kk": f"{word} (kk)", "ru": f"{word} (ru)", "en": word}
+
+    def choices(*codes: str) -> list[dict]:
+        return [{"code": code, "label": texts(code)} for code in codes]
+
+    return {
+        "slug": slug,
+        "languages": ["kk", "ru", "en"],
+        "title": texts("Every kind"),
+        "questions": [
+            {
+                "code": "works",
+                "kind": "single",
+                "text": texts("Works?"),
+                "choices": choices("yes", "no"),
+            },
+            {
+                "code": "trust",
+                "kind": "ordinal",
+                "required": False,
+                "text": texts("Trust"),
+                "choices": choices("low", "medium", "high"),
+            },
+            {
+                "code": "news",
+                "kind": "multi",
+                "text": texts("News from"),
+                "choices": [
+                    *choices("tv", "social"),
+                    {"code": "other", "label": texts("other"), "other": True},
+                ],
+            },
+            {
+                "code": "age",
+                "kind": "number",
+                "text": texts("Age"),
+                "min": 16,
+                "max": 100,
+                "integer": True,
+                "unit": texts("years"),
+            },
+            {
+                "code": "hours",
+                "kind": "number",
+                "required": False,
+                "text": texts("Hours at work"),
+                "relevant": "${works} = 'yes'",
+            },
+            {"code": "thanks", "kind": "note", "text": texts("Thank you")},
+            {
+                "code": "why",
+                "kind": "text",
+                "required": False,
+                "max_length": 500,
+                "text": texts("Why social media?"),
+                "relevant": "selected(${news}, 'social')",
+            },
+        ],
+    }
+
+
+def every_kind_survey(slug: str = "kinds"):
+    return survey_from_document(every_kind_document(slug))

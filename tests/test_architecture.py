@@ -16,6 +16,7 @@ HEAVY = (
     "scipy",
     "pandas",
     "openpyxl",
+    "pyxform",
     "pyreadstat",
     "plotly",
     "matplotlib",
@@ -61,8 +62,8 @@ def test_it_keeps_config_free_of_app_code():
 
 def test_it_starts_without_the_heavy_libraries():
     """Settings, every app's admin and models, and every URL module load without scipy,
-    pandas, openpyxl, pyreadstat, plotly, matplotlib or python-docx: they are imported where
-    they are used."""
+    pandas, openpyxl, pyxform, pyreadstat, plotly, matplotlib or python-docx: they are
+    imported where they are used."""
     script = (
         "import django, json, sys; django.setup();"
         "from django.contrib import admin; admin.autodiscover();"

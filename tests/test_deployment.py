@@ -106,7 +106,7 @@ def test_it_checks_the_health_of_every_long_running_service_and_restarts_it(
     compose: dict,
 ) -> None:
     services = compose["services"]
-    assert {"db", "pgbouncer", "redis", "worker", "nginx", *WEB_NODES} <= set(services)
+    assert {"db", "pgbouncer", "redis", "worker", "beat", "nginx", *WEB_NODES} <= set(services)
     for name, service in services.items():
         if name == "migrate":
             assert service["restart"] == "no"

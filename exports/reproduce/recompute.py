@@ -38,6 +38,9 @@ from scipy import optimize, stats
 ALMOST_ONE = 1 - 64 * np.finfo(float).eps
 
 
+NOT_ASKED = "not asked"  # every cell of a question skip logic did not ask
+
+
 def load(folder: Path):
     codebook = json.loads((folder / "codebook.json").read_text(encoding="utf-8"))
     analysis = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
@@ -56,7 +59,8 @@ def answers(question: dict, responses: pd.DataFrame) -> np.ndarray:
         index = {code: k for k, code in enumerate(codes)}
         return np.array([index.get(value, -1) for value in column], dtype=int)[:, None]
     columns = [f"{question['code']}.{code}" for code in codes]
-    block = responses[columns].replace("", "-1").astype(int).to_numpy()
+    # "not asked" (skip logic) is missing, as an empty cell is.
+    block = responses[columns].replace({"": "-1", NOT_ASKED: "-1"}).astype(int).to_numpy()
     return np.where(block[:, :1] < 0, -1, block)
 
 

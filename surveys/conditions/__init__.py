@@ -19,6 +19,11 @@ Judging follows ODK's XPath (https://getodk.github.io/xforms-spec/): an answer t
 missing (not given, or its question skipped) is the empty value. Then ``=`` with a choice,
 text or number is false and ``!=`` is true; ``<``, ``>``, ``<=``, ``>=`` are false (XPath
 compares NaN); ``selected()`` is false and ``count-selected()`` is 0; ``= ''`` is true.
+
+Two things go beyond ODK. ``<``, ``>``, ``<=``, ``>=`` on an ordinal compare by the order of
+its choices; ODK compares the codes as numbers, so such a condition exported to XLSForm does
+not work in Kobo or ODK unless the codes are numbers in that order. ``selected()`` on a single
+choice is ODK's own behaviour (its answer is that choice), kept because Kobo users write it.
 """
 
 from surveys.conditions.judging import condition_holds
@@ -36,7 +41,7 @@ from surveys.conditions.tree import (
     condition_json,
     condition_text,
 )
-from surveys.conditions.words import condition_words
+from surveys.conditions.words import condition_words, question_numbers
 
 __all__ = [
     "And",
@@ -53,4 +58,5 @@ __all__ = [
     "condition_parse",
     "condition_text",
     "condition_words",
+    "question_numbers",
 ]

@@ -1,8 +1,18 @@
 """Whether a condition holds over the answers given so far, as ODK judges it."""
 
+import math
 from decimal import Decimal
 
-from surveys.conditions.tree import And, Comparison, Condition, CountSelected, Not, Or, Selected
+from surveys.conditions.tree import (
+    And,
+    Answer,
+    Comparison,
+    Condition,
+    CountSelected,
+    Not,
+    Or,
+    Selected,
+)
 
 
 def condition_holds(condition: Condition, answers: dict) -> bool:
@@ -27,15 +37,25 @@ def _comparison_holds(comparison: Comparison, answers: dict) -> bool:
     given = answers.get(subject.code)
     if isinstance(subject, CountSelected):
         return _compared(Decimal(len(given) if isinstance(given, list) else 0), operator, value)
-    if given in (None, "", []):
+    left = _comparable(subject, given)
+    if left is None:
         return operator == ("=" if value == "" else "!=")
     if value == "":
         return operator == "!="
+    right = subject.order.index(value) if subject.kind == "ordinal" else value
+    return _compared(left, operator, right)
+
+
+def _comparable(subject: Answer, given: object) -> int | Decimal | str | None:
+    """The answer as compared (an ordinal by its rank), or None for no answer. Answers are
+    judged once cleaned; anything not of the question's kind counts as no answer."""
     if subject.kind == "ordinal":
-        return _compared(subject.order.index(given), operator, subject.order.index(value))
+        return subject.order.index(given) if given in subject.order else None
     if subject.kind == "number":
-        return _compared(Decimal(str(given)), operator, value)
-    return _compared(given, operator, value)
+        if isinstance(given, bool) or not isinstance(given, int | float):
+            return None
+        return Decimal(str(given)) if math.isfinite(given) else None
+    return given if isinstance(given, str) and given else None
 
 
 def _compared(left, operator: str, right) -> bool:

@@ -1,7 +1,7 @@
 """Reading surveys and questionnaires through the API, in the language asked for."""
 
-from surveys.models import Survey
-from tests.factories import SURVEYS
+from surveys.models import Response, Survey
+from tests.factories import SURVEYS, skip_logic_document, survey_from_document
 
 DETAIL = f"{SURVEYS}us-russia-kz/"
 
@@ -55,3 +55,33 @@ def test_it_answers_an_unknown_api_address_with_a_json_404(client, db):
     response = client.get("/api/v1/nothing/here")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_it_gives_each_kind_its_rules_and_each_condition_as_source_and_tree(client, db):
+    survey_from_document(skip_logic_document())
+    questions = client.get(f"{SURVEYS}skip-logic/", {"lang": "ru"}).json()["questions"]
+    note, single, ordinal, _multi, whole, _decimal, text = questions
+    assert note["kind"] == "note" and note["required"] is False and note["condition"] is None
+    assert ordinal["relevant"] == "${q01} != 'no'"
+    assert ordinal["condition"] == {
+        "op": "compare",
+        "question": "q01",
+        "count": False,
+        "kind": "single",
+        "operator": "!=",
+        "value": "no",
+        "order": [],
+    }
+    assert (whole["min"], whole["max"], whole["integer"], whole["unit"]) == (16, 99, True, "лет")
+    assert text["max_length"] == 300 and text["min"] is None
+    assert single["relevant"] == "" and single["max_length"] is None
+
+
+def test_it_drops_an_answer_to_a_question_not_asked_and_stores_what_was_skipped(client, db):
+    survey_from_document(skip_logic_document())
+    body = {"language": "en", "answers": {"q01": "no", "q02": "daily", "q04": "40"}}
+    response = client.post(f"{SURVEYS}skip-logic/responses/", body, content_type="application/json")
+    assert response.status_code == 201
+    stored = Response.objects.get()
+    assert stored.answers == {"q01": "no", "q04": 40}
+    assert stored.skipped == ["q02", "q03", "q05", "q06"]

@@ -1,6 +1,7 @@
 """The questionnaire editor in a real Chromium: an admin builds a three-question survey with a
 condition, previews it in each language at phone and desktop width, opens it, and a
-respondent answers it on a 360 px phone. axe-core on each page of the editor."""
+respondent answers it on a 360 px phone, where the conditional question comes and goes and
+the server stores it as skipped. axe-core on each page of the editor."""
 
 import re
 
@@ -81,7 +82,6 @@ def test_it_builds_previews_opens_and_takes_answers_to_a_survey(admin_user, live
             ("family", {"kk": "Отбасы", "ru": "Семья", "en": "Family"}),
         ],
         relevant="${q01} = 'yes'",
-        required=False,  # until the server's skip logic (issue11-form) makes it so when not asked
     )
     page.get_by_role("link", name="Add a question").click()
     page.select_option("#id_kind", "multi")
@@ -130,11 +130,15 @@ def test_it_builds_previews_opens_and_takes_answers_to_a_survey(admin_user, live
     phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
     phone.goto(f"{live_server.url}/s/trust/?lang=ru")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.locator("#q-q01 input[value=yes]").check()
+    expect(phone.locator("#q-q02")).to_be_visible()
     phone.locator("#q-q01 input[value=no]").check()
+    expect(phone.locator("#q-q02")).to_be_hidden()  # required, but not asked
     phone.locator("#q-q03 input[value=web]").check()
     phone.get_by_role("button", name="Отправить ответы").click()
     phone.wait_for_url(re.compile("/thanks/"))
     stored = Response.objects.get(survey__slug="trust")
     connection.close()
     assert stored.answers == {"q01": "no", "q03": ["web"]}
+    assert stored.skipped == ["q02"]
     assert stored.language == "ru"

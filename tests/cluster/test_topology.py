@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from tests.cluster.conftest import database_ids, staff_cookie
 from tests.factories import SLUG
@@ -55,6 +56,28 @@ def test_it_computes_one_analysis_per_watermark_for_both_nodes(cluster):
     assert answers[0]["ready"] == answers[1]["ready"] >= newest
     # The same computation (its end time to the microsecond), not one per node.
     assert answers[0]["finished_at"] == answers[1]["finished_at"]
+
+
+def test_it_makes_a_report_on_the_worker_and_serves_it_from_either_node(cluster):
+    node_a, node_b = cluster.ports["web-a"], cluster.ports["web-b"]
+    cookies = {node_a: staff_cookie(cluster, node_a), node_b: staff_cookie(cluster, node_b)}
+    asked = request(
+        node_a, "GET", f"/api/v1/surveys/{SLUG}/report.docx?lang=en",
+        headers={"Cookie": cookies[node_a]}, timeout=30,
+    )  # fmt: skip
+    assert asked.status == 202, asked.body[:300]
+    status = urlsplit(asked.headers["Location"]).path
+    job = asked.json()
+    for _poll in range(300):  # the worker renders it: 30 s at most
+        job = request(node_b, "GET", status, headers={"Cookie": cookies[node_b]}).json()
+        if job["state"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert job["state"] == "done", job
+    file = request(node_b, "GET", f"{status}file", headers={"Cookie": cookies[node_b]})
+    assert file.status == 200
+    assert file.body.startswith(b"PK")  # a .docx is a ZIP
+    assert "beat: Starting" in (cluster.run / "beat.log").read_text()
 
 
 def test_it_limits_clients_over_two_nodes_as_one(cluster):

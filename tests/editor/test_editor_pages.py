@@ -204,6 +204,13 @@ def test_it_saves_the_title_and_introduction(admin, survey):
     assert (spec.title["kk"], spec.default_language, spec.intro) == ("T kk", "ru", {})
 
 
+def test_it_links_the_questionnaire_files_in_and_out(admin, survey):
+    assert 'href="/editor/questionnaires/upload/"' in admin.get("/editor/").content.decode()
+    page = admin.get("/editor/us-russia-kz/").content.decode()
+    assert 'href="/editor/us-russia-kz/questionnaire.xlsx"' in page
+    assert 'href="/editor/us-russia-kz/questionnaire.json"' in page
+
+
 def test_it_offers_the_preview_once_there_is_a_question(admin, study):
     page = admin.get("/editor/trust/").content.decode()
     assert "Add a question to see the form." in page

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -19,7 +20,7 @@ from analytics.results import AnalysisOptions
 from analytics.selectors import survey_analysis
 from analytics.weighting import weights_set
 from exports.services import ExportRefused, export_make
-from surveys.models import ExportRecord
+from surveys.models import ExportRecord, Response
 from surveys.services import demo_responses_create
 from tests.analytics.r_reference import requires_r
 from tests.analytics.test_weighted_analysis import SCHEME
@@ -192,6 +193,26 @@ def test_it_reproduces_pairs_with_an_option_nobody_ticks(db, tmp_path, language)
     assert all(pair.shown_p is None for pair in analysis.pairs if "m" in (pair.a, pair.b))
     assert analysis.pair("s", "m").power.power is not None
     done = _run(_bundle(survey, tmp_path), language)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("language", ["python", pytest.param("r", marks=NEEDS_R)])
+def test_it_reproduces_a_survey_with_questions_not_asked(db, tmp_path, language):
+    """Skip logic writes "not asked" in every column of a question; the scripts count it as
+    missing, as the analysis does."""
+    survey = questionnaire(
+        "skipping",
+        [("s", "single", ["a", "b"]), ("t", "single", ["c", "d"]), ("m", "multi", ["x", "y"])],
+    )
+    for k in range(30):
+        skipped = ["t", "m"] if k % 5 == 0 else []
+        answers = {"s": "ab"[k % 2]} | ({} if skipped else {"t": "cd"[k % 3 % 2], "m": ["x"]})
+        Response.objects.create(
+            survey=survey, answers=answers, skipped=skipped, language="en", client_token=uuid4()
+        )
+    folder = _bundle(survey, tmp_path)
+    assert "not asked" in (folder / "responses.csv").read_text()
+    done = _run(folder, language)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -98,7 +98,7 @@ def test_it_describes_the_weight_in_the_codebook(weighted):
     assert document["weight"]["margins"]["q10"] == pytest.approx([0.5, 0.3, 0.2])
     assert document["weight"]["n_effective"] > 0
     table = joined(export_make(survey=weighted, format="codebook-csv").content).decode()
-    assert table.splitlines()[-1].startswith("weight,weight,0,")
+    assert table.splitlines()[-1].startswith("weight,weight,number,scale,0,")
 
 
 def test_it_imports_an_export_with_its_weight_column(weighted, copy_survey, tmp_path):

@@ -31,6 +31,7 @@ SIGNED_IN = (302,) + (200,) * 7
 DASHBOARD = (302, 200, 200, 200, 403, 200, 200, 200)
 ANALYSIS_API = (401, 200, 200, 200, 403, 200, 200, 200)
 EXPORT_API = (401, 403, 200, 200, 403, 403, 200, 200)
+PUBLICATION_API = (401, 403, 202, 202, 403, 403, 202, 202)  # always a background job
 RESPONSES = (302, 403, 200, 200, 403, 403, 200, 200)
 ADMIN_LIST = (302, 403, 200, 200, 200, 302, 200, 200)
 ADMIN_OBJECT = (302, 403, 200, 200, 302, 302, 200, 200)
@@ -64,6 +65,7 @@ TABLE = [
     ("dashboard_responses", SLUG, "get", *RESPONSES),
     ("dashboard_response", {**SLUG, "pk": "{response}"}, "get", *RESPONSES),
     ("dashboard_other", SLUG, "get", *RESPONSES),
+    ("dashboard_texts", SLUG, "get", *RESPONSES),
     ("dashboard_responses_delete", SLUG, "get", 302, 405, 405, 405, 403, 405, 405, 405),
     # Deleting test or demo data and setting the schedule: the survey's owners ("manage").
     ("dashboard_responses_delete", SLUG, "post", 302, 403, 403, 302, 403, 403, 302, 302),
@@ -97,13 +99,21 @@ TABLE = [
     ("api_codebook_json", SLUG, "get", *EXPORT_API),
     ("api_matrix_csv", SLUG, "get", *EXPORT_API),
     ("api_crosstab_csv", PAIR, "get", *EXPORT_API),
-    ("api_report_docx", SLUG, "get", *EXPORT_API),
-    ("api_report_html", SLUG, "get", *EXPORT_API),
-    ("api_bundle", SLUG, "get", *EXPORT_API),
+    ("api_report_docx", SLUG, "get", *PUBLICATION_API),
+    ("api_report_html", SLUG, "get", *PUBLICATION_API),
+    ("api_bundle", SLUG, "get", *PUBLICATION_API),
     # Someone's export job is theirs alone (and only while they may still export its
     # survey): to anyone else, signed in, it does not exist.
     ("api_export_job", NO_JOB, "get", 401, *(404,) * 7),
     ("api_export_job_file", NO_JOB, "get", 401, *(404,) * 7),
+    ("exports:job", NO_JOB, "get", 302, *(404,) * 7),  # a background export's page
+    # The questionnaire as a file: uploading needs the permission to change surveys (the
+    # "admins" group); a POST without a file shows the form again with its error. Downloading
+    # is for the survey's team and the site-wide groups, as the dashboards.
+    ("editor:questionnaire_upload", {}, "get", 302, 403, 403, 403, 403, 403, 200, 200),
+    ("editor:questionnaire_upload", {}, "post", 302, 403, 403, 403, 403, 403, 200, 200),
+    ("editor:questionnaire_download", {**SLUG, "extension": "xlsx"}, "get", *DASHBOARD),
+    ("editor:questionnaire_download", {**SLUG, "extension": "json"}, "get", *DASHBOARD),
     ("api_schema", {}, "get", *EVERYONE),
     ("api_docs", {}, "get", *EVERYONE),
     ("admin:index", {}, "get", 302, 200, 200, 200, 200, 302, 200, 200),

@@ -23,11 +23,11 @@ from surveys.conditions import (
     condition_words,
 )
 from surveys.questionnaire import QuestionnaireInvalid, questionnaire_parse
+from tests.conditions_generated import CONDITIONS, ORDER
 from tests.factories import skip_logic_document
 
 SPEC = questionnaire_parse(skip_logic_document())
 EARLIER = {question.code: question for question in SPEC.questions}  # all, for the parser
-ORDER = ("never", "sometimes", "daily")
 
 
 def parsed(source: str):
@@ -193,33 +193,6 @@ def test_it_says_a_condition_in_words_with_question_numbers_and_choice_labels():
     assert words == ("not (the answer to question 4 is less than 20.5) and question 6 is answered")
 
 
-# Conditions generated over the fixture's questions, for the round trips.
-NUMBERS = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False)
-TEXTS = st.text(st.characters(codec="utf-8", categories=("L", "N", "Zs", "P")), max_size=12).filter(
-    lambda text: not ("'" in text and '"' in text)
-)
-ORDINAL = Answer("q02", "ordinal", ORDER)
-OPERATORS = st.sampled_from(("=", "!=", "<", ">", "<=", ">="))
-EQUALITY = st.sampled_from(("=", "!="))
-LEAVES = st.one_of(
-    st.builds(Comparison, st.just(Answer("q01", "single")), EQUALITY, st.sampled_from(["yes", ""])),
-    st.builds(
-        Comparison, st.just(Answer("q02", "ordinal", ORDER)), OPERATORS, st.sampled_from(ORDER)
-    ),
-    st.builds(Comparison, st.just(CountSelected("q03")), OPERATORS, NUMBERS),
-    st.builds(Comparison, st.just(Answer("q04", "number")), OPERATORS, NUMBERS),
-    st.builds(Comparison, st.just(Answer("q06", "text")), EQUALITY, TEXTS),
-    st.builds(Selected, st.just("q03"), st.sampled_from(["phone", "laptop", "other"])),
-)
-CONDITIONS = st.recursive(
-    LEAVES,
-    lambda inner: st.one_of(
-        st.builds(Not, inner), st.builds(And, inner, inner), st.builds(Or, inner, inner)
-    ),
-    max_leaves=8,
-)
-
-
 @settings(max_examples=300, deadline=None)
 @given(CONDITIONS)
 def test_it_reads_back_what_it_writes(condition):
@@ -259,3 +232,48 @@ def _loosely_written(condition, data) -> str:
         return f"{reference}{space()}{node.operator}{space()}{shown}"
 
     return written(condition)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            "the answer to question 1 is not “No” and (question 6 is answered or "
+            "the answer to question 2 is “Sometimes” or comes after it)",
+        ),
+        (
+            "ru",
+            "ответ на вопрос 1: не «Нет» и (на вопрос 6 дан ответ или "
+            "ответ на вопрос 2: «Иногда» или позже по порядку)",
+        ),
+        (
+            "kk",
+            "1-сұрақтың жауабы: «Жоқ» емес және (6-сұраққа жауап берілген немесе "
+            "2-сұрақтың жауабы: «Кейде» немесе ретте одан кейін)",
+        ),
+    ],
+)
+def test_it_says_a_condition_in_each_language_of_the_survey(language, words):
+    condition = parsed("${q01} != 'no' and (${q06} != '' or ${q02} >= 'sometimes')")
+    assert condition_words(condition, SPEC, language) == words
+
+
+def test_it_writes_decimals_with_a_comma_in_kazakh_and_russian_words():
+    condition = parsed("${q05} >= 2.5")
+    assert condition_words(condition, SPEC, "ru") == "ответ на вопрос 5: не меньше 2,5"
+    assert condition_words(condition, SPEC, "en") == "the answer to question 5 is at least 2.5"
+
+
+@pytest.mark.parametrize(
+    ("source", "answers"),
+    [
+        ("${q04} > 3", {"q04": "twelve"}),
+        ("${q04} > 3", {"q04": True}),
+        ("${q02} >= 'never'", {"q02": "often"}),
+        ("${q06} = 'x'", {"q06": 5}),
+    ],
+)
+def test_it_counts_an_answer_not_of_the_question_kind_as_no_answer(source, answers):
+    condition = parsed(source)
+    assert condition_holds(condition, answers) is condition_holds(condition, {})

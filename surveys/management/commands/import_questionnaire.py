@@ -9,11 +9,12 @@ from surveys.services import questionnaire_import
 
 class Command(BaseCommand):
     help = (
-        "Create or update a survey from a questionnaire JSON file (re-importing changes nothing)."
+        "Create or update a survey from a questionnaire file: the platform's JSON or an "
+        "XLSForm workbook (.xlsx) from KoboToolbox or ODK. Re-importing changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path, help="questionnaire JSON file")
+        parser.add_argument("path", type=Path, help="questionnaire file (.json or .xlsx)")
 
     def handle(self, *args, path: Path, **options) -> None:
         try:
