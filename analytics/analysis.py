@@ -16,7 +16,7 @@ from analytics.multiple_response import (
     single_by_multi_test,
     single_by_multi_test_from_counts,
 )
-from analytics.numbers import kruskal_wallis, number_descriptives
+from analytics.numbers import SortedAnswers, kruskal_wallis, sorted_descriptives
 from analytics.ordinal import ordinal_association
 from analytics.power import PairPower, share_precision, table_power
 from analytics.results import (
@@ -61,8 +61,9 @@ def analysis_build(
     tested = [_pair(spec, counts, i, j, options, answers) for i, j in Shape.of(spec).pairs()]
     if weights is not None:
         tested = _weighted_pairs(spec, counts, tested, weights, options)
+    ordered = {code: SortedAnswers.of(values) for code, values in (numbers or {}).items()}
     number_tested = [
-        _number_pair(a, b, counts, answers or {}, numbers or {}) for a, b in _number_pairs(spec)
+        _number_pair(a, b, counts, answers or {}, ordered) for a, b in _number_pairs(spec)
     ]
     # One family: the p of every cell of the dependence matrix is adjusted together.
     shown = [pair.shown_p for pair in (*tested, *number_tested)]
@@ -90,7 +91,7 @@ def analysis_build(
         questions=tuple(_question(q, counts, weights) for q in spec.choice_questions),
         pairs=pairs,
         weights=weights,
-        numbers=tuple(_number(q, counts, numbers or {}) for q in spec.questions if q.is_number),
+        numbers=tuple(_number(q, counts, ordered) for q in spec.questions if q.is_number),
         number_pairs=number_pairs,
     )
 
@@ -101,8 +102,8 @@ def _not_asked(counts: Counts, code: str) -> int:
     return 0 if skipped is None else int(skipped[0])
 
 
-def _number(question: QuestionSpec, counts: Counts, numbers: dict) -> NumberResult:
-    values = numbers.get(question.code, np.zeros(0))
+def _number(question: QuestionSpec, counts: Counts, ordered: dict) -> NumberResult:
+    answers = ordered.get(question.code, SortedAnswers.of(np.zeros(0)))
     answered = int(counts.tables[f"answered:{question.code}"][0])
     not_asked = _not_asked(counts, question.code)
     return NumberResult(
@@ -110,7 +111,7 @@ def _number(question: QuestionSpec, counts: Counts, numbers: dict) -> NumberResu
         n_answered=answered,
         n_unanswered=counts.n - answered - not_asked,
         n_not_asked=not_asked,
-        descriptives=number_descriptives(values),
+        descriptives=sorted_descriptives(answers.values),
     )
 
 
@@ -123,11 +124,11 @@ def _number_pairs(spec: QuestionnaireSpec) -> list[tuple[QuestionSpec, QuestionS
 
 
 def _number_pair(
-    a: QuestionSpec, b: QuestionSpec, counts: Counts, answers: dict, numbers: dict
+    a: QuestionSpec, b: QuestionSpec, counts: Counts, answers: dict, ordered: dict
 ) -> NumberPair:
     number, single = (a, b) if a.is_number else (b, a)
-    values = numbers.get(number.code, np.zeros(0))
-    groups = answers.get(single.code, np.zeros((len(values), 1), np.int8))[:, 0]
+    values = ordered.get(number.code, SortedAnswers.of(np.zeros(0)))
+    groups = answers.get(single.code, np.zeros((0, 1), np.int8))[:, 0]
     return NumberPair(
         a=a.code,
         b=b.code,

@@ -63,11 +63,15 @@ def number_descriptives(values: np.ndarray, *, histogram: bool = True) -> Number
     SD with n − 1 in the denominator (the sample SD; None below two answers); quartiles by
     linear interpolation between order statistics, R's ``quantile(type = 7)`` (Hyndman &
     Fan 1996, definition 7), numpy's default."""
-    answered = np.sort(values[~np.isnan(values)])
+    return sorted_descriptives(np.sort(values[~np.isnan(values)]), histogram=histogram)
+
+
+def sorted_descriptives(answered: np.ndarray, *, histogram: bool = True) -> NumberDescriptives:
+    """``number_descriptives`` of answers already sorted, without NaN: no sort needed."""
     n = len(answered)
     if n == 0:
         return NumberDescriptives(0, None, None, None, None, None, None, None, None)
-    q1, median, q3 = (float(q) for q in np.quantile(answered, [0.25, 0.5, 0.75]))
+    q1, median, q3 = (_quantile_sorted(answered, p) for p in (0.25, 0.5, 0.75))
     return NumberDescriptives(
         n=n,
         mean=float(answered.mean()),
@@ -79,6 +83,14 @@ def number_descriptives(values: np.ndarray, *, histogram: bool = True) -> Number
         maximum=float(answered[-1]),
         histogram=number_histogram(answered, q3 - q1) if histogram else None,
     )
+
+
+def _quantile_sorted(answered: np.ndarray, p: float) -> float:
+    """Type 7: x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋ + 1] − x[⌊h⌋]) with h = (n − 1)p (0-based)."""
+    h = (len(answered) - 1) * p
+    low = int(np.floor(h))
+    high = min(low + 1, len(answered) - 1)
+    return float(answered[low] + (h - low) * (answered[high] - answered[low]))
 
 
 def number_histogram(answered: np.ndarray, iqr: float) -> Histogram:
@@ -123,35 +135,51 @@ class KruskalWallisTest:
         }
 
 
-def kruskal_wallis(values: np.ndarray, groups: np.ndarray, n_groups: int) -> KruskalWallisTest:
-    """The Kruskal–Wallis test of ``values`` across ``groups`` (0..n_groups−1; a respondent
-    with a NaN value or a negative group is left out).
+@dataclass(frozen=True, eq=False)
+class SortedAnswers:
+    """The answers to a number question in increasing order (no NaN) and the row of the
+    respondent who gave each: sorted once, then every Kruskal–Wallis test of the question
+    takes its respondents in order without sorting again."""
+
+    values: np.ndarray
+    rows: np.ndarray
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> "SortedAnswers":
+        answered = np.flatnonzero(~np.isnan(values))
+        order = answered[np.argsort(values[answered], kind="stable")]
+        return cls(values[order], order)
+
+
+def kruskal_wallis(answers: SortedAnswers, groups: np.ndarray, n_groups: int) -> KruskalWallisTest:
+    """The Kruskal–Wallis test of the answers across ``groups`` (each respondent's group,
+    0..n_groups−1; a negative group, no answer or not asked, leaves the respondent out).
 
     H = 12/(N(N+1)) Σ R_i²/n_i − 3(N+1), divided by the tie correction
-    1 − Σ(t³ − t)/(N³ − N) (Kruskal & Wallis 1952, JASA 47, eqs. 1.1 and 1.2); df = k − 1
-    over the k groups with answers; p from the χ² distribution, as R's ``kruskal.test`` and
-    ``scipy.stats.kruskal``. Effect size ε² = H/((N² − 1)/(N + 1)) (Tomczak & Tomczak 2014,
-    "The need to report effect size estimates revisited", Trends in Sport Sciences 21, eq. 7).
-    """
-    from scipy.stats import chi2, rankdata
+    1 − Σ(t³ − t)/(N³ − N) (Kruskal & Wallis 1952, JASA 47, eqs. 1.1 and 1.2), ranks of tied
+    values their mean; df = k − 1 over the k groups with answers; p from the χ²
+    distribution, as R's ``kruskal.test`` and ``scipy.stats.kruskal``. Effect size
+    ε² = H/((N² − 1)/(N + 1)) (Tomczak & Tomczak 2014, "The need to report effect size
+    estimates revisited", Trends in Sport Sciences 21, eq. 7)."""
+    from scipy.stats import chi2
 
-    kept = ~np.isnan(values) & (groups >= 0)
-    values, groups = values[kept], groups[kept].astype(np.int64)
+    grouped = groups[answers.rows].astype(np.int64)
+    kept = grouped >= 0
+    values, grouped = answers.values[kept], grouped[kept]  # still in increasing order
     described = tuple(
-        number_descriptives(values[groups == g], histogram=False) for g in range(n_groups)
+        sorted_descriptives(values[grouped == g], histogram=False) for g in range(n_groups)
     )
-    n, sizes = len(values), np.bincount(groups, minlength=n_groups)
+    n, sizes = len(values), np.bincount(grouped, minlength=n_groups)
     k = int((sizes > 0).sum())
     untested = KruskalWallisTest(n, None, None, None, None, described)
     if k < 2:
         return _with_reason(untested, "fewer than two groups have answers")
-    ranks = rankdata(values)
-    sums = np.bincount(groups, weights=ranks, minlength=n_groups)[sizes > 0]
-    h = 12 / (n * (n + 1)) * float(np.sum(sums**2 / sizes[sizes > 0])) - 3 * (n + 1)
-    _, ties = np.unique(values, return_counts=True)
-    correction = 1 - float(np.sum(ties.astype(np.float64) ** 3 - ties)) / (n**3 - n)
+    ranks, ties = _midranks(values)
+    correction = 1 - float(np.sum(ties**3 - ties)) / (n**3 - n)
     if correction <= 0:
         return _with_reason(untested, "every answer is the same value")
+    sums = np.bincount(grouped, weights=ranks, minlength=n_groups)[sizes > 0]
+    h = 12 / (n * (n + 1)) * float(np.sum(sums**2 / sizes[sizes > 0])) - 3 * (n + 1)
     h /= correction
     return KruskalWallisTest(
         n=n,
@@ -161,6 +189,14 @@ def kruskal_wallis(values: np.ndarray, groups: np.ndarray, n_groups: int) -> Kru
         epsilon_squared=h / ((n**2 - 1) / (n + 1)),
         groups=described,
     )
+
+
+def _midranks(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ranks (1-based, ties their mean) of values in increasing order, and the size of
+    each run of tied values."""
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ties = np.diff(np.r_[starts, len(ordered)]).astype(np.float64)
+    return np.repeat(starts + (ties + 1) / 2, ties.astype(np.int64)), ties
 
 
 def _with_reason(test: KruskalWallisTest, reason: str) -> KruskalWallisTest:

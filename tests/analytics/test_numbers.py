@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from analytics.numbers import kruskal_wallis, number_descriptives
+from analytics.numbers import SortedAnswers, kruskal_wallis, number_descriptives
 from tests.analytics.r_reference import r_numbers, requires_r
 
 # R's airquality: Ozone (NA left out) by Month, 5 to 9 (R 4.x, datasets package).
@@ -139,7 +139,7 @@ def airquality() -> tuple[np.ndarray, np.ndarray]:
 def test_it_gives_the_published_kruskal_wallis_of_ozone_by_month():
     """R: kruskal.test(Ozone ~ Month, data = airquality): H = 29.267, df = 4, p = 6.901e-06."""
     ozone, month = airquality()
-    test = kruskal_wallis(ozone, month, 5)
+    test = kruskal_wallis(SortedAnswers.of(ozone), month, 5)
     assert test.n == 116
     assert test.statistic == pytest.approx(29.2665763061169, rel=1e-12)
     assert test.df == 4
@@ -154,7 +154,7 @@ def test_it_agrees_with_r_on_the_airquality_example():
         "cat(k$statistic, k$parameter, k$p.value, '\\n')"
     )
     ozone, month = airquality()
-    test = kruskal_wallis(ozone, month, 5)
+    test = kruskal_wallis(SortedAnswers.of(ozone), month, 5)
     assert [test.statistic, test.df, test.p] == pytest.approx(found, rel=1e-9)
 
 
@@ -170,7 +170,7 @@ def test_it_agrees_with_scipy_kruskal_on_random_tied_data(seed, n, k, distinct):
     values = rng.integers(0, distinct, n).astype(float)
     groups = rng.integers(0, k, n)
     values[rng.random(n) < 0.1] = np.nan  # not answered: left out
-    test = kruskal_wallis(values, groups, k)
+    test = kruskal_wallis(SortedAnswers.of(values), groups, k)
     kept = ~np.isnan(values)
     samples = [values[kept & (groups == g)] for g in range(k)]
     samples = [sample for sample in samples if len(sample)]
@@ -187,7 +187,7 @@ def test_it_agrees_with_scipy_kruskal_on_random_tied_data(seed, n, k, distinct):
 def test_it_leaves_out_respondents_without_a_group_and_empty_groups():
     values = np.array([1.0, 2, 3, 4, 5, 6, 7])
     groups = np.array([0, 0, 2, 2, -1, -2, 2])  # −1 no answer, −2 not asked; group 1 empty
-    test = kruskal_wallis(values, groups, 3)
+    test = kruskal_wallis(SortedAnswers.of(values), groups, 3)
     expected = stats.kruskal([1.0, 2], [3.0, 4, 7])
     assert test.n == 5 and test.df == 1
     assert test.statistic == pytest.approx(expected.statistic)
@@ -196,7 +196,7 @@ def test_it_leaves_out_respondents_without_a_group_and_empty_groups():
 
 
 def test_it_refuses_a_test_of_identical_values_with_a_reason():
-    test = kruskal_wallis(np.array([3.0, 3, 3, 3]), np.array([0, 1, 0, 1]), 2)
+    test = kruskal_wallis(SortedAnswers.of(np.array([3.0, 3, 3, 3])), np.array([0, 1, 0, 1]), 2)
     assert test.statistic is None and test.p is None
     assert test.reason == "every answer is the same value"
 
@@ -239,3 +239,19 @@ def test_it_falls_back_to_sturges_when_the_quartiles_coincide():
     found = number_descriptives(values)
     assert found.histogram.rule == "sturges"
     assert len(found.histogram.counts) == int(np.ceil(np.log2(43))) + 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 200), distinct=st.integers(1, 30))
+def test_it_gives_numpys_quartiles_and_scipys_midranks(seed, n, distinct):
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, distinct, n).astype(float) / 4
+    found = number_descriptives(values)
+    assert [found.q1, found.median, found.q3] == pytest.approx(
+        list(np.quantile(values, [0.25, 0.5, 0.75]))
+    )
+    groups = rng.integers(0, 2, n)
+    test = kruskal_wallis(SortedAnswers.of(values), groups, 2)
+    if test.statistic is not None:
+        expected = stats.kruskal(values[groups == 0], values[groups == 1])
+        assert test.statistic == pytest.approx(expected.statistic, rel=1e-9)
