@@ -66,6 +66,7 @@ def cached_build(board: Board, page: str, build: Callable[[Board], dict]) -> dic
             board.chosen.cache_key(),
             board.labels.choices,
             board.labels.questions,
+            board.labels.units,
             board.analysis.options,
         ),
         lambda: _with_script(build(board)),

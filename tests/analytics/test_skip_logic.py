@@ -164,3 +164,29 @@ def test_it_analyses_the_numbers_of_a_filtered_view(study):
         if d["language"] == "kk" and "income" in d["answers"]
     ]
     assert kazakh.number("income").descriptives.mean == pytest.approx(np.mean(income))
+
+
+def test_it_leaves_numbers_unweighted_in_a_weighted_analysis(study):
+    from analytics.results import AnalysisOptions
+    from analytics.weighting import weights_set
+
+    scheme = {"method": "raking", "margins": {"region": {"north": 0.5, "south": 0.3, "east": 0.2}}}
+    weights_set(survey=study, document=scheme)
+    weighted = survey_analysis(study, options=AnalysisOptions(weighted=True))
+    unweighted = survey_analysis(study)
+    assert weighted.weights is not None
+    assert weighted.number("hours") == unweighted.number("hours")
+    kw = weighted.number_pair("hours", "region")
+    assert kw.test == unweighted.number_pair("hours", "region").test
+    assert kw.to_json()["weighted"] is False
+    assert weighted.pair("region", "why").weighted is not None  # choice pairs: Rao–Scott
+    assert weighted.pair("region", "why").not_asked == unweighted.pair("region", "why").not_asked
+
+
+def test_it_browses_the_responses_of_a_survey_with_every_kind(study):
+    from tests.factories import signed_in, user_in_group
+
+    client = signed_in(user_in_group("admins"))
+    assert client.get("/dashboard/every-kind/responses/").status_code == 200
+    response = study.responses.order_by("pk").first()
+    assert client.get(f"/dashboard/every-kind/responses/{response.pk}/").status_code == 200
