@@ -103,3 +103,24 @@ def test_it_refuses_an_untested_number_pair(study, staff):
 def test_it_redraws_a_number_pair_page_from_its_data_endpoint(study, staff):
     data = staff.get(f"{BASE}/pairs/hours/trust/data/").json()
     assert data["figures"]["pair"]["data"][0]["type"] == "box"
+
+
+def test_it_shows_the_pages_of_a_survey_with_numbers_before_any_response(db, staff):
+    every_kind_study()
+    for path in ("/", "/matrix/", "/pairs/hours/trust/", "/findings/"):
+        assert staff.get(f"{BASE}{path}").status_code == 200, path
+    page = staff.get(f"{BASE}/pairs/hours/trust/")
+    assert "could not be compared across the groups" in page.context["sentence"]
+
+
+def test_it_analyses_numbers_when_only_some_respondents_answered(study, staff):
+    from analytics.selectors import survey_analysis
+    from surveys.models import Response
+
+    Response.objects.filter(survey=study).exclude(answers__works="yes").delete()
+    study.deletions += 1
+    study.save()
+    analysis = survey_analysis(study)
+    assert analysis.number("hours").n_not_asked == 0
+    assert analysis.number_pair("hours", "why").test.reason == "fewer than two groups have answers"
+    assert staff.get(f"{BASE}/pairs/hours/why/").status_code == 200
