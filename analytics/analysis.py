@@ -61,10 +61,7 @@ def analysis_build(
     tested = [_pair(spec, counts, i, j, options, answers) for i, j in Shape.of(spec).pairs()]
     if weights is not None:
         tested = _weighted_pairs(spec, counts, tested, weights, options)
-    ordered = {code: SortedAnswers.of(values) for code, values in (numbers or {}).items()}
-    number_tested = [
-        _number_pair(a, b, counts, answers or {}, ordered) for a, b in _number_pairs(spec)
-    ]
+    described, number_tested = _numbers(spec, counts, answers or {}, numbers or {})
     # One family: the p of every cell of the dependence matrix is adjusted together.
     shown = [pair.shown_p for pair in (*tested, *number_tested)]
     adjusted = adjust_p_values(shown, options.adjust)
@@ -91,9 +88,20 @@ def analysis_build(
         questions=tuple(_question(q, counts, weights) for q in spec.choice_questions),
         pairs=pairs,
         weights=weights,
-        numbers=tuple(_number(q, counts, ordered) for q in spec.questions if q.is_number),
+        numbers=described,
         number_pairs=number_pairs,
     )
+
+
+def _numbers(
+    spec: QuestionnaireSpec, counts: Counts, answers: dict, numbers: dict
+) -> tuple[tuple[NumberResult, ...], list[NumberPair]]:
+    """Each number question's descriptives and its Kruskal–Wallis pairs (not yet adjusted),
+    from its answers sorted once."""
+    ordered = {code: SortedAnswers.of(values) for code, values in numbers.items()}
+    described = tuple(_number(q, counts, ordered) for q in spec.questions if q.is_number)
+    tested = [_number_pair(a, b, counts, answers, ordered) for a, b in _number_pairs(spec)]
+    return described, tested
 
 
 def _not_asked(counts: Counts, code: str) -> int:
