@@ -4,6 +4,7 @@ Pure: counts in, a typed ``Analysis`` (analytics/results.py) out.
 """
 
 from dataclasses import replace
+from itertools import combinations
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from analytics.multiple_response import (
     single_by_multi_test,
     single_by_multi_test_from_counts,
 )
+from analytics.numbers import SortedAnswers, kruskal_wallis, sorted_descriptives
 from analytics.ordinal import ordinal_association
 from analytics.power import PairPower, share_precision, table_power
 from analytics.results import (
@@ -23,6 +25,8 @@ from analytics.results import (
     ChoiceFrequency,
     ItemResult,
     MultipleResponsePair,
+    NumberPair,
+    NumberResult,
     Pair,
     QuestionResult,
     TwoWayPair,
@@ -42,19 +46,24 @@ def analysis_build(
     watermark: int,
     anytime: dict[str, float] | None = None,
     weights: Weights | None = None,
+    numbers: dict[str, np.ndarray] | None = None,
 ) -> Analysis:
     """The analysis of these counts, of the responses up to ``watermark``. ``answers`` maps
-    each question to its columns of the encoded matrix (−1 where unanswered); only
-    multi × multi pairs and bootstrap p-values need the respondents' answers rather than
-    counts. ``anytime``: the snapshot's running minimum of each pair's anytime-valid p
-    ("a:b" → p; a pair not in it has seen no response, p = 1), None where it does not
-    apply (a filtered view): then every ``p_anytime`` is None. ``weights`` (per cell of the
-    weighting questions, analytics/weighting.py) add the weighted shares and tests, whose
-    p is then the one shown (analytics/weighted.py)."""
+    each choice question to its columns of the encoded matrix (−1 where unanswered, −2
+    where not asked); only multi × multi pairs, bootstrap p-values and number pairs need
+    the respondents' answers rather than counts. ``numbers`` maps each number question to
+    its answers (NaN where none), needed when the questionnaire has one. ``anytime``: the
+    snapshot's running minimum of each pair's anytime-valid p ("a:b" → p; a pair not in it
+    has seen no response, p = 1), None where it does not apply (a filtered view): then every
+    ``p_anytime`` is None. ``weights`` (per cell of the weighting questions,
+    analytics/weighting.py) add the weighted shares and tests, whose p is then the one shown
+    (analytics/weighted.py); number questions stay unweighted."""
     tested = [_pair(spec, counts, i, j, options, answers) for i, j in Shape.of(spec).pairs()]
     if weights is not None:
         tested = _weighted_pairs(spec, counts, tested, weights, options)
-    shown = [pair.shown_p for pair in tested]
+    described, number_tested = _numbers(spec, counts, answers or {}, numbers or {})
+    # One family: the p of every cell of the dependence matrix is adjusted together.
+    shown = [pair.shown_p for pair in (*tested, *number_tested)]
     adjusted = adjust_p_values(shown, options.adjust)
     pairs = tuple(
         replace(
@@ -63,16 +72,78 @@ def analysis_build(
             significant=_significant(shown_p, adjusted_p, options),
             p_anytime=None if anytime is None else anytime.get(f"{pair.a}:{pair.b}", 1.0),
         )
-        for pair, shown_p, adjusted_p in zip(tested, shown, adjusted, strict=True)
+        for pair, shown_p, adjusted_p in zip(
+            tested, shown[: len(tested)], adjusted[: len(tested)], strict=True
+        )
+    )
+    number_pairs = tuple(
+        replace(pair, p_adjusted=p, significant=_significant(pair.shown_p, p, options))
+        for pair, p in zip(number_tested, adjusted[len(tested) :], strict=True)
     )
     return Analysis(
         survey=spec.slug,
         watermark=watermark,
         n=counts.n,
         options=options,
-        questions=tuple(_question(q, counts, weights) for q in spec.questions),
+        questions=tuple(_question(q, counts, weights) for q in spec.choice_questions),
         pairs=pairs,
         weights=weights,
+        numbers=described,
+        number_pairs=number_pairs,
+    )
+
+
+def _numbers(
+    spec: QuestionnaireSpec, counts: Counts, answers: dict, numbers: dict
+) -> tuple[tuple[NumberResult, ...], list[NumberPair]]:
+    """Each number question's descriptives and its Kruskal–Wallis pairs (not yet adjusted),
+    from its answers sorted once."""
+    ordered = {code: SortedAnswers.of(values) for code, values in numbers.items()}
+    described = tuple(_number(q, counts, ordered) for q in spec.questions if q.is_number)
+    tested = [_number_pair(a, b, counts, answers, ordered) for a, b in _number_pairs(spec)]
+    return described, tested
+
+
+def _not_asked(counts: Counts, code: str) -> int:
+    """Respondents not asked the question (skipped by design); 0 without a condition."""
+    skipped = counts.tables.get(f"skipped:{code}")
+    return 0 if skipped is None else int(skipped[0])
+
+
+def _number(question: QuestionSpec, counts: Counts, ordered: dict) -> NumberResult:
+    answers = ordered.get(question.code, SortedAnswers.of(np.zeros(0)))
+    answered = int(counts.tables[f"answered:{question.code}"][0])
+    not_asked = _not_asked(counts, question.code)
+    return NumberResult(
+        code=question.code,
+        n_answered=answered,
+        n_unanswered=counts.n - answered - not_asked,
+        n_not_asked=not_asked,
+        descriptives=sorted_descriptives(answers.values),
+    )
+
+
+def _number_pairs(spec: QuestionnaireSpec) -> list[tuple[QuestionSpec, QuestionSpec]]:
+    """The pairs of a number question with a single-choice or ordinal one, in
+    questionnaire order (numbers are not tested against multi-choice or number questions:
+    analytics/numbers.py)."""
+    tested = [q for q in spec.questions if q.is_number or q.kind in ("single", "ordinal")]
+    return [(a, b) for a, b in combinations(tested, 2) if a.is_number != b.is_number]
+
+
+def _number_pair(
+    a: QuestionSpec, b: QuestionSpec, counts: Counts, answers: dict, ordered: dict
+) -> NumberPair:
+    number, single = (a, b) if a.is_number else (b, a)
+    values = ordered.get(number.code, SortedAnswers.of(np.zeros(0)))
+    groups = answers.get(single.code, np.zeros((0, 1), np.int8))[:, 0]
+    return NumberPair(
+        a=a.code,
+        b=b.code,
+        number=number.code,
+        test=kruskal_wallis(values, groups, len(single.choices)),
+        groups=tuple(single.choice_codes),
+        not_asked=(_not_asked(counts, a.code), _not_asked(counts, b.code)),
     )
 
 
@@ -109,11 +180,13 @@ def _question(question: QuestionSpec, counts: Counts, weights: Weights | None) -
     if weights is not None:
         n = design_size(counts, weights.cells)
         shares = question_shares(question, counts, weights.cells, n)
+    not_asked = _not_asked(counts, question.code)
     return QuestionResult(
         code=question.code,
         kind=question.kind,
         n_answered=answered,
-        n_unanswered=counts.n - answered,
+        n_unanswered=counts.n - answered - not_asked,
+        n_not_asked=not_asked,
         frequencies=tuple(
             ChoiceFrequency(
                 choice.code,
@@ -135,12 +208,14 @@ def _interval(low: float | None, high: float | None) -> tuple[float, float] | No
 
 
 def _pair(spec, counts: Counts, i: int, j: int, options: AnalysisOptions, answers) -> Pair:
-    a, b = spec.questions[i], spec.questions[j]
+    a, b = spec.choice_questions[i], spec.choice_questions[j]
     if not a.is_multi and not b.is_multi:
-        return _two_way_pair(a, b, counts.tables[f"pair:{a.code}:{b.code}"], options)
-    if a.is_multi and b.is_multi:
-        return _multi_by_multi_pair(a, b, answers, options)
-    return _single_by_multi_pair(a, b, counts, answers, options)
+        tested: Pair = _two_way_pair(a, b, counts.tables[f"pair:{a.code}:{b.code}"], options)
+    elif a.is_multi and b.is_multi:
+        tested = _multi_by_multi_pair(a, b, answers, options)
+    else:
+        tested = _single_by_multi_pair(a, b, counts, answers, options)
+    return replace(tested, not_asked=(_not_asked(counts, a.code), _not_asked(counts, b.code)))
 
 
 def _two_way_pair(

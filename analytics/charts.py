@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from analytics.results import MultipleResponsePair, QuestionResult, TwoWayPair
+from analytics.results import (
+    MultipleResponsePair,
+    NumberPair,
+    NumberResult,
+    QuestionResult,
+    TwoWayPair,
+)
 from surveys.models import in_language
 from surveys.questionnaire import QuestionnaireSpec
 
@@ -36,6 +42,7 @@ class Labels:
         fallback = spec.default_language
         self.kinds = {q.code: q.kind for q in spec.questions}
         self.questions = {q.code: in_language(q.text, language, fallback) for q in spec.questions}
+        self.units = {q.code: in_language(q.unit, language, fallback) for q in spec.questions}
         self.choices = {
             q.code: {c.code: in_language(c.label, language, fallback) for c in q.choices}
             for q in spec.questions
@@ -212,3 +219,62 @@ def _share_of_row(counts: list[int], k: int) -> float | None:
 def _share(counts: tuple[int, ...]) -> float | None:
     total = sum(counts)
     return 100 * counts[0] / total if total else None
+
+
+def histogram_figure(number: NumberResult, unit: str) -> dict:
+    """The answers to a number question as a histogram (bins: analytics/numbers.py)."""
+    import plotly.graph_objects as go
+
+    histogram = number.descriptives.histogram
+    edges, counts = (histogram.edges, histogram.counts) if histogram else ((), ())
+    figure = go.Figure(
+        go.Bar(
+            x=[(low + high) / 2 for low, high in zip(edges[:-1], edges[1:], strict=True)],
+            width=[high - low for low, high in zip(edges[:-1], edges[1:], strict=True)],
+            y=list(counts),
+            marker_color=OKABE_ITO[0],
+            marker_line={"color": "#fff", "width": 1},
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        **LAYOUT,
+        height=280,
+        bargap=0,
+        xaxis={"title": unit or _("answer")},
+        yaxis={"title": _("Respondents")},
+    )
+    return _plain(figure)
+
+
+def box_figure(pair: NumberPair, labels: Labels) -> dict:
+    """One box per group of the single-choice question: quartiles, median and, as whiskers,
+    the minimum and maximum (drawn from the groups' descriptives, not every answer)."""
+    import plotly.graph_objects as go
+
+    kept = [
+        (labels.choice(pair.grouping, code), group)
+        for code, group in zip(pair.groups, pair.test.groups, strict=True)
+        if group.n
+    ]
+    figure = go.Figure(
+        go.Box(
+            y=[name for name, _group in kept],
+            q1=[group.q1 for _name, group in kept],
+            median=[group.median for _name, group in kept],
+            q3=[group.q3 for _name, group in kept],
+            lowerfence=[group.minimum for _name, group in kept],
+            upperfence=[group.maximum for _name, group in kept],
+            mean=[group.mean for _name, group in kept],
+            orientation="h",
+            marker_color=OKABE_ITO[0],
+            boxmean=True,
+        )
+    )
+    figure.update_layout(
+        **LAYOUT,
+        height=120 + 50 * len(kept),
+        xaxis={"title": labels.questions[pair.number]},
+        yaxis={"automargin": True, "autorange": "reversed"},
+    )
+    return _plain(figure)

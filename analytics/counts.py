@@ -9,6 +9,11 @@ co-selection counts of multi-choice M's options within each group of single-choi
 ``cooccur:A:B`` for two multi-choice questions, among respondents who answered both, the
 co-selections of each option pair with the option totals in the last row and column and the
 number of respondents in the corner (their 2×2 tables, for the anytime p of anytime.py).
+Skip logic: ``skipped:Q`` the respondents not asked Q (its condition was false: skipped by
+design, analytics/encode.py's NOT_ASKED), kept for questions with a condition only; a pair
+table counts only respondents who were asked and answered both. Number questions are not
+in the tables: ``answered:Q`` counts their answers (their statistics need the values,
+analytics/numbers.py reads them from the matrix).
 
 With a weighting scheme (analytics/weighting.py) the same counts are also kept per cell of
 the weighting questions' joint table (the last cell: respondents who skipped one of them):
@@ -24,26 +29,31 @@ from itertools import combinations
 
 import numpy as np
 
-from analytics.encode import Encoded, Layout
+from analytics.encode import NOT_ASKED, Encoded, Layout
 
 
 @dataclass(frozen=True)
 class Shape:
-    """Question codes, how each is counted ("single", which an ordinal question is too, or
-    "multi") and choice counts, in questionnaire order."""
+    """The choice questions' codes, how each is counted ("single", which an ordinal
+    question is too, or "multi") and choice counts, in questionnaire order."""
 
     codes: tuple[str, ...]
     kinds: tuple[str, ...]
     sizes: tuple[int, ...]
     weighting: tuple[str, ...] = ()  # the weighting questions, whose cells counts are kept by
+    conditional: tuple[str, ...] = ()  # questions with a condition: they may be not asked
+    numbers: tuple[str, ...] = ()  # the number questions
 
     @classmethod
     def of(cls, spec, weighting: tuple[str, ...] = ()) -> "Shape":
+        questions = spec.choice_questions
         return cls(
-            tuple(q.code for q in spec.questions),
-            tuple("multi" if q.is_multi else "single" for q in spec.questions),
-            tuple(len(q.choices) for q in spec.questions),
+            tuple(q.code for q in questions),
+            tuple("multi" if q.is_multi else "single" for q in questions),
+            tuple(len(q.choices) for q in questions),
             weighting,
+            tuple(q.code for q in spec.questions if q.relevant and (q.is_choice or q.is_number)),
+            tuple(q.code for q in spec.questions if q.is_number),
         )
 
     @property
@@ -119,6 +129,7 @@ def counts_compute(shape: Shape, layout: Layout, encoded: Encoded) -> Counts:
     tables: dict[str, np.ndarray] = {}
     for code, kind, size in zip(shape.codes, shape.kinds, shape.sizes, strict=True):
         tables.update(_question_counts(code, kind, size, keys[code], encoded, layout))
+    tables.update(_skip_counts(shape, encoded, layout))
     if shape.weighting:
         tables.update(_cell_counts(shape, keys, encoded, layout))
     for i, j in shape.pairs():
@@ -126,6 +137,21 @@ def counts_compute(shape: Shape, layout: Layout, encoded: Encoded) -> Counts:
         if not any(f"{what}:{a}:{b}" in tables for what in ("pair", "joint", "cooccur")):
             tables.update(_pair_counts(shape, keys, encoded, layout, i, j))
     return Counts(encoded.n, tables)
+
+
+def _skip_counts(shape: Shape, encoded: Encoded, layout: Layout) -> dict:
+    """``skipped:Q`` of the questions with a condition; ``answered:Q`` of number questions."""
+    tables = {}
+    for code in shape.conditional:
+        if code in shape.numbers:
+            not_asked = encoded.not_asked[:, layout.number_index(code)]
+        else:
+            not_asked = encoded.values[:, layout.indices(code)[0]] == NOT_ASKED
+        tables[f"skipped:{code}"] = np.array([int(not_asked.sum())])
+    for code in shape.numbers:
+        answered = ~np.isnan(encoded.number(layout, code))
+        tables[f"answered:{code}"] = np.array([int(answered.sum())])
+    return tables
 
 
 def weighting_cells(shape: Shape, keys: dict[str, np.ndarray]) -> np.ndarray:
@@ -212,8 +238,8 @@ def ticks_by_group(groups: np.ndarray, block: np.ndarray, size: int) -> np.ndarr
 
 def _answer_keys(encoded: Encoded, layout: Layout, code: str, kind: str) -> np.ndarray | None:
     block = encoded.values[:, layout.indices(code)]
-    if kind == "single":
-        return block[:, 0].astype(np.int32) + 1
+    if kind == "single":  # not answered and not asked alike: 0
+        return np.maximum(block[:, 0].astype(np.int32) + 1, 0)
     if block.shape[1] > MAX_PATTERN_OPTIONS:
         return None
     patterns = block.astype(np.int32) @ (1 << np.arange(block.shape[1], dtype=np.int32))

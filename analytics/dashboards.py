@@ -11,13 +11,29 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.html import json_script
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from analytics import charts
 from analytics.charts import Labels
 from analytics.filters import ResponseFilter, responses_filtered
-from analytics.findings import apa_report, decimal_text, effect_in_words, pair_sentence
+from analytics.findings import (
+    apa_report,
+    decimal_text,
+    effect_in_words,
+    p_text,
+    pair_sentence,
+)
 from analytics.power_monitor import power_sentences, still_needed
-from analytics.results import Analysis, Pair, QuestionResult, TwoWayPair, rounded
+from analytics.results import (
+    Analysis,
+    NumberPair,
+    NumberResult,
+    Pair,
+    QuestionResult,
+    TwoWayPair,
+    rounded,
+)
 from analytics.selectors import watermark_cached
 from surveys.models import Provenance, Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
@@ -50,6 +66,7 @@ def cached_build(board: Board, page: str, build: Callable[[Board], dict]) -> dic
             board.chosen.cache_key(),
             board.labels.choices,
             board.labels.questions,
+            board.labels.units,
             board.analysis.options,
         ),
         lambda: _with_script(build(board)),
@@ -85,18 +102,31 @@ def responses_per_day(survey: Survey, chosen: ResponseFilter) -> list[tuple[date
 
 
 def overview_build(board: Board) -> dict:
+    """A panel per analysed question in questionnaire order: a choice question's
+    frequencies, a number question's descriptives and histogram."""
+    analysed: dict[str, QuestionResult | NumberResult] = {
+        q.code: q for q in board.analysis.questions
+    } | {number.code: number for number in board.analysis.numbers}
     questions = [
         {
-            "code": question.code,
-            "text": board.labels.questions[question.code],
-            "question": question,
-            "rows": _frequency_rows(question, board.labels),
+            "code": code,
+            "text": board.labels.questions[code],
+            "question": found,
+            "rows": _frequency_rows(found, board.labels)
+            if isinstance(found, QuestionResult)
+            else _histogram_rows(found),
+            "unit": board.labels.units[code],
         }
-        for question in board.analysis.questions
+        for code, found in ((q.code, analysed.get(q.code)) for q in board.spec.questions)
+        if found is not None
     ]
     figures = {
         f"freq-{question.code}": charts.frequency_figure(question, board.labels)
         for question in board.analysis.questions
+    }
+    figures |= {
+        f"freq-{number.code}": charts.histogram_figure(number, board.labels.units[number.code])
+        for number in board.analysis.numbers
     }
     figures["timeline"] = charts.timeline_figure(responses_per_day(board.survey, board.chosen))
     return {
@@ -113,10 +143,24 @@ def _frequency_rows(question: QuestionResult, labels: Labels) -> list[dict]:
     return [{"frequency": row, "label": labels.choice(question.code, row.choice)} for row in rows]
 
 
+def _histogram_rows(number: NumberResult) -> list[dict]:
+    histogram = number.descriptives.histogram
+    if histogram is None:
+        return []
+    edges = histogram.edges
+    return [
+        {"low": low, "high": high, "count": count}
+        for low, high, count in zip(edges[:-1], edges[1:], histogram.counts, strict=True)
+    ]
+
+
 def matrix_build(board: Board, show: str) -> dict:
-    """The lower triangle of all question pairs: one cell per pair, with its marks."""
-    codes = [q.code for q in board.spec.questions]
-    pairs = {(pair.a, pair.b): pair for pair in board.analysis.pairs}
+    """The lower triangle of all pairs of the analysed questions (choice and number; not
+    text or notes): one cell per tested pair, with its marks."""
+    codes = [q.code for q in board.spec.questions if q.is_choice or q.is_number]
+    pairs: dict[tuple[str, str], Pair | NumberPair] = {
+        (pair.a, pair.b): pair for pair in (*board.analysis.pairs, *board.analysis.number_pairs)
+    }
     grid = [
         [_matrix_cell(pairs.get((b, a)), show) if j < i else None for j, b in enumerate(codes)]
         for i, a in enumerate(codes)
@@ -131,18 +175,71 @@ def matrix_build(board: Board, show: str) -> dict:
     }
 
 
-def _matrix_cell(pair: Pair | None, show: str) -> dict | None:
+def _matrix_cell(pair: Pair | NumberPair | None, show: str) -> dict | None:
     if pair is None:
         return None
-    value = {
-        "v": pair.cramers_v_corrected,
-        "p": pair.shown_p,
-        "p_adjusted": pair.p_adjusted,
-        "p_anytime": pair.p_anytime,
-    }[show]
-    marks = ("*" if pair.significant else "") + ("†" if pair.cochran_ok is False else "")
+    if isinstance(pair, NumberPair):  # the effect size is ε²; no anytime p
+        value = {"v": pair.test.epsilon_squared, "p": pair.shown_p}.get(show, pair.p_adjusted)
+        value = None if show == "p_anytime" else value
+        marks = "*" if pair.significant else ""
+    else:
+        value = {
+            "v": pair.cramers_v_corrected,
+            "p": pair.shown_p,
+            "p_adjusted": pair.p_adjusted,
+            "p_anytime": pair.p_anytime,
+        }[show]
+        marks = ("*" if pair.significant else "") + ("†" if pair.cochran_ok is False else "")
     text = decimal_text(value, 2)
     return {"pair": pair, "value": value, "text": f"{text}{marks}", "marks": marks}
+
+
+def not_asked_lines(pair: Pair | NumberPair) -> list[str]:
+    """ "12 respondents were not asked Q05 (skip logic)", for each of the pair's questions
+    that some were not asked: they are not in the pair's n."""
+    return [
+        ngettext(
+            "%(n)d respondent was not asked %(code)s (skip logic).",
+            "%(n)d respondents were not asked %(code)s (skip logic).",
+            n,
+        )
+        % {"n": n, "code": code.upper()}
+        for code, n in zip((pair.a, pair.b), pair.not_asked, strict=True)
+        if n
+    ]
+
+
+def number_pair_build(board: Board, pair: NumberPair) -> dict:
+    """A number × single pair: the Kruskal–Wallis test, the groups' descriptives, box plots."""
+    labels, test = board.labels, pair.test
+    groups = [
+        {"label": labels.choice(pair.grouping, code), "described": described}
+        for code, described in zip(pair.groups, test.groups, strict=True)
+    ]
+    return {
+        "pair": pair,
+        "a_text": labels.questions[pair.a],
+        "b_text": labels.questions[pair.b],
+        "sentence": kruskal_sentence(pair, labels),
+        "not_asked": not_asked_lines(pair),
+        "groups": groups,
+        "unit": labels.units[pair.number],
+        "figures": {"pair": charts.box_figure(pair, labels)},
+    }
+
+
+def kruskal_sentence(pair: NumberPair, labels: Labels) -> str:
+    test = pair.test
+    names = {"number": labels.questions[pair.number], "groups": labels.questions[pair.grouping]}
+    if test.p is None or test.statistic is None:
+        return _("%(number)s could not be compared across the groups of %(groups)s yet.") % names
+    if pair.significant:
+        sentence = _("%(number)s differs across the groups of %(groups)s")
+    else:
+        sentence = _("%(number)s does not differ significantly across the groups of %(groups)s")
+    h, e2 = decimal_text(test.statistic, 2), decimal_text(test.epsilon_squared, 3)
+    report = f"Kruskal–Wallis H = {h}, df = {test.df}, p {p_text(test.p)}, ε² = {e2}"
+    return f"{sentence % names} ({report}, n = {test.n})."
 
 
 def pair_build(board: Board, pair: Pair) -> dict:
@@ -151,6 +248,7 @@ def pair_build(board: Board, pair: Pair) -> dict:
         "pair": pair,
         "a_text": labels.questions[pair.a],
         "b_text": labels.questions[pair.b],
+        "not_asked": not_asked_lines(pair),
         "sentence": pair_sentence(pair, labels),
         "apa": apa_report(pair),
         "power_sentences": power_sentences(pair),

@@ -12,6 +12,7 @@ import numpy as np
 
 from analytics.letters import ColumnLetters
 from analytics.multiple_response import ItemTest, MultipleResponseTest
+from analytics.numbers import KruskalWallisTest, NumberDescriptives
 from analytics.ordinal import OrdinalAssociation
 from analytics.power import PairPower, SharePrecision
 from analytics.rao_scott import WeightedShare, WeightedTable
@@ -79,13 +80,16 @@ class ChoiceFrequency:
 
 @dataclass(frozen=True)
 class QuestionResult:
-    """One question's answers: how many answered, and the frequency of each choice."""
+    """One question's answers: how many answered, how many were asked and gave no answer,
+    how many were not asked (skipped by design: its condition was false), and the
+    frequency of each choice."""
 
     code: str
     kind: str
     n_answered: int
     n_unanswered: int
     frequencies: tuple[ChoiceFrequency, ...]
+    n_not_asked: int = 0
 
     def to_json(self) -> dict:
         return {
@@ -93,7 +97,32 @@ class QuestionResult:
             "kind": self.kind,
             "n_answered": self.n_answered,
             "n_unanswered": self.n_unanswered,
+            "n_not_asked": self.n_not_asked,
             "frequencies": [row.to_json(multi=self.kind == "multi") for row in self.frequencies],
+        }
+
+
+@dataclass(frozen=True)
+class NumberResult:
+    """A number question's answers: the same three counts as a choice question and the
+    descriptives of the answers, always unweighted."""
+
+    code: str
+    n_answered: int
+    n_unanswered: int
+    n_not_asked: int
+    descriptives: NumberDescriptives
+    kind: str = "number"
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "kind": self.kind,
+            "n_answered": self.n_answered,
+            "n_unanswered": self.n_unanswered,
+            "n_not_asked": self.n_not_asked,
+            "weighted": False,
+            "descriptives": self.descriptives.to_json(),
         }
 
 
@@ -114,6 +143,8 @@ class PairResult:
     p_anytime: float | None = None
     weighted: WeightedPair | None = None  # the design-based tests, in a weighted analysis
     ordinal: OrdinalAssociation | None = None  # two ordinal questions: their association
+    # Respondents not asked a, and not asked b (skip logic): not in the pair's n.
+    not_asked: tuple[int, int] = (0, 0)
 
     @property
     def shown_p(self) -> float | None:
@@ -133,7 +164,12 @@ class PairResult:
         return test.rs2_p if test.rs2_p is not None else test.p_bonferroni
 
     def _names(self) -> dict:
-        return {"a": self.a, "b": self.b, "kind": self.kind}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "kind": self.kind,
+            "not_asked": {self.a: self.not_asked[0], self.b: self.not_asked[1]},
+        }
 
     def _verdict(self) -> dict:
         shown: dict[str, object] = {
@@ -306,6 +342,50 @@ class MultipleResponsePair(PairResult):
 Pair = TwoWayPair | MultipleResponsePair
 
 
+@dataclass(frozen=True, kw_only=True)
+class NumberPair:
+    """A number question and a single-choice (or ordinal) question: the Kruskal–Wallis test
+    of the number across the choice's groups (analytics/numbers.py), ε² its effect size.
+    ``a`` comes before ``b`` in questionnaire order; ``number`` says which one is the
+    number question. Unweighted, also in a weighted analysis."""
+
+    a: str
+    b: str
+    number: str
+    test: KruskalWallisTest
+    groups: tuple[str, ...]  # the choice codes of the groups, in order
+    not_asked: tuple[int, int] = (0, 0)
+    p_adjusted: float | None = None
+    significant: bool | None = None
+
+    @property
+    def kind(self) -> str:
+        return "number×single" if self.number == self.a else "single×number"
+
+    @property
+    def grouping(self) -> str:
+        return self.b if self.number == self.a else self.a
+
+    @property
+    def shown_p(self) -> float | None:
+        return self.test.p
+
+    @property
+    def df(self) -> int | None:
+        return self.test.df
+
+    def to_json(self) -> dict:
+        test = self.test.to_json()
+        groups = [{"choice": c} | g for c, g in zip(self.groups, test.pop("groups"), strict=True)]
+        return (
+            {"a": self.a, "b": self.b, "kind": self.kind, "number": self.number}
+            | {"not_asked": {self.a: self.not_asked[0], self.b: self.not_asked[1]}}
+            | test
+            | {"groups": groups, "weighted": False, "shown_p": self.shown_p}
+            | {"p_adjusted": self.p_adjusted, "significant": self.significant}
+        )
+
+
 @dataclass(frozen=True)
 class Analysis:
     """The full analysis of a survey's responses (those that passed a filter) at a
@@ -315,16 +395,25 @@ class Analysis:
     watermark: int
     n: int
     options: AnalysisOptions
-    questions: tuple[QuestionResult, ...]
-    pairs: tuple[Pair, ...]
+    questions: tuple[QuestionResult, ...]  # the choice questions
+    pairs: tuple[Pair, ...]  # of two choice questions
     weights: Weights | None = None  # the weights of a weighted analysis
+    numbers: tuple[NumberResult, ...] = ()  # the number questions
+    number_pairs: tuple[NumberPair, ...] = ()  # number × single or ordinal
 
     def pair(self, a: str, b: str) -> Pair | None:
         """The pair of these two questions, given in either order; None if there is none."""
         return next((pair for pair in self.pairs if {pair.a, pair.b} == {a, b}), None)
 
+    def number_pair(self, a: str, b: str) -> NumberPair | None:
+        """The number pair of these two questions, in either order; None if not tested."""
+        return next((pair for pair in self.number_pairs if {pair.a, pair.b} == {a, b}), None)
+
     def question(self, code: str) -> QuestionResult:
         return next(question for question in self.questions if question.code == code)
+
+    def number(self, code: str) -> NumberResult:
+        return next(number for number in self.numbers if number.code == code)
 
     def to_json(self) -> dict:
         return {
@@ -334,8 +423,10 @@ class Analysis:
             "options": self.options.to_json(),
             "weighted": self.weights is not None,
             "weights": self.weights.to_json() if self.weights is not None else None,
-            "questions": [question.to_json() for question in self.questions],
-            "pairs": [pair.to_json() for pair in self.pairs],
+            "questions": [question.to_json() for question in self.questions]
+            + [number.to_json() for number in self.numbers],
+            "pairs": [pair.to_json() for pair in self.pairs]
+            + [pair.to_json() for pair in self.number_pairs],
         }
 
 

@@ -92,9 +92,10 @@ def survey_analysis(
 def _analyse(
     survey, current: Current, chosen: ResponseFilter, options: AnalysisOptions
 ) -> Analysis:
-    needs_answers = current.spec_has_two_multis or options.bootstrap > 0
+    needs_answers = current.spec_has_two_multis or current.spec_has_numbers or options.bootstrap
     stored = chosen.is_everything or chosen.is_real_only
-    counts, answers = current.real_counts if chosen.is_real_only else current.counts, None
+    counts = current.real_counts if chosen.is_real_only else current.counts
+    answers, numbers = None, None
     if needs_answers or not stored:
         encoded = snapshot_matrix(survey, current)
         if not chosen.is_everything:
@@ -103,8 +104,9 @@ def _analyse(
             counts = counts_compute(current.shape, current.layout, encoded)
         answers = {
             q.code: encoded.values[:, current.layout.indices(q.code)]
-            for q in current.spec.questions
+            for q in current.spec.choice_questions
         }
+        numbers = {code: encoded.number(current.layout, code) for code in current.layout.numbers}
     # The running minimum covers the default view's whole stream: other views have none.
     anytime = current.anytime_minimum if chosen == filter_for_survey(current.has_real) else None
     return analysis_build(
@@ -115,6 +117,7 @@ def _analyse(
         watermark=current.watermark,
         anytime=anytime,
         weights=current_weights(current) if options.weighted else None,
+        numbers=numbers,
     )
 
 

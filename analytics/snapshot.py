@@ -31,7 +31,7 @@ from surveys.selectors import survey_questionnaire, survey_watermark
 CHUNK_ROWS = 20_000
 # Part of the fingerprint: raise it when Encoded's fields or the stored counts' layout
 # change, so snapshots and chunks stored in the old format start over, not misread.
-MATRIX_FORMAT = 5
+MATRIX_FORMAT = 6
 REAL = PROVENANCES.index("real")
 
 
@@ -71,7 +71,7 @@ class Current:
         """Before the first response nothing is stored: then every table is there, full of
         zeros."""
         if not stored:
-            nobody = Encoded.empty(len(self.layout.columns))
+            nobody = Encoded.empty(self.layout)
             return counts_compute(self.shape, self.layout, nobody)
         return Counts.from_bytes(stored)
 
@@ -80,12 +80,17 @@ class Current:
         """Multi × multi tests need the respondent-level matrix, not just counts."""
         return sum(q.is_multi for q in self.spec.questions) >= 2
 
+    @property
+    def spec_has_numbers(self) -> bool:
+        """A number question's statistics need its values, not just counts."""
+        return any(q.is_number for q in self.spec.questions)
+
 
 def questionnaire_fingerprint(spec: QuestionnaireSpec, weighting: tuple[str, ...] = ()) -> str:
     """Changes whenever stored matrices would be misread: a new matrix format, another
     questionnaire shape, or another order of the site's languages (stored as indices); and
     when the weighting questions change, whose cells the counts are kept by."""
-    shape = [[q.code, q.kind, q.choice_codes] for q in spec.questions]
+    shape = [[q.code, q.kind, q.choice_codes, bool(q.relevant)] for q in spec.questions]
     document = [MATRIX_FORMAT, list(language_codes()), shape]
     if weighting:
         document.append(list(weighting))
@@ -149,7 +154,7 @@ def snapshot_refresh(
         _count(snapshot, Shape.of(spec, weighting), Layout.of(spec), new)
         snapshot.n += new.n
         snapshot.watermark = int(new.ids[-1])
-        _append_rows(survey, new)
+        _append_rows(survey, Layout.of(spec), new)
         snapshot.save()
     return snapshot
 
@@ -183,11 +188,10 @@ def _start_over(snapshot: Snapshot, fingerprint: str) -> None:
     snapshot.anytime_minimum = {}
 
 
-def _append_rows(survey: Survey, new: Encoded) -> None:
+def _append_rows(survey: Survey, layout: Layout, new: Encoded) -> None:
     last = MatrixChunk.objects.filter(survey=survey).order_by("-first_id").first()
-    width = new.values.shape[1]
     if last is not None and last.rows < CHUNK_ROWS:
-        new = Encoded.concatenate([chunk_decode(bytes(last.data)), new], width)
+        new = Encoded.concatenate([chunk_decode(bytes(last.data)), new], layout)
         last.delete()
     for start in range(0, new.n, CHUNK_ROWS):
         part = new.where(np.arange(start, min(start + CHUNK_ROWS, new.n)))
@@ -223,7 +227,7 @@ def snapshot_matrix(survey: Survey, current: Current) -> Encoded:
     if key not in _MATRIX_MEMO:
         chunks = MatrixChunk.objects.filter(survey=survey, first_id__lte=current.watermark)
         parts = [chunk_decode(bytes(data)) for data in chunks.values_list("data", flat=True)]
-        encoded = Encoded.concatenate(parts, len(current.layout.columns))
+        encoded = Encoded.concatenate(parts, current.layout)
         _MATRIX_MEMO.clear()
         _MATRIX_MEMO[key] = encoded.where(encoded.ids <= current.watermark)
     return _MATRIX_MEMO[key]

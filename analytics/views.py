@@ -222,6 +222,7 @@ def matrix(request: HttpRequest, board: Board) -> Page:
         # The safe-to-watch p exists for the default view only (real responses once
         # there is one), not for another choice of responses.
         "filtered": board.chosen != filter_default(board.survey),
+        "has_numbers": bool(board.analysis.numbers),
         **built,
     }
 
@@ -230,7 +231,7 @@ def matrix(request: HttpRequest, board: Board) -> Page:
 def pair(request: HttpRequest, board: Board, a: str, b: str) -> Page:
     found = board.analysis.pair(a, b)
     if found is None:
-        raise Http404("No such pair of questions")
+        return _number_pair(board, a, b)
     built = dashboards.cached_build(
         board,
         f"pair:{found.a}:{found.b}",
@@ -238,6 +239,18 @@ def pair(request: HttpRequest, board: Board, a: str, b: str) -> Page:
     )
     crosstab = reverse("api_crosstab_csv", args=[board.survey.slug, found.a, found.b])
     return "analytics/pair.html", {"tables": ((_("Crosstab (CSV)"), crosstab),), **built}
+
+
+def _number_pair(board: Board, a: str, b: str) -> Page:
+    found = board.analysis.number_pair(a, b)
+    if found is None:
+        raise Http404("No such pair of questions")
+    built = dashboards.cached_build(
+        board,
+        f"pair:{found.a}:{found.b}",
+        lambda board: dashboards.number_pair_build(board, found),
+    )
+    return "analytics/number_pair.html", built
 
 
 @dashboard

@@ -29,7 +29,7 @@ from surveys.questionnaire import KINDS
 from surveys.selectors import survey_has_real_responses, survey_questionnaire
 from surveys.teams import VIEW
 
-PAIR_KINDS = ("single×single", "single×multi", "multi×multi")
+PAIR_KINDS = ("single×single", "single×multi", "multi×multi", "number×single", "single×number")
 
 
 class CanViewAnalytics(BasePermission):
@@ -110,12 +110,22 @@ class FrequencySerializer(PresentKeysSerializer):
     weighted_ci_high = _number(help_text="weighted=1: its upper bound.")
 
 
-class QuestionFrequenciesSerializer(serializers.Serializer):
+class QuestionFrequenciesSerializer(PresentKeysSerializer):
     code = serializers.CharField()
     kind = serializers.ChoiceField(choices=KINDS)
     n_answered = serializers.IntegerField()
-    n_unanswered = serializers.IntegerField()
-    frequencies = FrequencySerializer(many=True)
+    n_unanswered = serializers.IntegerField(help_text="Asked, and gave no answer.")
+    n_not_asked = serializers.IntegerField(
+        help_text="Not asked: the question's condition was false (skipped by design)."
+    )
+    frequencies = FrequencySerializer(many=True, required=False, help_text="Choice questions.")
+    weighted = serializers.BooleanField(
+        required=False, help_text="Number questions: always false (unweighted statistics)."
+    )
+    descriptives = _object(
+        "Number questions: n, mean, sd (n − 1), median, q1, q3 (R type 7), min, max, "
+        "quantile_definition, histogram (edges, counts, rule)."
+    )
 
 
 class FrequenciesApi(APIView):
@@ -179,6 +189,13 @@ class PairSummarySerializer(PresentKeysSerializer):
     a = serializers.CharField()
     b = serializers.CharField()
     kind = serializers.ChoiceField(choices=PAIR_KINDS)
+    not_asked = _object(
+        "Per question of the pair, the respondents not asked it (skip logic): not in n, which "
+        "counts those asked and answering both."
+    )
+    number = serializers.CharField(
+        required=False, help_text="Number pairs: which question is the number question."
+    )
     n = serializers.IntegerField()
     statistic = _number()
     df = _number()
@@ -224,19 +241,34 @@ class PairSummarySerializer(PresentKeysSerializer):
     rs2_df = _number()
     rs2_p = _number()
     reason = serializers.CharField(allow_null=True, required=False)
+    epsilon_squared = _number(help_text="Number pairs (Kruskal–Wallis): ε² = H / (n − 1).")
+    groups = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="Number pairs: per choice, the descriptives of the number in that group.",
+    )
+    weighted = serializers.BooleanField(
+        required=False, help_text="Number pairs: always false (Kruskal–Wallis is unweighted)."
+    )
     rows = _codes()
     columns = _codes()
     dropped_rows = _codes()
     dropped_columns = _codes()
     items = ItemSummarySerializer(many=True, required=False)
     power = EffectSizesSerializer(
+        required=False,
         help_text="Power of the χ² test at the current n to detect Cramér's V = 0.1, 0.3, 0.5 "
-        "(multiple-response pairs: one option's table at the Bonferroni level)."
+        "(multiple-response pairs: one option's table at the Bonferroni level; none for "
+        "number pairs).",
     )
-    n_for_power = EffectSizesSerializer(help_text="The n (real, as pwr.chisq.test) for 80 % power.")
-    power_df = serializers.IntegerField(allow_null=True, help_text="df of the powered test.")
+    n_for_power = EffectSizesSerializer(
+        required=False, help_text="The n (real, as pwr.chisq.test) for 80 % power."
+    )
+    power_df = serializers.IntegerField(
+        allow_null=True, required=False, help_text="df of the powered test."
+    )
     power_alpha = serializers.FloatField(
-        allow_null=True, help_text="Level of the powered test: alpha, or alpha / m."
+        allow_null=True, required=False, help_text="Level of the powered test: alpha, or alpha / m."
     )
 
 
@@ -287,7 +319,8 @@ class PairApi(APIView):
         responses={200: PairSerializer, **ERRORS},
     )
     def get(self, request: Request, slug: str, a: str, b: str) -> Response:
-        pair = _filtered_analysis(request, slug).pair(a, b)
+        analysis = _filtered_analysis(request, slug)
+        pair = analysis.pair(a, b) or analysis.number_pair(a, b)
         if pair is None:
             raise exceptions.NotFound(_("There is no such pair of question codes."))
         return Response(PairSerializer(pair.to_json()).data)

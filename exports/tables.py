@@ -13,8 +13,17 @@ from analytics.results import Analysis, MultipleResponsePair, TwoWayPair, rounde
 from core.errors import ApplicationError
 from surveys.csv_format import neutralise
 
-# A pair's per-cell tables (the crosstab CSV gives them) and items: not in the matrix.
-TABLE_KEYS = ("table", "expected", "adjusted_residuals", "row_percent", "column_percent", "items")
+# A pair's per-cell tables (the crosstab CSV gives them), items and a number pair's
+# per-group descriptives: not in the matrix.
+TABLE_KEYS = (
+    "table",
+    "expected",
+    "adjusted_residuals",
+    "row_percent",
+    "column_percent",
+    "items",
+    "groups",
+)
 
 
 class PairUnknown(ApplicationError):
@@ -22,9 +31,10 @@ class PairUnknown(ApplicationError):
 
 
 def matrix_csv(analysis: Analysis) -> bytes:
-    """One row per question pair with every scalar field of its JSON; short lists (the
-    row and column codes, dropped codes) as JSON text."""
-    pairs = [pair.to_json() for pair in analysis.pairs]
+    """One row per question pair (the Kruskal–Wallis pairs of number questions last) with
+    every scalar field of its JSON; short lists (the row and column codes, dropped codes)
+    as JSON text."""
+    pairs = [pair.to_json() for pair in (*analysis.pairs, *analysis.number_pairs)]
     fields: list[str] = []
     for pair in pairs:
         fields += [key for key in pair if key not in TABLE_KEYS and key not in fields]

@@ -416,3 +416,80 @@ def every_kind_document(slug: str = "kinds") -> dict:
 
 def every_kind_survey(slug: str = "kinds"):
     return survey_from_document(every_kind_document(slug))
+
+
+def _texts(en: str) -> dict:
+    return {"kk": f"{en} (kk)", "ru": f"{en} (ru)", "en": en}
+
+
+def _choices(*codes: str) -> list[dict]:
+    return [{"code": code, "label": _texts(code.capitalize())} for code in codes]
+
+
+EVERY_KIND_DOCUMENT = {
+    "slug": "every-kind",
+    "languages": ["kk", "ru", "en"],
+    "title": _texts("Every kind"),
+    "questions": [
+        {"code": "intro", "kind": "note", "text": _texts("About your household")},
+        {"code": "region", "kind": "single", "text": _texts("Region"),
+         "choices": _choices("north", "south", "east")},
+        {"code": "works", "kind": "single", "text": _texts("Do you work?"),
+         "choices": _choices("yes", "no")},
+        {"code": "hours", "kind": "number", "text": _texts("Hours a week"), "min": 0,
+         "max": 100, "integer": True, "unit": _texts("hours"), "relevant": "${works} = 'yes'"},
+        {"code": "trust", "kind": "ordinal", "text": _texts("Trust"),
+         "choices": _choices("low", "medium", "high")},
+        {"code": "media", "kind": "multi", "required": False, "text": _texts("Media"),
+         "choices": _choices("tv", "web", "radio")},
+        {"code": "why", "kind": "single", "required": False, "text": _texts("Why not?"),
+         "choices": _choices("study", "retired"), "relevant": "${works} = 'no'"},
+        {"code": "income", "kind": "number", "required": False, "text": _texts("Income")},
+        {"code": "comment", "kind": "text", "required": False, "text": _texts("Comment")},
+    ],
+}  # fmt: skip
+
+
+def every_kind_study():
+    """A survey with every question kind (note, single, ordinal, multi, number, text) and
+    two conditions: ``hours`` asked only if ``works`` is yes, ``why`` only if it is no."""
+    return survey_from_document(json.loads(json.dumps(EVERY_KIND_DOCUMENT)))
+
+
+def every_kind_responses(survey, n: int, seed: int = 0) -> None:
+    """n responses stored directly (answers document and ``skipped``, as the form stores
+    them): hours rising with trust, some answers left out."""
+    import numpy as np
+
+    from surveys.models import Response
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(n):
+        works = str(rng.choice(["yes", "no"]))
+        trust = int(rng.integers(0, 3))
+        answers = {
+            "region": str(rng.choice(["north", "south", "east"])),
+            "works": works,
+            "trust": ["low", "medium", "high"][trust],
+            "media": [m for m in ("tv", "web", "radio") if rng.random() < 0.5],
+            "income": round(float(rng.lognormal(7, 0.5)), 2),
+            "comment": "fine",
+        }
+        if works == "yes":
+            answers["hours"] = int(rng.integers(10, 30)) + 8 * trust
+        else:
+            answers["why"] = str(rng.choice(["study", "retired"]))
+        if rng.random() < 0.1:
+            del answers["income"]
+        skipped = ["why"] if works == "yes" else ["hours"]
+        rows.append(
+            Response(
+                survey=survey,
+                answers=answers,
+                skipped=skipped,
+                language=str(rng.choice(["kk", "ru", "en"])),
+                client_token=uuid.uuid4(),
+            )
+        )
+    Response.objects.bulk_create(rows)

@@ -13,6 +13,7 @@ from analytics.results import Analysis
 from analytics.selectors import report_analysis
 from exports.report.methods import methods_sections, references
 from exports.report.model import Report, Section, Table
+from exports.report.number_questions import numbers_section
 from exports.report.numbers import count, day, number, p_cell, share
 from exports.report.results import matrix_table, pair_section, question_section
 from exports.selectors import Collection, responses_collection
@@ -48,6 +49,7 @@ def report_build(
             independent=_independent(analysis),
             caveats=_caveats(analysis),
             article=_article(survey.slug, analysis, language),
+            numbers=numbers_section(analysis, labels, language),
             headings=_headings(),
         )
 

@@ -29,6 +29,9 @@ def report_docx(report: Report) -> bytes:
         document.add_heading(question.heading, level=2)
         _table(document, question.table)
         _picture(document, question.figure.png, question.figure.alt, question.figure.caption)
+    if report.numbers:
+        document.add_heading(report.numbers.heading, level=2)
+        _subsection(document, report.numbers, heading=False)
     _section(document, report.headings["matrix"])
     _table(document, report.matrix)
     _results(document, report)

@@ -77,4 +77,5 @@ class Report:
     independent: Section
     caveats: tuple[str, ...]
     article: Section | None = None
+    numbers: Section | None = None  # the number questions' descriptives and tests
     headings: dict[str, str] = field(default_factory=dict)  # the fixed section headings

@@ -58,6 +58,34 @@ json_read <- function(path) {
   value()
 }
 
+# --- Number questions: descriptives (quantile type 7, sd with n - 1) and Kruskal-Wallis
+# (kruskal.test: H corrected for ties, chi-squared df and p; Kruskal & Wallis 1952) with
+# epsilon^2 = H / ((n^2 - 1) / (n + 1)) (Tomczak & Tomczak 2014). Unweighted. -----------
+describe_differ <- function(theirs, values) {
+  x <- values[!is.na(values)]
+  differ(paste0(theirs$code, ".n_answered"), length(x), theirs$n_answered)
+  if (length(x) == 0) return(invisible())
+  quartiles <- quantile(x, c(0.25, 0.5, 0.75), type = 7, names = FALSE)
+  ours <- list(n = length(x), mean = mean(x), sd = if (length(x) > 1) sd(x) else NA,
+               median = quartiles[2], q1 = quartiles[1], q3 = quartiles[3],
+               min = min(x), max = max(x))
+  for (field in names(ours)) {
+    differ(paste(theirs$code, field, sep = "."), ours[[field]], theirs$descriptives[[field]])
+  }
+}
+
+kruskal_pair <- function(values, groups) {
+  kept <- !is.na(values) & groups >= 0
+  n <- sum(kept)
+  if (length(unique(groups[kept])) < 2 || length(unique(values[kept])) < 2) {
+    return(list(n = n, shown_p = NA))
+  }
+  test <- kruskal.test(values[kept], factor(groups[kept]))
+  h <- unname(test$statistic)
+  list(n = n, statistic = h, df = unname(test$parameter), p = test$p.value,
+       shown_p = test$p.value, epsilon_squared = h / ((n^2 - 1) / (n + 1)))
+}
+
 # --- The answers ---------------------------------------------------------------------
 answers <- function(question, responses) {
   codes <- vapply(question$choices, function(choice) choice$code, "")
@@ -282,8 +310,15 @@ main <- function(folder) {
     design <- weighted_design(responses)
   }
   differ("n", nrow(responses), analysis$n)
+  numbers <- Filter(function(q) q$kind == "number", codebook$questions)
+  number_values <- lapply(numbers, function(q) suppressWarnings(as.numeric(responses[[q$code]])))
+  names(number_values) <- vapply(numbers, function(q) q$code, "")
   for (theirs in analysis$questions) {
     q <- match(theirs$code, codes)
+    if (theirs$code %in% names(number_values)) {
+      describe_differ(theirs, number_values[[theirs$code]])
+      next
+    }
     if (is.na(q)) { skipped <- c(skipped, theirs$code); next }
     ours <- frequencies(questions[[q]], given[[q]])
     if (weighted) {
@@ -321,6 +356,14 @@ main <- function(folder) {
       pairs[[key]] <- c(pairs[[key]][names(pairs[[key]]) != "shown_p"],
                         weighted_pair(questions[[i]], questions[[j]], design))
     }
+  }
+  order <- vapply(codebook$questions, function(q) q$code, "")
+  for (number in numbers) for (single in codebook$questions) {
+    if (!(single$kind %in% c("single", "ordinal"))) next
+    pair <- c(number$code, single$code)
+    pair <- pair[order(match(pair, order))]
+    groups <- given[[match(single$code, codes)]][, 1]
+    pairs[[paste(pair, collapse = "-")]] <- kruskal_pair(number_values[[number$code]], groups)
   }
   # Every pair of analysis.json takes part in the adjustment: one not recomputed with its p,
   # and, as R's random numbers are not numpy's, a Monte Carlo p as analysis.json has it

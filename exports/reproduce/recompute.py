@@ -24,6 +24,10 @@ Formulas and their sources:
 - Wilson 95 % intervals (Wilson 1927, JASA 22:209).
 - Power at the current n for Cramér's V = 0.1, 0.3, 0.5 and the n for 80 % power (Cohen
   1988, §7; pwr.chisq.test).
+- Number questions: n, mean, SD (n − 1), median and quartiles (R's type 7, numpy's
+  default), min, max; against each single-choice or ordinal question the Kruskal–Wallis H
+  with the tie correction (Kruskal & Wallis 1952), df, p (scipy.stats.kruskal) and
+  ε² = H/((n² − 1)/(n + 1)) (Tomczak & Tomczak 2014). Unweighted, as the analysis.
 """
 
 import json
@@ -62,6 +66,70 @@ def answers(question: dict, responses: pd.DataFrame) -> np.ndarray:
     # "not asked" (skip logic) is missing, as an empty cell is.
     block = responses[columns].replace({"": "-1", NOT_ASKED: "-1"}).astype(int).to_numpy()
     return np.where(block[:, :1] < 0, -1, block)
+
+
+def number_answers(question: dict, responses: pd.DataFrame) -> np.ndarray:
+    """A number question's answers as floats; NaN where the cell is empty (no answer, or
+    not asked)."""
+    return pd.to_numeric(responses[question["code"]], errors="coerce").to_numpy(dtype=float)
+
+
+def describe(values: np.ndarray) -> dict:
+    answered = values[~np.isnan(values)]
+    if not len(answered):
+        return {"n": 0}
+    q1, median, q3 = np.quantile(answered, [0.25, 0.5, 0.75])
+    return {
+        "n": len(answered),
+        "mean": answered.mean(),
+        "sd": answered.std(ddof=1) if len(answered) > 1 else None,
+        "median": median,
+        "q1": q1,
+        "q3": q3,
+        "min": answered.min(),
+        "max": answered.max(),
+    }
+
+
+def kruskal_wallis(values: np.ndarray, groups: np.ndarray, n_groups: int) -> dict:
+    """H, df, p and ε² of the number across the groups (−1: no group), with the groups that
+    have answers; nothing when fewer than two have or every answer is the same."""
+    kept = ~np.isnan(values) & (groups >= 0)
+    samples = [values[kept & (groups == g)] for g in range(n_groups)]
+    samples = [sample for sample in samples if len(sample)]
+    n = int(kept.sum())
+    if len(samples) < 2 or len(np.unique(values[kept])) < 2:
+        untested = ("statistic", "df", "p", "shown_p", "epsilon_squared")
+        return {"n": n} | dict.fromkeys(untested)
+    h, p = stats.kruskal(*samples)
+    return {
+        "n": n,
+        "statistic": h,
+        "df": len(samples) - 1,
+        "p": p,
+        "shown_p": p,
+        "epsilon_squared": h / ((n**2 - 1) / (n + 1)),
+    }
+
+
+def number_pairs(codebook: dict, given: dict, responses: pd.DataFrame) -> tuple[dict, dict]:
+    """The number questions' descriptives and their Kruskal–Wallis pairs, keyed as in
+    analysis.json (the question asked first is a)."""
+    order = [question["code"] for question in codebook["questions"]]
+    numbers = [q for q in codebook["questions"] if q["kind"] == "number"]
+    singles = [q for q in codebook["questions"] if q["kind"] in ("single", "ordinal")]
+    values = {q["code"]: number_answers(q, responses) for q in numbers}
+    described = {
+        code: {"n_answered": int((~np.isnan(v)).sum()), "descriptives": describe(v)}
+        for code, v in values.items()
+    }
+    pairs = {}
+    for number in numbers:
+        for single in singles:
+            key = tuple(sorted((number["code"], single["code"]), key=order.index))
+            groups = given[single["code"]][:, 0]
+            pairs[key] = kruskal_wallis(values[number["code"]], groups, len(single["choices"]))
+    return described, pairs
 
 
 def wilson(count: int, n: int, z: float) -> tuple[float, float]:
@@ -323,6 +391,8 @@ def recompute(codebook: dict, analysis: dict, responses: pd.DataFrame) -> dict:
         from recompute_weighted import add_weighted
 
         weighted = add_weighted(analysis, questions, given, pairs, responses)
+    numbers, kruskal = number_pairs(codebook, given, responses)
+    pairs |= kruskal
     # Every pair of analysis.json takes part in the adjustment; one not recomputed, with its p.
     listed = [(pair["a"], pair["b"]) for pair in analysis["pairs"]]
     shown = [
@@ -339,7 +409,7 @@ def recompute(codebook: dict, analysis: dict, responses: pd.DataFrame) -> dict:
             )
     return {
         "n": len(responses),
-        "questions": {q["code"]: frequencies(q, given[q["code"]]) for q in questions},
+        "questions": {q["code"]: frequencies(q, given[q["code"]]) for q in questions} | numbers,
         "pairs": pairs,
         "weighted": weighted,
     }

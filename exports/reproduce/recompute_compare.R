@@ -8,7 +8,7 @@ compared <- c("n", "statistic", "df", "p", "g2", "g2_p", "cramers_v", "cramers_v
               "min_expected", "cochran_ok", "yates_statistic", "yates_p", "fisher_p",
               "table", "expected", "adjusted_residuals", "row_percent", "column_percent",
               "p_bonferroni", "rs2_statistic", "rs2_df", "rs2_p", "p_adjusted", "significant",
-              "power", "n_for_power", "linear_by_linear")
+              "power", "n_for_power", "linear_by_linear", "epsilon_squared")
 found <- list()
 checked <- 0
 differ <- function(where, ours, theirs) {

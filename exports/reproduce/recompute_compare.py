@@ -11,8 +11,9 @@ COMPARED_PAIR_FIELDS = (
     "n statistic df p g2 g2_p cramers_v cramers_v_corrected min_expected cochran_ok "
     "yates_statistic yates_p fisher_p p_exact table expected adjusted_residuals "
     "row_percent column_percent p_bonferroni rs2_statistic rs2_df rs2_p p_adjusted "
-    "significant power n_for_power linear_by_linear rao_scott"
+    "significant power n_for_power linear_by_linear rao_scott epsilon_squared"
 ).split()
+DESCRIPTIVE_FIELDS = ("n", "mean", "sd", "median", "q1", "q3", "min", "max")
 
 
 def differences(name: str, ours, theirs) -> list[tuple[str, object, object]]:
@@ -54,7 +55,14 @@ def compare(ours: dict, analysis: dict) -> tuple[int, list, list]:
             skipped.append(where)
             continue
         found += differences(f"{where}.n_answered", mine["n_answered"], question["n_answered"])
-        for k, row in enumerate(question["frequencies"]):
+        for field in DESCRIPTIVE_FIELDS if "descriptives" in question else ():
+            checked += 1
+            found += differences(
+                f"{where}.{field}",
+                mine["descriptives"].get(field),
+                question["descriptives"][field],
+            )
+        for k, row in enumerate(question.get("frequencies", [])):
             recomputed = mine["frequencies"][k] | weighted_share(ours, where, k)
             for field in FREQUENCY_FIELDS:
                 if field in row:

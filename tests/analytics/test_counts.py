@@ -30,8 +30,16 @@ def random_responses(spec: QuestionnaireSpec, n: int, seed: int) -> Encoded:
     b = rng.integers(-1, 3, n)
     values = np.column_stack([a, ticks, b]).astype(np.int8)
     none = np.zeros(n, bool)  # neither demo nor suspect
+    no_numbers = np.zeros((n, 0))
     return Encoded(
-        np.arange(1, n + 1), np.zeros(n, np.int64), np.zeros(n, np.int8), none, none, values
+        np.arange(1, n + 1),
+        np.zeros(n, np.int64),
+        np.zeros(n, np.int8),
+        none,
+        none,
+        values,
+        no_numbers,
+        no_numbers.astype(bool),
     )
 
 

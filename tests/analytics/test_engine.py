@@ -53,7 +53,7 @@ def test_it_encodes_the_same_in_postgres_as_in_python(survey, answers):
     in_postgres = responses_encode(survey, spec)
     rows = list(
         survey.responses.order_by("pk").values_list(
-            "id", "submitted_at", "language", "provenance", "is_suspect", "answers"
+            "id", "submitted_at", "language", "provenance", "is_suspect", "answers", "skipped"
         )
     )
     in_python = documents_encode(spec, rows)

@@ -126,6 +126,14 @@ def _table(analysis: Analysis) -> str:
             f"{_number(pair.cramers_v_corrected, '.3f'):<6}"
             f"{'  *' if pair.significant else ''}"
         )
+    for kw in analysis.number_pairs:  # Kruskal–Wallis: H in the X² column, ε² in the V~ one
+        lines.append(
+            f"{kw.a}×{kw.b:<5} {kw.kind:<14} {kw.test.n:<6} "
+            f"{_number(kw.test.statistic, '.2f'):<9} {_number(kw.df, '.1f'):<6} "
+            f"{_number(kw.shown_p, '.3g'):<10} {_number(kw.p_adjusted, '.3g'):<10} "
+            f"{_number(kw.test.epsilon_squared, '.3f'):<6}"
+            f"{'  *' if kw.significant else ''}"
+        )
     return "\n".join(lines)
 
 
