@@ -98,6 +98,8 @@ def _questions(spec: QuestionnaireSpec, labels: Labels) -> Section:
         "single": _("one answer"),
         "ordinal": _("one answer, ordered"),
         "multi": _("several answers"),
+        "number": _("a number"),
+        "text": _("free text"),
     }
     table = Table(
         caption=_("The questions"),
@@ -106,10 +108,10 @@ def _questions(spec: QuestionnaireSpec, labels: Labels) -> Section:
             (
                 q.code.upper(),
                 labels.questions[q.code],
-                kinds.get(q.kind, q.kind),
-                str(len(q.choices)),
+                kinds[q.kind],
+                str(len(q.choices)) if q.is_choice else "–",
             )
-            for q in spec.questions
+            for q in spec.answered_questions
         ),
     )
     return Section(_("Questions"), (), table)

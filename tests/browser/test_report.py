@@ -50,7 +50,9 @@ def report_page(browser, live_server, admin_user, scheme):
     page.wait_for_url(re.compile("/findings/"))
     with page.context.expect_page() as opened:
         page.locator("nav.publish a[target=_blank]").click()
-    report = opened.value
+    report = opened.value  # the job's page (a report is made in the background) …
+    report.locator(".export-job a.button").click()  # … then the report itself
+    report.wait_for_url(re.compile("/file$"))
     report.wait_for_load_state()
     yield report
     page.close()

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from docx import Document
 
 from analytics.selectors import survey_analysis
+from surveys.selectors import survey_questionnaire
 from tests.factories import every_kind_responses, every_kind_study, signed_in, user_in_group
 
 pytestmark = pytest.mark.postgres
@@ -48,7 +49,7 @@ def test_it_reports_the_number_questions_in_the_html_page_in_russian(study, tmp_
     )  # fmt: skip
     page = html.unescape(out.read_text())
     assert "Hours a week (ru)" in page
-    assert "Kruskal–Wallis" in page
+    assert "различается между группами" in page and "Краскел–Уоллис H(" in page
 
 
 def test_it_lists_the_kruskal_wallis_pairs_in_the_matrix_csv(study):
@@ -76,3 +77,16 @@ def test_it_gives_numbers_and_skips_in_the_api(study):
     assert pair["number"] == "hours" and len(pair["groups"]) == 3
     assert pair["not_asked"]["hours"] == questions["hours"]["n_not_asked"]
     assert client.get(f"{API}/pairs/hours/media/").status_code == 404
+
+
+def test_it_names_each_kind_in_the_methods_and_leaves_out_notes(study, tmp_path):
+    out = tmp_path / "report.html"
+    call_command(
+        "report", study.slug, "--format", "html", "--language", "ru", "--out", str(out),
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    page = html.unescape(out.read_text())
+    assert "<td>число</td><td>–</td>" in page  # the table of the questions
+    assert "<td>свободный текст</td><td>–</td>" in page
+    notes = [q.code for q in survey_questionnaire(study).questions if q.is_note]
+    assert notes and not any(f'<th scope="row">{code.upper()}</th>' in page for code in notes)
