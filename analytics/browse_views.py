@@ -42,6 +42,16 @@ def _filtered(request: HttpRequest, survey: Survey):
     return spec, form, query.urlencode()
 
 
+def _cursors(request: HttpRequest) -> tuple[Cursor | None, Cursor | None]:
+    """The keyset page asked for: after or before a response; FilterInvalid if damaged."""
+    after, before = (request.GET.get(name) for name in ("after", "before"))
+    return (Cursor.parse(after) if after else None, Cursor.parse(before) if before else None)
+
+
+def _search(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+
+
 def _bad_filter(request: HttpRequest, survey: Survey, error: FilterInvalid) -> HttpResponse:
     context = {"survey": survey, "message": str(error)}
     return render(request, "analytics/bad_filter.html", context, status=400)
@@ -50,14 +60,11 @@ def _bad_filter(request: HttpRequest, survey: Survey, error: FilterInvalid) -> H
 @team_right(ANALYSE)  # individual answers: analysts and owners
 def responses(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
-    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    search = _search(request)
     oldest_first = request.GET.get("order") == "oldest"
     try:
         spec, form, filters = _filtered(request, survey)
-        after, before = (
-            Cursor.parse(request.GET[name]) if request.GET.get(name) else None
-            for name in ("after", "before")
-        )
+        after, before = _cursors(request)
     except FilterInvalid as error:
         return _bad_filter(request, survey, error)
     chosen = form.response_filter()
@@ -131,13 +138,10 @@ def text_answers(request: HttpRequest, slug: str) -> HttpResponse:
     """One text question's (or "other" option's) answers, newest first, searched, with the
     most frequent words of those found."""
     survey = get_object_or_404(Survey, slug=slug)
-    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    search = _search(request)
     try:
         spec, form, filters = _filtered(request, survey)
-        after, before = (
-            Cursor.parse(request.GET[name]) if request.GET.get(name) else None
-            for name in ("after", "before")
-        )
+        after, before = _cursors(request)
     except FilterInvalid as error:
         return _bad_filter(request, survey, error)
     sources = text_sources(spec, Labels(spec, translation.get_language()))

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404
 
 from analytics.filters import ResponseFilter, filter_for_survey
 from analytics.selectors import watermark_cached
-from core.languages import language_names
 from surveys.models import Survey
 from surveys.selectors import survey_has_real_responses, survey_questionnaire, survey_watermark
 from surveys.teams import ANALYSE, MANAGE, VIEW, survey_allows, surveys_reachable
@@ -77,7 +76,6 @@ def staff_context(
         "staff_surveys": list(
             surveys_reachable(user, VIEW).only("slug", "title", "default_language")
         ),
-        "staff_languages": list(language_names().items()),
         "may_export": may_export,
         "may_manage": may_export and survey_allows(user, survey, MANAGE),
         "may_admin": user.is_staff,
