@@ -214,6 +214,13 @@ class CodebookSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=KINDS)
         required = serializers.BooleanField()  # type: ignore[assignment]
         text = _texts()
+        relevant = serializers.CharField(
+            allow_blank=True, help_text="The condition under which it is asked (XLSForm)."
+        )
+        relevant_words = serializers.DictField(
+            child=serializers.CharField(),
+            help_text="The condition in words, a text per language code; empty: always asked.",
+        )
         columns = serializers.ListField(child=serializers.CharField())
         choices = CodebookChoiceSerializer(many=True)
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from exports.weights import WeightColumn, weight_column
 from surveys import csv_format
-from surveys.answers import FREE_TEXT_NOTE
+from surveys.answers import FREE_TEXT_NOTE, question_conditions
+from surveys.conditions import Condition, condition_words
 from surveys.models import Survey
 from surveys.questionnaire import QuestionnaireSpec, QuestionSpec
 from surveys.selectors import survey_questionnaire
@@ -36,12 +37,23 @@ NOT_ASKED_NOTE = (
 
 def codebook_entries(spec: QuestionnaireSpec) -> list[dict]:
     """Per question: code, kind, what its columns hold (type, SPSS measure, bounds, unit,
-    longest text), texts, its condition, choices (with their SPSS values) and the export
-    columns that hold its answers (none for a note)."""
-    return [_entry(question) for question in spec.questions]
+    longest text), texts, its condition (as written, and in words in each language),
+    choices (with their SPSS values) and the export columns that hold its answers (none for
+    a note)."""
+    return [
+        _entry(question, _in_words(condition, spec))
+        for question, condition in question_conditions(spec.questions)
+    ]
 
 
-def _entry(question: QuestionSpec) -> dict:
+def _in_words(condition: Condition | None, spec: QuestionnaireSpec) -> dict[str, str]:
+    """The condition in words in each language of the survey (empty: always asked)."""
+    if condition is None:
+        return {}
+    return {language: condition_words(condition, spec, language) for language in spec.languages}
+
+
+def _entry(question: QuestionSpec, relevant_words: dict[str, str]) -> dict:
     column_type, measure = COLUMN_TYPES[question.kind]
     entry = {
         "code": question.code,
@@ -51,6 +63,7 @@ def _entry(question: QuestionSpec) -> dict:
         "required": question.required,
         "text": question.text,
         "relevant": question.relevant,
+        "relevant_words": relevant_words,
         "columns": list(question.export_columns),
         "choices": [
             {

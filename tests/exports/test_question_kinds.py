@@ -288,6 +288,9 @@ def test_it_describes_each_kind_in_the_codebook(kinds):
     assert age["integer"] is True and age["unit"]["en"] == "years"
     assert entries["why"]["max_length"] == 500
     assert entries["why"]["relevant"] == "selected(${news}, 'social')"
+    assert entries["why"]["relevant_words"]["en"] == "“social” is chosen in question 3"
+    assert set(entries["why"]["relevant_words"]) == set(codebook["languages"])
+    assert entries["age"]["relevant_words"] == {}
     assert entries["thanks"]["columns"] == []
     assert NOT_ASKED in codebook["not_asked"]
 
