@@ -24,6 +24,8 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg2
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
@@ -91,16 +93,23 @@ def submit_paced(port: int, rate: float, stop: threading.Event, clients: int) ->
     return tally
 
 
-def probe_staleness(port: int, cookie: str, stop: threading.Event) -> list[float]:
+def probe_staleness(port: int, cookie: str, stop: threading.Event, url: str) -> list[float]:
     """Seconds from a stored response to the change check saying an analysis with it is
-    ready (polled every 100 ms)."""
+    ready (polled every 100 ms). The API tells its client the response's public id; the
+    change check counts in database ids, read here from the database."""
     seen: list[float] = []
+    database = psycopg2.connect(url)
+    database.autocommit = True
     while not stop.is_set():
         sent = time.perf_counter()
         stored = api_submit(port, uuid.uuid4().hex, timeout=30)
         if stored.status != 201:
             continue
-        mine = stored.json()["id"]
+        with database.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM surveys_response WHERE client_token = %s", [stored.json()["id"]]
+            )
+            mine = cursor.fetchone()[0]
         while time.perf_counter() - sent < 30:
             answer = request(port, "GET", CHANGES, headers={"Cookie": cookie}, timeout=30)
             if answer.status == 200 and answer.json()["ready"] >= mine:
@@ -108,6 +117,7 @@ def probe_staleness(port: int, cookie: str, stop: threading.Event) -> list[float
                 break
             time.sleep(0.1)
         time.sleep(max(0.0, 0.5 - (time.perf_counter() - sent)))
+    database.close()
     return seen
 
 
@@ -115,7 +125,7 @@ def p(values: list[float], cut: int) -> float:
     return statistics.quantiles(values, n=100)[cut - 1] if len(values) > 1 else values[0]
 
 
-def measure(cluster: Cluster, args) -> None:
+def measure(cluster: Cluster, url: str, args) -> None:
     port = cluster.ports["nginx"]
     cookie = staff_cookie(port)
     request(port, "GET", OVERVIEW, headers={"Cookie": cookie}, timeout=60)  # first analysis
@@ -134,7 +144,9 @@ def measure(cluster: Cluster, args) -> None:
                 submitted=submit_paced(port, args.rate, stop, args.clients)
             )
         ),
-        threading.Thread(target=lambda: results.update(stale=probe_staleness(port, cookie, stop))),
+        threading.Thread(
+            target=lambda: results.update(stale=probe_staleness(port, cookie, stop, url))
+        ),
     ]
     for worker in workers:
         worker.start()
@@ -177,7 +189,7 @@ def main() -> None:
         try:
             cluster.start()
             manage(url, "seed_demo", "--n", str(args.demo))
-            measure(cluster, args)
+            measure(cluster, url, args)
         finally:
             cluster.stop()
     print(f"load average after: {os.getloadavg()[0]:.2f}")

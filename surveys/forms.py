@@ -10,6 +10,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from surveys.answers import (
@@ -42,27 +43,9 @@ class QuestionnaireForm(forms.Form):
         self.numbers = question_numbers(spec)
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4())
-        for question in spec.answered_questions:
-            self.fields[question.code] = self._answer_field(question)
-            if question.other_choice:
-                self.fields[question.other_key] = forms.CharField(
-                    required=False,
-                    strip=False,
-                    widget=forms.Textarea(attrs={"rows": 2, "maxlength": OTHER_TEXT_MAX_LENGTH}),
-                )
-
-    def _answer_field(self, question: QuestionSpec) -> forms.Field:
-        if question.is_number:
-            return forms.CharField(required=False, strip=False, widget=_number_input(question))
-        if question.is_text:
-            attrs = {"rows": 4, "maxlength": question.max_length or TEXT_MAX_LENGTH}
-            return forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs))
-        choices = [(c.code, c.label[self.language]) for c in question.choices]
-        if question.is_multi:
-            return forms.MultipleChoiceField(
-                choices=choices, required=False, widget=forms.CheckboxSelectMultiple
-            )
-        return forms.ChoiceField(choices=choices, required=False, widget=forms.RadioSelect)
+        # Shared by every form of this questionnaire and language: judging and rendering
+        # only read them.
+        self.fields.update(_answer_fields(spec, language))
 
     def judged_errors(self) -> dict:
         """Errors only once the form was judged: a language switch must not show them."""
@@ -115,15 +98,15 @@ class QuestionnaireForm(forms.Form):
             )
             if shown
         )
-        if row["field"] is not None and (question.is_number or question.is_text):
+        field = row["field"]
+        if isinstance(field, BoundField) and (question.is_number or question.is_text):
             # A lone input names its own description; a fieldset of options names it.
-            attrs = self.fields[code].widget.attrs
-            attrs.pop("aria-describedby", None)
-            attrs.pop("aria-invalid", None)
+            attrs: dict[str, str | bool] = {}
             if row["describedby"]:
-                attrs["aria-describedby"] = row["describedby"]
+                attrs["aria-describedby"] = str(row["describedby"])
             if errors:
                 attrs["aria-invalid"] = "true"
+            row["input"] = field.as_widget(attrs=attrs)
         return row
 
     def clean(self) -> dict:
@@ -165,6 +148,50 @@ class QuestionnaireForm(forms.Form):
         if not started or not 0 <= now_ms - started <= MAX_DURATION_MS:
             return None
         return now_ms - started
+
+
+# The answer fields per questionnaire and language, built once per process: a form's
+# choices cost about 0.4 ms of CPU to build (Django normalises them), every submission paid
+# that. A questionnaire's new revision is a new spec object (surveys.selectors).
+_ANSWER_FIELDS: dict[tuple[int, str], tuple[QuestionnaireSpec, dict[str, forms.Field]]] = {}
+ANSWER_FIELDS_KEPT = 64
+
+
+def _answer_fields(spec: QuestionnaireSpec, language: str) -> dict[str, forms.Field]:
+    kept = _ANSWER_FIELDS.get((id(spec), language))
+    if kept is None or kept[0] is not spec:
+        if len(_ANSWER_FIELDS) >= ANSWER_FIELDS_KEPT:
+            _ANSWER_FIELDS.clear()
+        kept = (spec, _answer_fields_built(spec, language))
+        _ANSWER_FIELDS[id(spec), language] = kept
+    return kept[1]
+
+
+def _answer_fields_built(spec: QuestionnaireSpec, language: str) -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
+    for question in spec.answered_questions:
+        fields[question.code] = _answer_field(question, language)
+        if question.other_choice:
+            fields[question.other_key] = forms.CharField(
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 2, "maxlength": OTHER_TEXT_MAX_LENGTH}),
+            )
+    return fields
+
+
+def _answer_field(question: QuestionSpec, language: str) -> forms.Field:
+    if question.is_number:
+        return forms.CharField(required=False, strip=False, widget=_number_input(question))
+    if question.is_text:
+        attrs = {"rows": 4, "maxlength": question.max_length or TEXT_MAX_LENGTH}
+        return forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs))
+    choices = [(c.code, c.label[language]) for c in question.choices]
+    if question.is_multi:
+        return forms.MultipleChoiceField(
+            choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+        )
+    return forms.ChoiceField(choices=choices, required=False, widget=forms.RadioSelect)
 
 
 def _number_input(question: QuestionSpec) -> forms.TextInput:

@@ -16,7 +16,7 @@ from core.errors import ApplicationError
 from core.security import security_event
 from surveys import csv_format
 from surveys.answers import AnswersInvalid, answers_clean, questions_skipped
-from surveys.bulk import NewResponse, responses_insert
+from surveys.bulk import NewResponse, response_insert, responses_insert
 from surveys.demo import demo_answers
 from surveys.editing import change_check
 from surveys.models import (
@@ -126,18 +126,18 @@ def response_submit(
         with transaction.atomic() if inside or held else nullcontext():
             if held:
                 _quota_hold(survey)
-            response = Response.objects.create(
-                survey=survey,
+            row = NewResponse(
                 answers=cleaned,
-                skipped=questions_skipped(questions, cleaned),
                 language=language,
+                submitted_at=submitted_at or timezone.now(),
                 client_token=client_token,
                 duration_ms=duration_ms,
-                submitted_at=submitted_at or timezone.now(),
+                provenance=provenance,
+                skipped=tuple(questions_skipped(questions, cleaned)),
                 is_suspect=is_suspect,
                 suspect_reason=suspect_reason,
-                provenance=provenance,
             )
+            stored_id = response_insert(survey.pk, row)
     except IntegrityError:
         # The token was used before (a retry, a double click, a race): insert first and
         # look only then, so the usual, new submission costs one query.
@@ -147,7 +147,27 @@ def response_submit(
         return _resubmission(survey, existing, cleaned, language)
     if is_suspect:
         security_event("response_suspect", survey=survey.slug, reason=suspect_reason)
-    return Submission(response=response, created=True)
+    return Submission(response=_stored(survey, stored_id, row), created=True)
+
+
+def _stored(survey: Survey, stored_id: int, row: NewResponse) -> Response:
+    """The response just inserted, as the ORM would have returned it."""
+    response = Response(
+        pk=stored_id,
+        survey=survey,
+        answers=row.answers,
+        language=row.language,
+        submitted_at=row.submitted_at,
+        client_token=row.client_token,
+        duration_ms=row.duration_ms,
+        provenance=row.provenance,
+        skipped=list(row.skipped),
+        is_suspect=row.is_suspect,
+        suspect_reason=row.suspect_reason,
+    )
+    response._state.adding = False
+    response._state.db = connection.alias
+    return response
 
 
 def _quota_hold(survey: Survey) -> None:
