@@ -77,10 +77,27 @@ def _with_script(built: dict) -> dict:
     return {**built, "figures_script": json_script(built["figures"], "figures")}
 
 
-def response_counts(survey: Survey) -> dict:
-    """All, today's, real, test, demo and suspect responses, in one query."""
-    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    return Response.objects.filter(survey=survey).aggregate(
+def response_counts(survey: Survey, watermark: int | None = None) -> dict:
+    """All, today's, real, test, demo and suspect responses, in one query.
+
+    With a ``watermark`` (the analysis a page shows), those stored up to it, cached for it
+    and the day: the counts then agree with the figures beside them, and a page reloaded
+    while responses pour in reads them from the shared cache instead of counting the
+    survey's every response again (a scan that grows with the survey)."""
+    today = timezone.localdate()
+    if watermark is None:
+        return _counted(survey, today, None)
+    return watermark_cached(
+        "counts", survey, watermark, today, lambda: _counted(survey, today, watermark)
+    )
+
+
+def _counted(survey: Survey, today: date, watermark: int | None) -> dict:
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    responses = Response.objects.filter(survey=survey)
+    if watermark is not None:
+        responses = responses.filter(pk__lte=watermark)
+    return responses.aggregate(
         all=Count("id"),
         today=Count("id", filter=Q(submitted_at__gte=midnight)),
         real=Count("id", filter=Q(provenance=Provenance.REAL)),

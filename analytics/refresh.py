@@ -5,8 +5,9 @@ A request never waits for a computation it can avoid: it gets the newest finishe
 (``analysis_served``), which may be a few responses behind and says so, and asks for a
 refresh when it is; the dashboards' change check tells open pages when the new one is ready.
 Only a never-analysed survey (or one the cache lost) is computed in the request. The
-worker also draws the figures of the pages people have open (their languages), before it
-marks the analysis ready, so a page that shows it draws nothing itself.
+worker also draws the figures of the pages people have open (their languages) and counts
+the overview's responses, before it marks the analysis ready, so a page that shows it draws
+and counts nothing itself.
 
 Refreshes coalesce: none is queued while one is queued or running for the survey and
 filter, nor for ANALYSIS_REFRESH_PAUSE_MS after it ends (with a broker), and one that finds
@@ -71,7 +72,9 @@ def _viewed(survey: Survey) -> str:
 
 
 def _draw(survey: Survey, chosen: ResponseFilter, analysis: Analysis) -> None:
-    """The overview's and the matrix's figures, in each language seen lately."""
+    """The overview's and the matrix's figures, in each language seen lately, and the
+    overview's response counts at the analysis's watermark."""
+    dashboards.response_counts(survey, analysis.watermark)
     spec = survey_questionnaire(survey)
     seen = cache.get_many([f"{_viewed(survey)}:{code}" for code in language_codes()])
     for key in seen:

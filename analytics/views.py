@@ -185,7 +185,7 @@ def _publish(request: HttpRequest, board: Board) -> list[tuple[str, str]]:
 @dashboard
 def overview(request: HttpRequest, board: Board) -> Page:
     built = dashboards.cached_build(board, "overview", dashboards.overview_build)
-    counts = dashboards.response_counts(board.survey)
+    counts = dashboards.response_counts(board.survey, board.analysis.watermark)
     return "analytics/overview.html", {
         "counts": counts,
         "publish": _publish(request, board),

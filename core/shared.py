@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils.module_loading import import_string
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 
 shared_log = logging.getLogger("shared")
 
@@ -64,15 +67,40 @@ def window_count(name: str, seconds: int) -> tuple[int | None, float]:
     now = time.time()
     window = int(now // seconds)
     key = f"count:{name}:{window}"
-    if cache.add(key, 0, timeout=seconds + 1) is None:
+    count = (
+        _counted(key, seconds + 1)
+        if isinstance(caches["default"], RedisCache)
+        else _counted_here(key, seconds + 1)
+    )
+    if count is None:
         shared_log.warning("cache_away", extra={"fields": {"key": key}})
         return None, 0.0
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window has begun
-        count = 1
-        cache.set(key, count, timeout=seconds + 1)
     return count, (window + 1) * seconds - now
+
+
+def _counted(key: str, seconds: int) -> int | None:
+    """Create the counter for ``seconds`` unless it exists and add one, in one round trip
+    to Redis (two commands in a pipeline: an API submission's only other one is the
+    survey's lookup); None when Redis is away."""
+    full_key = cache.make_key(key)
+    try:
+        pipe = get_redis_connection("default").pipeline(transaction=False)
+        pipe.set(full_key, 0, ex=seconds, nx=True)
+        pipe.incr(full_key)
+        return int(pipe.execute()[1])
+    except RedisError:
+        return None
+
+
+def _counted_here(key: str, seconds: int) -> int | None:
+    """The same on any other cache (Django's local memory, one process)."""
+    if cache.add(key, 0, timeout=seconds) is None:
+        return None
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window has begun
+        cache.set(key, 1, timeout=seconds)
+        return 1
 
 
 def task_send(task: str, *arguments) -> bool:

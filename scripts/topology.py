@@ -269,6 +269,10 @@ class Cluster:
             ], False  # fmt: skip
         if name == "worker":
             return [
+                # Below the web nodes' priority (docker-compose.yml gives it a quarter of
+                # their CPU weight): under a stream of submissions the analyses wait, not
+                # the pages.
+                "nice", "-n", "10",
                 python, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
                 "--loglevel", "INFO", "--without-gossip", "--without-mingle",
             ], False  # fmt: skip

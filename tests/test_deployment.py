@@ -8,8 +8,11 @@ tests/fixtures/compose-spec.json. No database or Django setup is needed.
 
 import copy
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,6 +128,31 @@ def test_it_runs_gthread_web_nodes_behind_nginx_only(compose: dict) -> None:
         assert services[node]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
     published = [name for name, service in services.items() if "ports" in service]
     assert published == ["nginx"]
+
+
+def test_it_gives_the_worker_less_cpu_weight_than_the_web_nodes(compose: dict) -> None:
+    services = compose["services"]
+    assert services["worker"]["cpu_shares"] < min(
+        services[node].get("cpu_shares", 1024) for node in WEB_NODES
+    )
+
+
+def test_it_tunes_the_garbage_collector_of_every_web_worker() -> None:
+    """config.wsgi (what gunicorn loads) freezes what start-up loaded and collects the
+    youngest generation less often (docs/benchmarks.md, "Several nodes")."""
+    probe = (
+        "import gc, config.wsgi as w; "
+        "print(gc.get_threshold()[0] == w.YOUNGEST_THRESHOLD, gc.get_freeze_count() > 10000)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["True", "True"]
 
 
 def test_it_pools_transactions_in_pgbouncer(compose: dict) -> None:

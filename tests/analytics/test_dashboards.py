@@ -8,6 +8,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from analytics.dashboards import response_counts
+from surveys.selectors import survey_watermark
 from surveys.services import demo_responses_create
 from tests.factories import (
     analyze,
@@ -103,6 +105,18 @@ def test_it_shows_the_counts_on_the_overview(staff_client, responses, answers):
     assert today and 1 <= int(today.group(1)) <= 401
     assert 'data-figure="freq-q03"' in page
     assert 'data-figure="timeline"' in page
+
+
+def test_it_counts_the_responses_the_shown_analysis_covers(responses, answers):
+    """The overview's counts stop at the analysis's watermark, like its figures; newer
+    responses are the "pending" ones until the next analysis."""
+    watermark = survey_watermark(responses)
+    counts = response_counts(responses, watermark)
+    response_add(responses, answers)
+    assert response_counts(responses, watermark) == counts
+    assert counts["all"] == 400
+    assert response_counts(responses)["all"] == 401
+    assert response_counts(responses, survey_watermark(responses))["real"] == 1
 
 
 def test_it_counts_only_the_filtered_responses(staff_client, responses, answers):
