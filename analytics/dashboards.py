@@ -3,13 +3,15 @@
 The page views and their JSON data endpoints share these, so a live redraw shows exactly
 what a reload would."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,10 +37,13 @@ from analytics.results import (
     rounded,
 )
 from analytics.selectors import watermark_cached
+from core.shared import source_digest
 from surveys.models import Provenance, Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
 
 MATRIX_MEASURES = ("v", "p", "p_adjusted", "p_anytime")
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "analytics"
+PANELS_FORMAT = source_digest(TEMPLATES / "_overview_panels.html", TEMPLATES / "_number_panel.html")
 RESIDUAL_CUTOFF = 1.96
 
 
@@ -62,15 +67,31 @@ def cached_build(board: Board, page: str, build: Callable[[Board], dict]) -> dic
         f"dashboard:{page}",
         board.survey,
         board.analysis.watermark,
-        (
-            board.chosen.cache_key(),
-            board.labels.choices,
-            board.labels.questions,
-            board.labels.units,
-            board.analysis.options,
-        ),
+        _described(board),
         lambda: _with_script(build(board)),
     )
+
+
+def _described(board: Board) -> tuple:
+    """What a page built from the board depends on besides the survey and the watermark."""
+    return (
+        board.chosen.cache_key(),
+        board.labels.choices,
+        board.labels.questions,
+        board.labels.units,
+        board.analysis.options,
+    )
+
+
+def panels_key(board: Board) -> str:
+    """The key of the overview's question panels, rendered (templates/analytics/
+    overview.html caches them): the survey, its deletions, the analysis's watermark, what
+    ``cached_build`` depends on, the language of the page's own words and the templates'
+    source."""
+    described = repr((_described(board), translation.get_language(), PANELS_FORMAT))
+    digest = hashlib.sha256(described.encode()).hexdigest()
+    survey = board.survey
+    return f"{survey.pk}:{survey.deletions}:{board.analysis.watermark}:{digest}"
 
 
 def _with_script(built: dict) -> dict:

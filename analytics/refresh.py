@@ -94,8 +94,19 @@ def analysis_ready(
     (unless one is already queued, on any node) when it is behind ``watermark``, the newest
     response's id. The worker will draw the figures in the current language: a page open
     in it asks this every 2 s."""
+    return _ready(survey, chosen, watermark, options, analysis_newest(survey, chosen, options))
+
+
+def _ready(
+    survey: Survey,
+    chosen: ResponseFilter,
+    watermark: int,
+    options: AnalysisOptions,
+    newest: Finished | None,
+) -> Finished | None:
+    """``analysis_ready`` with the newest analysis already read from the cache (unpickling
+    it is a dashboard's costliest step after rendering)."""
     cache.set(f"{_viewed(survey)}:{translation.get_language()}", True, VIEWED_SECONDS)
-    newest = analysis_newest(survey, chosen, options)
     if newest is not None and newest.analysis.watermark >= watermark:
         return newest
     if first_in(_asked(survey, chosen, options), ASKED_SECONDS):
@@ -114,12 +125,11 @@ def analysis_served(
     survey: Survey, chosen: ResponseFilter, watermark: int, options: AnalysisOptions
 ) -> Finished:
     """``analysis_ready``, but a never-analysed survey (or filter) is computed here."""
-    if analysis_newest(survey, chosen, options) is None:
+    newest = analysis_newest(survey, chosen, options)
+    if newest is None:
         computed = analysis_finish(survey, chosen, options)
         return computed or Finished(survey_analysis(survey, chosen, options), timezone.now())
-    return analysis_ready(survey, chosen, watermark, options) or Finished(
-        survey_analysis(survey, chosen, options), timezone.now()
-    )
+    return _ready(survey, chosen, watermark, options, newest) or newest
 
 
 def dashboard_options(

@@ -188,6 +188,7 @@ def overview(request: HttpRequest, board: Board) -> Page:
     counts = dashboards.response_counts(board.survey, board.analysis.watermark)
     return "analytics/overview.html", {
         "counts": counts,
+        "panels_key": dashboards.panels_key(board),
         "publish": _publish(request, board),
         **built,
     }

@@ -31,6 +31,7 @@ BINARIES = {
     "redis-server": ("/usr/bin/redis-server", "redis-server"),
 }
 WEB_NODES = ("web-a", "web-b")
+WORKER_NICE = 10
 SERVICES = ("redis", "pgbouncer", *WEB_NODES, "worker", "beat", "nginx")  # in the order they start
 
 
@@ -42,6 +43,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _session_niced(pid: int, nice: int) -> None:
+    """Give the session that ``pid`` leads the nice value ``nice``. Where Linux schedules by
+    autogroup (/proc/sys/kernel/sched_autogroup_enabled), each session shares one weight
+    with the others and a process's own nice value counts only inside its session; without
+    autogroups (no /proc/<pid>/autogroup) the process's nice value is all there is."""
+    try:
+        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
+    except OSError:
+        return
 
 
 def binary(name: str) -> str:
@@ -178,6 +190,8 @@ class Cluster:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        if name == "worker":
+            _session_niced(process.pid, WORKER_NICE)
         self.pids[name] = process.pid
         self.processes[name] = process
         self.save()
@@ -271,8 +285,8 @@ class Cluster:
             return [
                 # Below the web nodes' priority (docker-compose.yml gives it a quarter of
                 # their CPU weight): under a stream of submissions the analyses wait, not
-                # the pages.
-                "nice", "-n", "10",
+                # the pages. Also its session's, in start_service.
+                "nice", "-n", str(WORKER_NICE),
                 python, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
                 "--loglevel", "INFO", "--without-gossip", "--without-mingle",
             ], False  # fmt: skip
