@@ -296,6 +296,23 @@ def test_it_shows_the_dashboards_in_the_staff_members_language(
         assert label in page
 
 
+def test_it_renders_the_kept_panels_afresh_for_another_language_and_new_data(
+    staff_client, responses, answers
+):
+    """The overview keeps its rendered question panels per analysis, language and filter."""
+
+    def panels(page: str) -> str:
+        return page[page.index('<div class="question-grid">') :]
+
+    english = panels(staff_client.get(f"{BASE}/").content.decode())
+    assert english == panels(staff_client.get(f"{BASE}/").content.decode())
+    russian = panels(staff_client.get(f"{BASE}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode())
+    assert "Студент бакалавриата" in russian
+    assert "Студент бакалавриата" not in english
+    response_add(responses, answers)
+    assert panels(staff_client.get(f"{BASE}/").content.decode()) != english
+
+
 @pytest.mark.parametrize(
     "page", ["/", "/matrix/", "/pairs/q01/q04/", "/pairs/q01/q03/", "/findings/"]
 )
