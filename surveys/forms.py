@@ -6,6 +6,7 @@ surveys.answers, so the form, the API and the CSV import refuse the same things.
 
 import json
 import uuid
+from functools import cached_property
 
 from django import forms
 from django.conf import settings
@@ -16,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from surveys.answers import (
     OTHER_TEXT_MAX_LENGTH,
     AnswersInvalid,
-    answers_clean,
     number_range,
     question_conditions,
 )
@@ -39,13 +39,21 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.spec = spec
         self.language = language
-        self.conditions = {q.code: c for q, c in question_conditions(spec.questions)}
-        self.numbers = question_numbers(spec)
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4())
         # Shared by every form of this questionnaire and language: judging and rendering
         # only read them.
         self.fields.update(_answer_fields(spec, language))
+
+    # What showing the form needs (a valid submission is stored without them).
+
+    @cached_property
+    def conditions(self) -> dict:
+        return {q.code: c for q, c in question_conditions(self.spec.questions)}
+
+    @cached_property
+    def numbers(self) -> dict:
+        return question_numbers(self.spec)
 
     def judged_errors(self) -> dict:
         """Errors only once the form was judged: a language switch must not show them."""
@@ -109,16 +117,11 @@ class QuestionnaireForm(forms.Form):
             row["input"] = field.as_widget(attrs=attrs)
         return row
 
-    def clean(self) -> dict:
-        cleaned = super().clean() or {}
-        try:
-            cleaned["answers"] = answers_clean(self.spec.questions, self._answers_document())
-        except AnswersInvalid as error:
-            for code, message in error.errors.items():
-                self.add_error(code if code in self.fields else None, message)
-        return cleaned
-
-    def _answers_document(self) -> dict:
+    def answers(self) -> dict:
+        """The answers as the API takes them, once the fields are valid. The questionnaire's
+        own rules (a choice "other" needs its text, a question asked only under a condition…)
+        are checked where they are stored, by surveys.services.response_submit: an
+        AnswersInvalid from there goes back to the form with ``answers_refused``."""
         document: dict = {}
         for question in self.spec.answered_questions:
             value = self.cleaned_data.get(question.code)
@@ -131,6 +134,11 @@ class QuestionnaireForm(forms.Form):
             if text:
                 document[question.other_key] = text
         return document
+
+    def answers_refused(self, refusal: AnswersInvalid) -> None:
+        """Show each problem with the answers beside its question (or above the form)."""
+        for code, message in refusal.errors.items():
+            self.add_error(code if code in self.fields else None, message)
 
     def suspect_reasons(self, now_ms: int) -> list[str]:
         """Why the submission looks automated: the honeypot was filled, or the form came

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from core.languages import language_names
-from surveys.answers import OTHER_TEXT_MAX_LENGTH
+from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid
 from surveys.forms import QuestionnaireForm
 from surveys.models import Provenance, Survey
 from surveys.selectors import survey_by_slug, survey_questionnaire
@@ -70,7 +70,7 @@ def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpRe
         try:
             response_submit(
                 survey=survey,
-                answers=form.cleaned_data["answers"],
+                answers=form.answers(),
                 language=language,
                 client_token=form.cleaned_data["client_token"],
                 duration_ms=form.duration_ms(now_ms),
@@ -82,6 +82,8 @@ def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpRe
             return redirect(f"{thanks}?mode=test" if _test_mode(request) else thanks)
         except SurveyClosed as closed:
             return _closed(request, survey, language, closed.reason)
+        except AnswersInvalid as invalid:
+            form.answers_refused(invalid)
         except (TokenReused, SubmissionRefused) as error:
             refusal = str(error)
     return _render_form(request, survey, language, form, refusal=refusal, status=400)
