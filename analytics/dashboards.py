@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
@@ -36,13 +39,16 @@ from analytics.results import (
     TwoWayPair,
     rounded,
 )
-from analytics.selectors import watermark_cached
+from analytics.selectors import CACHE_SECONDS, watermark_cached
 from core.shared import source_digest
 from surveys.models import Provenance, Response, Survey
 from surveys.questionnaire import QuestionnaireSpec
 
 MATRIX_MEASURES = ("v", "p", "p_adjusted", "p_anytime")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "analytics"
+PANELS_TEMPLATE = "analytics/_overview_panels.html"
+PANELS_FRAGMENT = "overview_panels"  # the {% cache %} name in analytics/overview.html
+PANELS_SECONDS = CACHE_SECONDS
 PANELS_FORMAT = source_digest(TEMPLATES / "_overview_panels.html", TEMPLATES / "_number_panel.html")
 RESIDUAL_CUTOFF = 1.96
 
@@ -81,6 +87,18 @@ def _described(board: Board) -> tuple:
         board.labels.units,
         board.analysis.options,
     )
+
+
+def panels_render(board: Board, built: dict) -> None:
+    """Render the overview's question panels into the shared cache, where the page's
+    ``{% cache %}`` finds them (``built``: the overview's ``cached_build``). The worker does
+    it beside the figures, so that the first view of a new analysis renders nothing more
+    than the next ones."""
+    html = render_to_string(
+        PANELS_TEMPLATE, {"questions": built["questions"], "analysis": board.analysis}
+    )
+    key = make_template_fragment_key(PANELS_FRAGMENT, [panels_key(board)])
+    cache.set(key, html, PANELS_SECONDS)
 
 
 def panels_key(board: Board) -> str:

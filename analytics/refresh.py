@@ -5,9 +5,9 @@ A request never waits for a computation it can avoid: it gets the newest finishe
 (``analysis_served``), which may be a few responses behind and says so, and asks for a
 refresh when it is; the dashboards' change check tells open pages when the new one is ready.
 Only a never-analysed survey (or one the cache lost) is computed in the request. The
-worker also draws the figures of the pages people have open (their languages) and counts
-the overview's responses, before it marks the analysis ready, so a page that shows it draws
-and counts nothing itself.
+worker also draws the figures of the pages people have open (their languages), renders the
+overview's question panels and counts its responses, before it marks the analysis ready, so
+a page that shows it draws, renders and counts none of that itself.
 
 Refreshes coalesce: none is queued while one is queued or running for the survey and
 filter, nor for ANALYSIS_REFRESH_PAUSE_MS after it ends (with a broker), and one that finds
@@ -72,8 +72,8 @@ def _viewed(survey: Survey) -> str:
 
 
 def _draw(survey: Survey, chosen: ResponseFilter, analysis: Analysis) -> None:
-    """The overview's and the matrix's figures, in each language seen lately, and the
-    overview's response counts at the analysis's watermark."""
+    """The overview's and the matrix's figures and the overview's question panels, in each
+    language seen lately, and the overview's response counts at the analysis's watermark."""
     dashboards.response_counts(survey, analysis.watermark)
     spec = survey_questionnaire(survey)
     seen = cache.get_many([f"{_viewed(survey)}:{code}" for code in language_codes()])
@@ -81,7 +81,8 @@ def _draw(survey: Survey, chosen: ResponseFilter, analysis: Analysis) -> None:
         language = key.rsplit(":", 1)[1]
         with translation.override(language):
             board = dashboards.Board(survey, spec, Labels(spec, language), chosen, analysis)
-            dashboards.cached_build(board, "overview", dashboards.overview_build)
+            built = dashboards.cached_build(board, "overview", dashboards.overview_build)
+            dashboards.panels_render(board, built)
             dashboards.cached_build(
                 board, "matrix:v", lambda board: dashboards.matrix_build(board, "v")
             )

@@ -189,6 +189,7 @@ def overview(request: HttpRequest, board: Board) -> Page:
     return "analytics/overview.html", {
         "counts": counts,
         "panels_key": dashboards.panels_key(board),
+        "panels_seconds": dashboards.PANELS_SECONDS,
         "publish": _publish(request, board),
         **built,
     }

@@ -155,6 +155,25 @@ def test_it_tunes_the_garbage_collector_of_every_web_worker() -> None:
     assert done.stdout.split() == ["True", "True"]
 
 
+def test_it_loads_the_analysis_stack_in_a_worker_not_in_a_web_process() -> None:
+    probe = (
+        "import sys, config.celery as c, config.wsgi; "
+        "stack = ('scipy.stats', 'plotly.graph_objects'); "
+        "print(any(m in sys.modules for m in stack)); "
+        "c.analysis_stack_load(); "
+        "print(all(m in sys.modules for m in stack))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", "True"]
+
+
 def test_it_pools_transactions_in_pgbouncer(compose: dict) -> None:
     pooler = compose["services"]["pgbouncer"]["environment"]
     assert pooler["POOL_MODE"] == "transaction"

@@ -20,6 +20,7 @@ from tests.scaling.conftest import broker_at
 
 OVERVIEW = "/dashboard/us-russia-kz/"
 CHANGES = "/dashboard/us-russia-kz/changes/"
+PANELS = "*template.cache.overview_panels.*"  # the overview's rendered question panels
 # The survey holds demo data only, and the new responses here are demo too: the default view
 # stays every response (a real one would switch it to real responses only).
 EVERYTHING = ResponseFilter()
@@ -88,6 +89,28 @@ def test_it_tells_open_pages_when_the_worker_finished(node, responses, staff, an
     assert ready.json()["analysed"] == 121
     page = staff.get(OVERVIEW)
     assert (page.context["analysis"].n, page.context["pending"]) == (121, 0)
+
+
+def test_it_renders_the_overview_panels_as_the_page_would(node, responses, staff, answers):
+    """The worker renders the overview's question panels with the figures; the page then
+    shows exactly what it would have rendered itself."""
+
+    def panels(page) -> str:
+        html = page.content.decode()
+        return html[html.index('<div class="question-grid">') :]
+
+    staff.get(OVERVIEW)  # never analysed: computed in the request
+    staff.get(OVERVIEW)  # seen in English: the worker renders in English
+    before = set(node.keys(PANELS))
+    stored = response_add(responses, answers, provenance="demo")
+    analysis_refresh(responses.pk, EVERYTHING.to_json(), DEFAULTS, stored.response.pk)
+    (kept,) = set(node.keys(PANELS)) - before
+    shown = staff.get(OVERVIEW)
+    assert shown.context["analysis"].n == 121
+    assert "121 answered" in panels(shown)
+    node.delete(kept)
+    assert panels(staff.get(OVERVIEW)) == panels(shown)  # rendered by the page this time
+    assert set(node.keys(PANELS)) - before == {kept}
 
 
 def test_it_computes_nothing_while_another_process_holds_the_surveys_lock(node, responses):
