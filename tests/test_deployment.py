@@ -130,6 +130,19 @@ def test_it_runs_gthread_web_nodes_behind_nginx_only(compose: dict) -> None:
     assert published == ["nginx"]
 
 
+def python_says(probe: str) -> list[str]:
+    """What a fresh Python process of this project prints running ``probe``, word by word."""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.split()
+
+
 def test_it_gives_the_worker_less_cpu_weight_than_the_web_nodes(compose: dict) -> None:
     services = compose["services"]
     assert services["worker"]["cpu_shares"] < min(
@@ -144,15 +157,7 @@ def test_it_tunes_the_garbage_collector_of_every_web_worker() -> None:
         "import gc, config.wsgi as w; "
         "print(gc.get_threshold()[0] == w.YOUNGEST_THRESHOLD, gc.get_freeze_count() > 10000)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.split() == ["True", "True"]
+    assert python_says(probe) == ["True", "True"]
 
 
 def test_it_loads_the_analysis_stack_in_a_worker_not_in_a_web_process() -> None:
@@ -163,15 +168,7 @@ def test_it_loads_the_analysis_stack_in_a_worker_not_in_a_web_process() -> None:
         "c.analysis_stack_load(); "
         "print(all(m in sys.modules for m in stack))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.split() == ["False", "True"]
+    assert python_says(probe) == ["False", "True"]
 
 
 def test_it_pools_transactions_in_pgbouncer(compose: dict) -> None:
