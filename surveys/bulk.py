@@ -18,6 +18,8 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
+from surveys.models import Response, Survey
+
 COLUMNS = (
     "survey_id",
     "answers",
@@ -47,13 +49,29 @@ class NewResponse:
     suspect_reason: str = ""
 
 
-def response_insert(survey_id: int, row: NewResponse) -> int:
+def response_insert(survey: Survey, row: NewResponse) -> Response:
     """Store one response with one INSERT (no transaction of its own: it is atomic by
-    itself) and return its id. A client token used before raises django.db.IntegrityError,
-    as the ORM would."""
+    itself) and return it as ``Response.objects.create`` would. A client token used before
+    raises django.db.IntegrityError, as the ORM would."""
     with connection.cursor() as cursor:
-        cursor.execute(f"{INSERT} RETURNING id", _values(survey_id, row))
-        return cursor.fetchone()[0]
+        cursor.execute(f"{INSERT} RETURNING id", _values(survey.pk, row))
+        stored_id = cursor.fetchone()[0]
+    response = Response(
+        pk=stored_id,
+        survey=survey,
+        answers=row.answers,
+        language=row.language,
+        submitted_at=row.submitted_at,
+        client_token=row.client_token,
+        duration_ms=row.duration_ms,
+        provenance=row.provenance,
+        skipped=list(row.skipped),
+        is_suspect=row.is_suspect,
+        suspect_reason=row.suspect_reason,
+    )
+    response._state.adding = False
+    response._state.db = connection.alias
+    return response
 
 
 def responses_insert(survey_id: int, rows: list[NewResponse]) -> None:

@@ -137,7 +137,7 @@ def response_submit(
                 is_suspect=is_suspect,
                 suspect_reason=suspect_reason,
             )
-            stored_id = response_insert(survey.pk, row)
+            response = response_insert(survey, row)
     except IntegrityError:
         # The token was used before (a retry, a double click, a race): insert first and
         # look only then, so the usual, new submission costs one query.
@@ -147,27 +147,7 @@ def response_submit(
         return _resubmission(survey, existing, cleaned, language)
     if is_suspect:
         security_event("response_suspect", survey=survey.slug, reason=suspect_reason)
-    return Submission(response=_stored(survey, stored_id, row), created=True)
-
-
-def _stored(survey: Survey, stored_id: int, row: NewResponse) -> Response:
-    """The response just inserted, as the ORM would have returned it."""
-    response = Response(
-        pk=stored_id,
-        survey=survey,
-        answers=row.answers,
-        language=row.language,
-        submitted_at=row.submitted_at,
-        client_token=row.client_token,
-        duration_ms=row.duration_ms,
-        provenance=row.provenance,
-        skipped=list(row.skipped),
-        is_suspect=row.is_suspect,
-        suspect_reason=row.suspect_reason,
-    )
-    response._state.adding = False
-    response._state.db = connection.alias
-    return response
+    return Submission(response=response, created=True)
 
 
 def _quota_hold(survey: Survey) -> None:
