@@ -68,9 +68,9 @@ def window_count(name: str, seconds: int) -> tuple[int | None, float]:
     window = int(now // seconds)
     key = f"count:{name}:{window}"
     count = (
-        _counted(key, seconds + 1)
+        _counted_in_redis(key, seconds + 1)
         if isinstance(caches["default"], RedisCache)
-        else _counted_here(key, seconds + 1)
+        else _counted_in_cache(key, seconds + 1)
     )
     if count is None:
         shared_log.warning("cache_away", extra={"fields": {"key": key}})
@@ -78,7 +78,7 @@ def window_count(name: str, seconds: int) -> tuple[int | None, float]:
     return count, (window + 1) * seconds - now
 
 
-def _counted(key: str, seconds: int) -> int | None:
+def _counted_in_redis(key: str, seconds: int) -> int | None:
     """Create the counter for ``seconds`` unless it exists and add one, in one round trip
     to Redis (two commands in a pipeline: an API submission's only other one is the
     survey's lookup); None when Redis is away."""
@@ -92,7 +92,7 @@ def _counted(key: str, seconds: int) -> int | None:
         return None
 
 
-def _counted_here(key: str, seconds: int) -> int | None:
+def _counted_in_cache(key: str, seconds: int) -> int | None:
     """The same on any other cache (Django's local memory, one process)."""
     if cache.add(key, 0, timeout=seconds) is None:
         return None
