@@ -91,6 +91,17 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# An anonymous respondent's POST of answers (no session, no credentials) takes a shorter chain
+# (config/respondents.py): these have nothing to do for it.
+NOT_FOR_RESPONDENTS = (
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.private.PrivateResponsesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
+)
+RESPONDENT_MIDDLEWARE = [name for name in MIDDLEWARE if name not in NOT_FOR_RESPONDENTS]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -8,15 +8,23 @@ full collection, 20–50 ms, every few dozen requests: most of a dashboard's 95t
 Collecting the youngest generation every 10,000 allocations instead lets a request's objects
 die young, and freezing what start-up loaded (Django, the apps, the settings: alive as long
 as the process) keeps it out of every full collection.
+
+An anonymous respondent's submission takes a shorter middleware chain (config/respondents.py).
 """
 
 import gc
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+
+from config.respondents import RespondentHandler, RespondentRouting  # noqa: E402  (after setup)
+
+application = RespondentRouting(everyone=WSGIHandler(), respondents=RespondentHandler())
 
 YOUNGEST_THRESHOLD = 10_000
 gc.freeze()

@@ -10,7 +10,7 @@ number of responses that use it. Every stored change raises the survey's revisio
 
 from dataclasses import replace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -96,8 +96,7 @@ def _other_problem(survey: Survey, question: QuestionSpec) -> list[str]:
 
 
 def _choice_problem(survey: Survey, question: QuestionSpec, choice: str) -> str:
-    chosen = [choice] if question.is_multi else choice
-    count = survey.responses.filter(answers__contains={question.code: chosen}).count()
+    count = _chosen_count(survey, question, choice)
     if not count:
         return ""
     message = ngettext(
@@ -108,6 +107,18 @@ def _choice_problem(survey: Survey, question: QuestionSpec, choice: str) -> str:
         count,
     )
     return message % {"choice": choice, "code": question.code, "count": count}
+
+
+def _chosen_count(survey: Survey, question: QuestionSpec, choice: str) -> int:
+    """How many responses chose this choice. SQLite has no JSON containment, so there the
+    ticks of a multi-choice question are looked at one response at a time."""
+    answer = f"answers__{question.code}"
+    if not question.is_multi:
+        return survey.responses.filter(**{answer: choice}).count()
+    if connection.vendor == "postgresql":
+        return survey.responses.filter(answers__contains={question.code: [choice]}).count()
+    ticked = survey.responses.filter(**{f"{answer}__isnull": False}).values_list(answer, flat=True)
+    return sum(isinstance(codes, list) and choice in codes for codes in ticked)
 
 
 @transaction.atomic

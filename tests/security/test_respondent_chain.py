@@ -1,0 +1,149 @@
+"""The shorter middleware chain of anonymous respondents' submissions (config/respondents.py):
+which requests take it, and that a respondent is as protected on it as on the whole one."""
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.test.client import ClientHandler
+
+from config.respondents import RespondentHandler, RespondentRouting
+from config.wsgi import application
+from surveys.models import Response
+from tests.factories import SUBMIT, form_data, submit
+
+FORM = "/s/us-russia-kz/"
+PROTECTING = (
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.request_limits.ChunkedBodyRefusedMiddleware",
+    "core.outage.DatabaseOutageMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+)
+
+
+def respondent_post(path: str, **environ: str) -> dict:
+    return {"REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": "", **environ}
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        respondent_post(FORM),
+        respondent_post("/s/another_survey-2/", HTTP_COOKIE="csrftoken=abc; django_language=kk"),
+        respondent_post(SUBMIT),
+        respondent_post(FORM, QUERY_STRING="lang=ru"),
+    ],
+)
+def test_it_sends_an_anonymous_submission_the_short_way(environ):
+    assert application.is_anonymous_submission(environ)
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {**respondent_post(FORM), "REQUEST_METHOD": "GET"},
+        respondent_post(FORM, HTTP_COOKIE="csrftoken=abc; sessionid=xyz"),
+        respondent_post(SUBMIT, HTTP_AUTHORIZATION="Token abc"),
+        respondent_post(FORM, QUERY_STRING="mode=test"),
+        respondent_post(FORM, QUERY_STRING="lang=en&mod%65=test"),
+        respondent_post("/s/us-russia-kz/thanks/"),
+        respondent_post("/s/us-russia-kz"),
+        respondent_post("/accounts/login/"),
+        respondent_post("/api/v1/surveys/us-russia-kz/"),
+        respondent_post("/prefix" + SUBMIT),
+    ],
+)
+def test_it_sends_everything_else_through_the_whole_chain(environ):
+    assert not application.is_anonymous_submission(environ)
+
+
+def test_it_hands_each_request_to_the_handler_it_chose():
+    seen = []
+    routing = RespondentRouting(
+        everyone=lambda environ, start: seen.append("everyone") or [b""],
+        respondents=lambda environ, start: seen.append("respondents") or [b""],
+    )
+    routing(respondent_post(FORM), None)
+    routing({**respondent_post(FORM), "HTTP_COOKIE": "sessionid=xyz"}, None)
+    assert seen == ["respondents", "everyone"]
+
+
+def test_it_keeps_every_check_that_protects_data_in_the_whole_chains_order():
+    kept = [name for name in settings.MIDDLEWARE if name in settings.RESPONDENT_MIDDLEWARE]
+    assert kept == settings.RESPONDENT_MIDDLEWARE
+    assert set(PROTECTING) <= set(settings.RESPONDENT_MIDDLEWARE)
+    assert "django.contrib.sessions.middleware.SessionMiddleware" not in kept
+
+
+def test_it_builds_the_respondents_handler_from_the_short_chain_only():
+    handler = RespondentHandler()
+    assert settings.MIDDLEWARE != settings.RESPONDENT_MIDDLEWARE  # put back once built
+    chain = []
+    layer = handler._middleware_chain.__wrapped__  # Django wraps each layer in a function
+    while hasattr(layer, "get_response"):  # the innermost calls the view
+        chain.append(f"{type(layer).__module__}.{type(layer).__name__}")
+        layer = layer.get_response.__wrapped__
+    assert chain == settings.RESPONDENT_MIDDLEWARE
+
+
+class RespondentClient(Client):
+    """The test client, CSRF enforced as in a browser, on the respondents' chain."""
+
+    def __init__(self) -> None:
+        super().__init__(enforce_csrf_checks=True)
+        self.handler = ClientHandler(enforce_csrf_checks=True)
+        with override_settings(MIDDLEWARE=settings.RESPONDENT_MIDDLEWARE):
+            self.handler.load_middleware()
+
+
+@pytest.fixture
+def respondent(survey) -> RespondentClient:
+    client = RespondentClient()
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def csrf_token() -> str:
+    return Client(enforce_csrf_checks=True).get(FORM + "?lang=en").cookies["csrftoken"].value
+
+
+def test_it_stores_a_form_sent_the_short_way_with_the_usual_security_headers(respondent, answers):
+    token = csrf_token()
+    respondent.cookies["csrftoken"] = token
+    sent = respondent.post(FORM, {**form_data(answers), "csrfmiddlewaretoken": token})
+    assert sent.status_code == 302
+    assert sent["Location"].endswith("/thanks/")
+    assert Response.objects.count() == 1
+    assert sent["X-Frame-Options"] == "DENY"
+    assert sent["X-Content-Type-Options"] == "nosniff"
+    assert "default-src" in sent["Content-Security-Policy"]
+
+
+def test_it_refuses_a_form_without_its_csrf_token_the_short_way(respondent, answers):
+    sent = respondent.post(FORM, form_data(answers))
+    assert sent.status_code == 403
+    assert Response.objects.count() == 0
+
+
+def test_it_shows_the_form_again_with_its_errors_the_short_way(respondent, answers):
+    token = csrf_token()
+    respondent.cookies["csrftoken"] = token
+    del answers["q05"]
+    sent = respondent.post(FORM, {**form_data(answers), "csrfmiddlewaretoken": token})
+    assert sent.status_code == 400
+    assert "Please choose an answer." in sent.content.decode()
+    assert "default-src" in sent["Content-Security-Policy"]
+    assert Response.objects.count() == 0
+
+
+def test_it_stores_an_api_submission_once_the_short_way(respondent, answers):
+    key = str(uuid.uuid4())
+    first = submit(respondent, {"language": "en", "answers": answers}, key)
+    again = submit(respondent, {"language": "en", "answers": answers}, key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
+    assert Response.objects.count() == 1
