@@ -14,6 +14,11 @@ workers close it after each answer anyway):
 The app and the floor get their own database on 127.0.0.1:5432 (created, dropped here) with
 3000 demo responses; the restart scenario gets a throwaway PostgreSQL cluster.
 
+floor, api and form take turns (--rounds, each a share of --seconds) against servers that
+stay up, so that whatever drifts during a run (the machine's neighbours, autovacuum after the
+first thousands of rows, a growing table) weighs on the floor and the app alike: the ratio
+between them is what the run measures.
+
     .venv/bin/python bench/load.py            # about 3 minutes
     .venv/bin/python bench/load.py --seconds 5 --only api
 """
@@ -29,7 +34,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +74,16 @@ class Tally:
         with self.lock:
             self.latencies.append(elapsed)
             self.outcomes[outcome] += 1
+
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def absorb(self, other: "Tally") -> None:
+        """Add another round of the same scenario."""
+        self.latencies += other.latencies
+        self.outcomes.update(other.outcomes)
+        self.seconds += other.seconds
+        self.server_cpu += other.server_cpu
 
     def row(self, name: str, clients: int, good: set) -> str:
         n = len(self.latencies)
@@ -346,12 +361,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20, help="per scenario (default 20)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="turns of floor, api and form (default 4)"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=3, help="seconds of each, not counted (default 3)"
+    )
     parser.add_argument("--workers", type=int, default=2 * cores + 1, help="gunicorn workers")
     parser.add_argument("--max-requests", type=int, default=50_000, help="per scenario")
     parser.add_argument("--demo", type=int, default=3000, help="demo responses for dashboards")
     parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
     parser.add_argument("--database", default="bench_load", help="created, then dropped")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
     chosen = [name for name in SCENARIOS if name in args.only.split(",")]
     print(f"{cores} cores, gunicorn sync workers: {args.workers}, clients: {args.clients}")
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
@@ -373,30 +396,64 @@ def _run(chosen: list[str], args, database_url: str, logs: Path) -> tuple[list[s
     manage(database_url, "ensure_admin")
     rows: list[str] = []
     notes: dict = {}
-    clients, seconds, most = args.clients, args.seconds, args.max_requests
-    if "floor" in chosen:
-        _floor_table(database_url)
-        floor = gunicorn(
-            database_url, "bench.floor_app:application", args.workers, logs / "floor.log"
-        )
-        with floor as (port, cpu):
-            tally = run_clients(clients, seconds, most, floor_load(port), cpu)
-        rows.append(tally.row("floor (bare Django view)", clients, {201}))
-    if {"api", "form", "dashboards"} & set(chosen):
-        app = gunicorn(database_url, "config.wsgi:application", args.workers, logs / "app.log")
-        with app as (port, cpu):
-            if "api" in chosen:
-                tally = run_clients(clients, seconds, most, api_load(port), cpu)
-                rows.append(tally.row("API submissions", clients, {201}))
-            if "form" in chosen:
-                tally = run_clients(clients, seconds, most, form_load(port, clients), cpu)
-                rows.append(tally.row("form submissions", clients, {302}))
-            if "dashboards" in chosen:
-                rows += _dashboard_rows(dashboards_while_submitting(port, args), clients)
+    with ExitStack() as servers:
+        if "floor" in chosen:
+            _floor_table(database_url)
+            floor_app = "bench.floor_app:application"
+            floor = servers.enter_context(
+                gunicorn(database_url, floor_app, args.workers, logs / "floor.log")
+            )
+        if {"api", "form", "dashboards"} & set(chosen):
+            app = servers.enter_context(
+                gunicorn(database_url, "config.wsgi:application", args.workers, logs / "app.log")
+            )
+        turns = {
+            "floor": lambda: (floor, floor_load(floor[0])),
+            "api": lambda: (app, api_load(app[0])),
+            "form": lambda: (app, form_load(app[0], args.clients)),
+        }
+        taking_turns = {name: turns[name]() for name in turns if name in chosen}
+        tallies = _in_turns(taking_turns, args)
+        for name, tally in tallies.items():
+            rows.append(tally.row(ROWS[name], args.clients, GOOD[name]))
+        notes.update(_against_floor(tallies))
+        if "dashboards" in chosen:
+            rows += _dashboard_rows(dashboards_while_submitting(app[0], args), args.clients)
     if "restart" in chosen:
         tally, notes = restart_during_load(args, logs / "restart.log")
-        rows.append(tally.row("API across DB restart", clients, {200, 201}))
+        rows.append(tally.row("API across DB restart", args.clients, {200, 201}))
     return rows, notes
+
+
+ROWS = {"floor": "floor (bare Django view)", "api": "API submissions", "form": "form submissions"}
+GOOD = {"floor": {201}, "api": {201}, "form": {302}}
+
+
+def _against_floor(tallies: dict[str, Tally]) -> dict[str, str]:
+    """Each submission scenario's rate as a share of the floor's, measured in the same run."""
+    if "floor" not in tallies:
+        return {}
+    floor = tallies["floor"].rate()
+    return {
+        f"{ROWS[name]} / floor": f"{tallies[name].rate() / floor:.2f}×"
+        for name in ("api", "form")
+        if name in tallies
+    }
+
+
+def _in_turns(scenarios: dict, args) -> dict[str, Tally]:
+    """Each scenario (server, one_request) for args.seconds in all, in args.rounds turns,
+    after args.warmup seconds each, not counted (the processes' first requests)."""
+    for (_port, _cpu), one_request in scenarios.values():
+        run_clients(args.clients, args.warmup, args.max_requests, one_request)
+    tallies = {name: Tally() for name in scenarios}
+    share = args.seconds / args.rounds
+    most = max(1, args.max_requests // args.rounds)
+    for _round in range(args.rounds):
+        for name, ((_port, cpu), one_request) in scenarios.items():
+            turn = run_clients(args.clients, share, most, one_request, cpu)
+            tallies[name].absorb(turn)
+    return tallies
 
 
 def _dashboard_rows(tallies: dict[str, Tally], clients: int) -> list[str]:
