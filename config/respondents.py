@@ -3,8 +3,8 @@
 A respondent's POST of the form or of the API's responses endpoint carries no session and no
 credentials, so half the chain has nothing to do for it: sessions, authentication, messages,
 the sign-in lockout (django-axes), the private-responses header and WhiteNoise (which serves
-only GET). Walking through them still cost about 10% of the server's CPU per submission on
-bench/load.py (docs/benchmarks.md, "Submission path"). Every check that protects data stays:
+only GET). Walking through them cost a few percent of a submission's rate on bench/load.py
+(docs/benchmarks.md, "Several nodes"). Every check that protects data stays:
 the security headers and HTTPS redirect, the content security policy, the refusal of chunked
 bodies, the 503 when the database is away, the language, CSRF, the frame options.
 
