@@ -195,7 +195,7 @@ def _other_text_clean(question: QuestionSpec, selected: list[str], text: object)
         if text not in (None, ""):
             raise ValueError(_("Tick “other” to give your own answer, or clear the text."))
         return {}
-    cleaned = _free_text_clean(text, OTHER_TEXT_MAX_LENGTH)
+    cleaned = free_text_clean(text, OTHER_TEXT_MAX_LENGTH)
     if not cleaned:
         raise ValueError(_("You ticked “other”: please say what you mean."))
     return {question.other_key: cleaned}
@@ -269,25 +269,30 @@ def number_shown(number: float | None, question: QuestionSpec) -> str:
 
 def _text_clean(question: QuestionSpec, value: object) -> str:
     """The answer to a text question ("" when none was given)."""
-    text = _free_text_clean(value, question.max_length or TEXT_MAX_LENGTH)
+    text = free_text_clean(value, question.max_length or TEXT_MAX_LENGTH)
     if not text and question.required:
         raise ValueError(_("Please write an answer."))
     return text
 
 
-def _free_text_clean(text: object, limit: int) -> str:
+def free_text_clean(text: object, limit: int) -> str:
     """Free text as stored (FREE_TEXT_NOTE): format characters removed, line ends made
     "\n", outer spaces stripped; refused when too long or holding control characters."""
     if text is None:
         return ""
     if not isinstance(text, str):
         raise ValueError(_("The answer must be text."))
-    text = _format_characters_removed(text).replace("\r\n", "\n").strip()
+    # Text whose every character is printable (str.isprintable: none in the categories C*
+    # or Z* but the space) has nothing to remove or refuse: most answers, checked at C speed.
+    printable = text.isprintable()
+    if not printable:
+        text = _format_characters_removed(text)
+    text = text.replace("\r\n", "\n").strip()
     if len(text) > limit:
         raise ValueError(
             _("Please shorten your answer to at most %(limit)d characters.") % {"limit": limit}
         )
-    if any(_is_control(character) for character in text):
+    if not printable and any(_is_control(character) for character in text):
         raise ValueError(_("Your answer contains invisible control characters; please retype it."))
     return text
 

@@ -8,6 +8,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from core.errors import ApplicationError
@@ -94,11 +95,14 @@ class QuestionSpec:
     def is_ordinal(self) -> bool:
         return self.kind == "ordinal"
 
-    @property
+    # Cached: every submission asks them of every choice question, several times. The
+    # question is frozen, so they cannot go stale; they are kept beside the fields, which
+    # alone make the question (equality, dataclasses.replace and asdict see only those).
+    @cached_property
     def choice_codes(self) -> list[str]:
         return [choice.code for choice in self.choices]
 
-    @property
+    @cached_property
     def other_choice(self) -> ChoiceSpec | None:
         """The choice that asks for the respondent's own words, if there is one."""
         return next((choice for choice in self.choices if choice.is_other), None)

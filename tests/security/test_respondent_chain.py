@@ -16,7 +16,7 @@ from tests.factories import SUBMIT, form_data, submit
 FORM = "/s/us-russia-kz/"
 PROTECTING = (
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "core.request_limits.ChunkedBodyRefusedMiddleware",
     "core.outage.DatabaseOutageMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,8 +1,12 @@
 """Every kind of bad answer is refused with an error naming the question, nothing stored."""
 
-import pytest
+import unicodedata
 
-from surveys.answers import AnswersInvalid, answers_clean
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid, answers_clean, free_text_clean
 from surveys.models import Response
 from surveys.selectors import survey_questionnaire
 from tests.factories import response_add
@@ -99,3 +103,25 @@ def test_it_keeps_multi_choice_options_in_questionnaire_order(survey, answers):
         survey_questionnaire(survey).questions, {**answers, "q03": ["other", "sanctions"]}
     )
     assert cleaned["q03"] == ["sanctions", "other"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters() | st.sampled_from("\u200b\u202e\u00ad\x00\x7f\ud800\n\r\t \u00a0")
+    )
+)
+def test_it_cleans_free_text_by_the_rule_the_codebook_states(text):
+    """Format characters (Cf) removed, line ends made "\\n", outer space stripped, other
+    control characters (Cc, and lone surrogates Cs) refused: whatever shortcut the
+    cleaning takes, each text gets what the rule, applied character by character, says."""
+    kept = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    kept = kept.replace("\r\n", "\n").strip()
+    refused = any(c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cs") for c in kept)
+    try:
+        cleaned = free_text_clean(text, OTHER_TEXT_MAX_LENGTH)
+    except ValueError:
+        assert refused or len(kept) > OTHER_TEXT_MAX_LENGTH
+    else:
+        assert not refused
+        assert cleaned == kept

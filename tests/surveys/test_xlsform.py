@@ -2,6 +2,7 @@
 the expected survey, export → import gives the same survey, and what is not supported is
 refused by name, sheet and row with nothing stored."""
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -332,15 +333,13 @@ def test_it_refuses_to_write_an_other_choice_xlsform_cannot_name():
     renamed = tuple(
         ChoiceSpec("elsewhere", c.label, True) if c.is_other else c for c in q03.choices
     )
-    changed = QuestionnaireSpec(
-        **{
-            **spec.__dict__,
-            "questions": (
-                *spec.questions[:2],
-                QuestionSpec(**{**q03.__dict__, "choices": renamed}),
-                *spec.questions[3:],
-            ),
-        }
+    changed = dataclasses.replace(
+        spec,
+        questions=(
+            *spec.questions[:2],
+            dataclasses.replace(q03, choices=renamed),
+            *spec.questions[3:],
+        ),
     )
     with pytest.raises(XLSFormInvalid, match="rename the choice 'elsewhere' to 'other'"):
         xlsform_write(changed)
