@@ -6,6 +6,10 @@ from django.urls import include, path
 handler400 = "core.request_limits.bad_request"
 
 urlpatterns = [
+    # Respondents' pages and the API first: most requests are theirs, and Django tries the
+    # patterns in order. No other pattern begins as theirs do, so the order changes nothing.
+    path("", include("surveys.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     # Sign-in and password change only: no e-mail is configured, so no password reset.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -24,8 +28,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     path("dashboard/", include("analytics.urls")),
-    path("api/", include("api.urls")),
     path("exports/", include("exports.urls")),
     path("editor/", include("editor.urls")),
-    path("", include("surveys.urls")),
 ]

@@ -9,7 +9,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -79,7 +79,8 @@ def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpRe
                 provenance=Provenance.TEST if _test_mode(request) else Provenance.REAL,
             )
             thanks = reverse("survey_thanks", kwargs={"slug": survey.slug})
-            return redirect(f"{thanks}?mode=test" if _test_mode(request) else thanks)
+            # Not redirect(): it would first try the address as a URL name.
+            return HttpResponseRedirect(f"{thanks}?mode=test" if _test_mode(request) else thanks)
         except SurveyClosed as closed:
             return _closed(request, survey, language, closed.reason)
         except AnswersInvalid as invalid:
