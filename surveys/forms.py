@@ -28,13 +28,19 @@ HONEYPOT = "website"  # an innocuous name that form-filling bots fill in
 FORM_DAMAGED = _("This page is incomplete. Please reload it and answer again.")
 
 
-class QuestionnaireForm(forms.Form):
-    client_token = forms.UUIDField(widget=forms.HiddenInput)
-    started_at_ms = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+# The fields every questionnaire's form has, besides its questions': shared by every form,
+# as the answer fields are (below), not declared on the class, whose fields Django copies
+# deeply for each form (a few percent of a submission's CPU).
+FORM_FIELDS: dict[str, forms.Field] = {
+    "client_token": forms.UUIDField(widget=forms.HiddenInput),
+    "started_at_ms": forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0),
     # The honeypot, written out in the template: hidden from people (CSS, aria-hidden, out
     # of the tab order), an ordinary input to bots.
-    website = forms.CharField(required=False, strip=False, label=_("Leave this field empty"))
+    HONEYPOT: forms.CharField(required=False, strip=False, label=_("Leave this field empty")),
+}
 
+
+class QuestionnaireForm(forms.Form):
     def __init__(self, spec: QuestionnaireSpec, language: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
@@ -43,6 +49,7 @@ class QuestionnaireForm(forms.Form):
             self.initial.setdefault("client_token", uuid.uuid4())
         # Shared by every form of this questionnaire and language: judging and rendering
         # only read them.
+        self.fields.update(FORM_FIELDS)
         self.fields.update(_answer_fields(spec, language))
 
     # What showing the form needs (a valid submission is stored without them).
