@@ -52,6 +52,18 @@ def test_it_sends_the_headers_django_csp_sends(view):
     assert ours[0]["Content-Security-Policy-Report-Only"] is not None or view is exempt
 
 
+@override_settings(DEBUG=True)
+def test_it_leaves_django_s_debug_pages_as_django_csp_does():
+    def missing(request):
+        return HttpResponse(status=404)
+
+    assert headers_from(ContentSecurityPolicyMiddleware, missing) == headers_from(
+        CSPMiddleware, missing
+    )
+    assert headers_from(ContentSecurityPolicyMiddleware, missing)[0] == dict.fromkeys(HEADERS)
+    assert headers_from(ContentSecurityPolicyMiddleware, plain)[0]["Content-Security-Policy"]
+
+
 def test_it_sends_the_site_policy_on_a_usual_response():
     first, second = headers_from(ContentSecurityPolicyMiddleware, plain)
     assert "script-src 'self'" in first["Content-Security-Policy"]
