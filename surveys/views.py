@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.languages import language_names
 from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid
-from surveys.forms import QuestionnaireForm
+from surveys.forms import QuestionnaireForm, form_submission
 from surveys.models import Provenance, Survey
 from surveys.selectors import survey_by_slug, survey_questionnaire
 from surveys.services import (
@@ -62,18 +62,18 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpResponse:
-    form = QuestionnaireForm(spec, language, data=request.POST)
-    refusal = None
-    if form.is_valid():
+    submission = form_submission(spec, request.POST)
+    refusal, invalid = None, None
+    if submission is not None:
         now_ms = _now_ms()
-        reasons = form.suspect_reasons(now_ms)
+        reasons = submission.suspect_reasons(now_ms)
         try:
             response_submit(
                 survey=survey,
-                answers=form.answers(),
+                answers=submission.answers,
                 language=language,
-                client_token=form.cleaned_data["client_token"],
-                duration_ms=form.duration_ms(now_ms),
+                client_token=submission.client_token,
+                duration_ms=submission.duration_ms(now_ms),
                 is_suspect=bool(reasons),
                 suspect_reason=",".join(reasons),
                 provenance=Provenance.TEST if _test_mode(request) else Provenance.REAL,
@@ -83,10 +83,15 @@ def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpRe
             return HttpResponseRedirect(f"{thanks}?mode=test" if _test_mode(request) else thanks)
         except SurveyClosed as closed:
             return _closed(request, survey, language, closed.reason)
-        except AnswersInvalid as invalid:
-            form.answers_refused(invalid)
+        except AnswersInvalid as error:
+            invalid = error
         except (TokenReused, SubmissionRefused) as error:
             refusal = str(error)
+    # Refused: the form, judged, says what its own fields find wrong, else what the
+    # questionnaire's rules found.
+    form = QuestionnaireForm(spec, language, data=request.POST)
+    if form.is_valid() and invalid is not None:
+        form.answers_refused(invalid)
     return _render_form(request, survey, language, form, refusal=refusal, status=400)
 
 

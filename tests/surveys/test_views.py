@@ -137,3 +137,45 @@ def test_it_records_how_long_the_respondent_took(respondent, answers):
     started = int(time.time() * 1000) - 95_000
     respondent.post(FORM, {**form_data(answers), "started_at_ms": started})
     assert 95_000 <= Response.objects.get().duration_ms < 120_000
+
+
+def test_it_says_an_option_the_form_does_not_offer_is_not_valid(respondent, answers):
+    response = respondent.post(FORM, form_data({**answers, "q04": "perhaps"}))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Select a valid choice. perhaps is not one of the available choices." in html
+    assert 'href="#q-q04"' in html
+    assert Response.objects.count() == 0
+
+
+def test_it_judges_an_untouched_multi_choice_question_as_nothing_ticked(respondent, answers):
+    del answers["q03"], answers["q03_other"]
+    response = respondent.post(FORM, form_data(answers))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#q-q03"' in html
+    assert "Please tick at least one option." in html
+    assert Response.objects.count() == 0
+
+
+def test_it_keeps_only_the_other_text_of_a_question_that_offers_other(respondent, answers):
+    response = respondent.post(FORM, {**form_data(answers), "q04_other": "a stray text"})
+    assert response.status_code == 302
+    assert Response.objects.get().answers == answers
+
+
+def test_it_refuses_a_damaged_start_time_and_stores_nothing(respondent, answers):
+    response = respondent.post(FORM, {**form_data(answers), "started_at_ms": "soon"})
+    assert response.status_code == 400
+    assert b"reload" in response.content
+    assert Response.objects.count() == 0
+
+
+def test_it_shows_a_rule_of_the_questionnaire_beside_its_question(respondent, answers):
+    del answers["q03_other"]  # "other" ticked without its text
+    response = respondent.post(FORM, form_data(answers))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#q-q03"' in html
+    assert "You ticked “other”: please say what you mean." in html
+    assert Response.objects.count() == 0
