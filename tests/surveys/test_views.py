@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.urls import set_script_prefix
 
 from surveys.models import Response, Survey
 from tests.factories import form_data
@@ -179,3 +180,16 @@ def test_it_shows_a_rule_of_the_questionnaire_beside_its_question(respondent, an
     assert 'href="#q-q03"' in html
     assert "You ticked “other”: please say what you mean." in html
     assert Response.objects.count() == 0
+
+
+def test_it_thanks_within_the_sub_path_the_site_is_served_under(respondent, answers):
+    served_at_root = respondent.post(FORM, form_data(answers))
+    # What the WSGI handler does with SCRIPT_NAME (Django's test client does not).
+    set_script_prefix("/research/")
+    try:
+        under_a_path = respondent.post(FORM, form_data(answers))
+    finally:
+        set_script_prefix("/")
+    assert served_at_root["Location"] == "/s/us-russia-kz/thanks/"
+    assert under_a_path["Location"] == "/research/s/us-russia-kz/thanks/"
+    assert Response.objects.count() == 2
