@@ -149,16 +149,6 @@ def test_it_says_an_option_the_form_does_not_offer_is_not_valid(respondent, answ
     assert Response.objects.count() == 0
 
 
-def test_it_judges_an_untouched_multi_choice_question_as_nothing_ticked(respondent, answers):
-    del answers["q03"], answers["q03_other"]
-    response = respondent.post(FORM, form_data(answers))
-    html = response.content.decode()
-    assert response.status_code == 400
-    assert 'href="#q-q03"' in html
-    assert "Please tick at least one option." in html
-    assert Response.objects.count() == 0
-
-
 def test_it_keeps_only_the_other_text_of_a_question_that_offers_other(respondent, answers):
     response = respondent.post(FORM, {**form_data(answers), "q04_other": "a stray text"})
     assert response.status_code == 302
@@ -172,13 +162,24 @@ def test_it_refuses_a_damaged_start_time_and_stores_nothing(respondent, answers)
     assert Response.objects.count() == 0
 
 
-def test_it_shows_a_rule_of_the_questionnaire_beside_its_question(respondent, answers):
-    del answers["q03_other"]  # "other" ticked without its text
+@pytest.mark.parametrize(
+    ("left_out", "message"),
+    [
+        # Nothing ticked is an answer ("none of these") that this question does not take.
+        (("q03", "q03_other"), "Please tick at least one option."),
+        (("q03_other",), "You ticked “other”: please say what you mean."),
+    ],
+)
+def test_it_shows_a_rule_of_the_questionnaire_beside_its_question(
+    respondent, answers, left_out, message
+):
+    for code in left_out:
+        del answers[code]
     response = respondent.post(FORM, form_data(answers))
     html = response.content.decode()
     assert response.status_code == 400
     assert 'href="#q-q03"' in html
-    assert "You ticked “other”: please say what you mean." in html
+    assert message in html
     assert Response.objects.count() == 0
 
 
