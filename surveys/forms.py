@@ -166,13 +166,13 @@ class FormSubmission:
 
 
 def form_submission(spec: QuestionnaireSpec, data: QueryDict) -> FormSubmission | None:
-    """The submission read straight from the POST data, without building the form (a
-    third of the form's CPU on the way to a stored response): None when the page's own
-    fields are damaged, which the form then says.
+    """The submission read straight from the POST data, without building the form (12 % of
+    a form submission's instructions, docs/benchmarks.md): None when the page's own fields
+    are damaged, which the form then says.
 
-    The answers are what the form's fields would give: a ticked list for a multi-choice
-    question (ticking nothing is an answer, "none of these"), the text of every other
-    question that has one, the "other" text when given."""
+    The answers are what the form's fields would give: the ticked options of a multi-choice
+    question (ticking nothing is an answer, "none of these"), the value of any other
+    question answered, and the text of a question's "other" option when given."""
     try:
         client_token = FORM_FIELDS["client_token"].clean(data.get("client_token"))
         started_at_ms = FORM_FIELDS["started_at_ms"].clean(data.get("started_at_ms"))
