@@ -22,9 +22,14 @@ ask the same of the dashboards and the ratio is what the submissions cost them. 
 --dashboard-rate 0 one client reloads back to back instead: the dashboards then take every
 core they can get in both phases, and the ratio is how two loads that each saturate the
 machine share it.
+
+The staff, the respondents and the probe each run in a process of their own, as they would on
+separate machines: in one interpreter a dashboard's reply would wait for the submitting
+threads' turns at the interpreter lock, a delay of the load generator, not of the server.
 """
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
@@ -34,6 +39,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 
@@ -49,6 +55,7 @@ OVERVIEW = f"/dashboard/{SLUG}/"
 DASHBOARD_CLIENTS = 4
 CHANGES = f"/dashboard/{SLUG}/changes/"
 PASSWORD = uuid.uuid4().hex
+PROCESSES = multiprocessing.get_context("fork")
 
 
 def staff_cookie(port: int) -> str:
@@ -139,6 +146,10 @@ def probe_staleness(port: int, cookie: str, stop: threading.Event, url: str) -> 
     return seen
 
 
+def submit(port: int) -> int:
+    return api_submit(port, uuid.uuid4().hex, timeout=30).status
+
+
 def p(values: list[float], cut: int) -> float:
     return statistics.quantiles(values, n=100)[cut - 1] if len(values) > 1 else values[0]
 
@@ -147,42 +158,49 @@ def measure(cluster: Cluster, url: str, args) -> None:
     port = cluster.ports["nginx"]
     cookie = staff_cookie(port)
     request(port, "GET", OVERVIEW, headers={"Cookie": cookie}, timeout=60)  # first analysis
-    stop = threading.Event()
-    timer = threading.Timer(args.seconds, stop.set)
-    timer.start()
-    idle = watch_dashboard(port, cookie, stop, args)
-    warm, stop = threading.Event(), threading.Event()
-    results: dict = {}
-
-    def dashboards() -> None:
-        results["warm-up"] = watch_dashboard(port, cookie, warm, args)
-        results["load"] = watch_dashboard(port, cookie, stop, args)
-
-    workers = [
-        threading.Thread(target=dashboards),
-        threading.Thread(
-            target=lambda: results.update(
-                submitted=paced(
-                    args.rate,
-                    stop,
-                    args.clients,
-                    lambda: api_submit(port, uuid.uuid4().hex, timeout=30).status,
-                )
-            )
-        ),
-        threading.Thread(
-            target=lambda: results.update(stale=probe_staleness(port, cookie, stop, url))
-        ),
-    ]
-    for worker in workers:
-        worker.start()
+    stop = PROCESSES.Event()
+    staff = apart(lambda: watch_dashboard(port, cookie, stop, args))
+    time.sleep(args.seconds)
+    stop.set()
+    idle = staff()
+    warm, stop = PROCESSES.Event(), PROCESSES.Event()
+    staff = apart(lambda: [watch_dashboard(port, cookie, phase, args) for phase in (warm, stop)])
+    respondents = apart(lambda: paced(args.rate, stop, args.clients, lambda: submit(port)))
+    stale: list[float] = []
+    probe = threading.Thread(target=lambda: stale.extend(probe_staleness(port, cookie, stop, url)))
+    probe.start()
     time.sleep(args.warmup)
     warm.set()
     time.sleep(args.seconds)
     stop.set()
-    for worker in workers:
-        worker.join()
+    probe.join()
+    warmup, load = staff()
+    results = {"warm-up": warmup, "load": load, "submitted": respondents(), "stale": stale}
     report(idle, results, args)
+
+
+def apart(clients: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``clients()`` in a process of its own; the function returned waits for what it
+    returns (or raises what it raised)."""
+    results = PROCESSES.SimpleQueue()
+
+    def run() -> None:
+        try:
+            results.put(clients())
+        except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
+            results.put(error)
+
+    child = PROCESSES.Process(target=run, daemon=True)
+    child.start()
+
+    def result() -> Any:
+        value = results.get()
+        child.join()
+        if isinstance(value, BaseException):
+            raise value
+        return value
+
+    return result
 
 
 def report(idle: Tally, results: dict, args) -> None:
@@ -233,13 +251,20 @@ def main() -> None:
         "--max-requests", type=int, default=20_000, help="back-to-back reloads per phase, most"
     )
     parser.add_argument("--demo", type=int, default=3000, help="demo responses beforehand")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per web node")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--database", default="bench_cluster", help="created, then dropped")
     args = parser.parse_args()
     run = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
-    print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}; logs: {run}")
+    print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}; logs: {run}; "
+          f"web nodes of {args.workers} workers × {args.threads} threads")  # fmt: skip
     with scratch_database(args.database) as url:
         cluster = Cluster(
-            run, url, settings={"ADMIN_PASSWORD": PASSWORD, "API_SUBMISSION_RATE": "10000000/min"}
+            run,
+            url,
+            workers=args.workers,
+            threads=args.threads,
+            settings={"ADMIN_PASSWORD": PASSWORD, "API_SUBMISSION_RATE": "10000000/min"},
         )
         try:
             cluster.start()

@@ -75,6 +75,13 @@ class Tally:
             self.latencies.append(elapsed)
             self.outcomes[outcome] += 1
 
+    def __getstate__(self) -> dict:
+        """Sent from a load generator's own process: everything but the lock."""
+        return {name: value for name, value in vars(self).items() if name != "lock"}
+
+    def __setstate__(self, state: dict) -> None:
+        vars(self).update(state, lock=threading.Lock())
+
     def rate(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
