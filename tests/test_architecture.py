@@ -51,6 +51,18 @@ def test_it_imports_only_from_lower_layers(package):
     assert {path: names for path, names in wrong.items() if names} == {}
 
 
+def test_it_imports_plotly_in_tests_only():
+    """plotly.py is a test dependency (requirements-dev.txt): it checks the figures that
+    analytics/charts.py writes as plain dicts; the app never loads it."""
+    importers = [
+        str(path.relative_to(ROOT))
+        for package in (*LAYERS, "config")
+        for path in _modules(package)
+        if "plotly" in _imported_packages(path)
+    ]
+    assert importers == []
+
+
 def test_it_keeps_config_free_of_app_code():
     apps = set(LAYERS)
     wrong = {
