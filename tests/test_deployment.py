@@ -163,10 +163,20 @@ def test_it_tunes_the_garbage_collector_of_every_web_worker() -> None:
 def test_it_loads_the_analysis_stack_in_a_worker_not_in_a_web_process() -> None:
     probe = (
         "import sys, config.celery as c, config.wsgi; "
-        "stack = ('scipy.stats', 'scipy.optimize'); "
+        "stack = ('scipy.stats', 'scipy.optimize', 'pandas'); "
         "print(any(m in sys.modules for m in stack)); "
         "c.analysis_stack_load(); "
         "print(all(m in sys.modules for m in stack))"
+    )
+    assert python_says(probe) == ["False", "True"]
+
+
+def test_it_loads_the_template_tags_when_a_worker_starts() -> None:
+    """(A web process loads them when it starts, config.wsgi.)"""
+    probe = (
+        "import sys, django; django.setup(); import config.celery as c; "
+        "tags = 'rest_framework.templatetags.rest_framework'; "
+        "print(tags in sys.modules); c.analysis_stack_load(); print(tags in sys.modules)"
     )
     assert python_says(probe) == ["False", "True"]
 
