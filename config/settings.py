@@ -216,8 +216,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,  # …after this long (Redis redelivers unacknowledged tasks)
 }
 # With a worker, a survey's analysis is refreshed at most this long after the previous one
-# ended, so that under a stream of submissions the worker leaves the cores to the web nodes.
-ANALYSIS_REFRESH_PAUSE_MS = envint("ANALYSIS_REFRESH_PAUSE_MS", 1000 if REDIS_URL else 0)
+# ended, so that under a stream of submissions the worker leaves the cores to the web nodes
+# (a refresh takes about 0.2 s of CPU: docs/benchmarks.md, "Fifth machine").
+ANALYSIS_REFRESH_PAUSE_MS = envint("ANALYSIS_REFRESH_PAUSE_MS", 500 if REDIS_URL else 0)
 # Exports of more responses than this run in the background (a job with progress and a
 # download link that expires); smaller ones stream straight away.
 EXPORT_BACKGROUND_ROWS = envint("EXPORT_BACKGROUND_ROWS", 20_000, minimum=1)
