@@ -10,10 +10,13 @@ process. With Redis away a request goes through (fail open, with a "shared" log 
 
 from typing import cast
 
+from django.http import HttpRequest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from core.shared import window_count
+
+COUNTED = "submission_counted"
 
 
 class SharedWindow:
@@ -28,8 +31,10 @@ class SharedWindow:
         return cast(str, api_settings.DEFAULT_THROTTLE_RATES[self.scope])
 
     def allow_request(self, request, view) -> bool:
+        return self._counted_within_limit(self.get_cache_key(request, view))  # type: ignore[attr-defined]
+
+    def _counted_within_limit(self, key: str | None) -> bool:
         limit, period = self.parse_rate(self.rate)  # type: ignore[attr-defined]
-        key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
         if limit is None or period is None or key is None:
             return True
         count, self.left = window_count(key, period)
@@ -44,6 +49,22 @@ class SubmissionThrottle(SharedWindow, AnonRateThrottle):
     added by the last trusted proxy when NUM_PROXIES (TRUSTED_PROXY_COUNT) is set."""
 
     scope = "submissions"
+
+    def allow_request(self, request, view) -> bool:
+        if getattr(request, COUNTED, False):  # by ResponseSubmitApi before DRF's dispatch
+            return True
+        return super().allow_request(request, view)
+
+    def allow_respondent(self, request: HttpRequest) -> bool:
+        """``allow_request`` for a request known to carry no credentials, before DRF has
+        wrapped it; marks it counted when it is let through."""
+        # get_ident reads only META, which the request has before DRF wraps it.
+        ident = self.get_ident(request)  # type: ignore[arg-type]
+        allowed = self._counted_within_limit(
+            self.cache_format % {"scope": self.scope, "ident": ident}
+        )
+        setattr(request, COUNTED, allowed)
+        return allowed
 
 
 class SignedInThrottle(SharedWindow, UserRateThrottle):

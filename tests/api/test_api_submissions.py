@@ -24,6 +24,41 @@ def test_it_stores_a_response_and_answers_201_with_its_public_id(client, survey,
     assert stored.answers["q03_other"] == answers["q03_other"]
 
 
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json"])
+def test_it_answers_a_well_formed_submission_at_once_as_drf_would(client, survey, answers, accept):
+    """Stored before DRF's dispatch (api.surveys._stored_at_once), with DRF's answer: the
+    same status, headers and body as one that goes through it (an Accept with a quality)."""
+    body = {"language": "en", "answers": answers}
+    asked = {"Accept": accept} if accept else {}
+    at_once = submit(client, body, key="at-once", **asked)
+    through_drf = submit(client, body, key="through-drf", Accept="application/json; q=1")
+    assert not hasattr(at_once, "data") and hasattr(through_drf, "data")  # a DRF Response
+    assert at_once.status_code == through_drf.status_code == 201
+    assert dict(at_once.items()) == dict(through_drf.items())
+    stored = Response.objects.order_by("pk")
+    assert [at_once.content, through_drf.content] == [
+        f'{{"id":"{response.client_token}"}}'.encode() for response in stored
+    ]
+    again = submit(client, body, key="at-once", **asked)
+    assert (again.status_code, again.content) == (200, at_once.content)
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "stored"),
+    [
+        ({"Accept": "text/html"}, 406, 0),
+        ({"Content-Type": "application/json; charset=latin-1"}, 201, 1),
+        ({"Authorization": "Token not-a-token"}, 401, 0),
+    ],
+)
+def test_it_leaves_any_other_submission_to_drf(client, survey, answers, headers, status, stored):
+    body = json.dumps({"language": "en", "answers": answers})
+    content_type = headers.pop("Content-Type", "application/json")
+    answer = client.post(SUBMIT, body, content_type=content_type, headers=headers)
+    assert hasattr(answer, "data")  # a DRF Response
+    assert (answer.status_code, Response.objects.count()) == (status, stored)
+
+
 def test_it_returns_the_original_id_when_the_same_key_and_body_come_again(client, survey, answers):
     body = {"language": "ru", "answers": answers}
     first = submit(client, body, key="retry-1")
