@@ -33,9 +33,9 @@ CIVIDIS = [
     "#00224e", "#123570", "#3b496c", "#575d6d", "#707173",
     "#8a8678", "#a59c74", "#c3b369", "#e1cc55", "#fee838",
 ]  # fmt: skip
+# Light = weak association (small Ṽ, large p), dark = strong.
 P_SCALE = [[k / (len(CIVIDIS) - 1), colour] for k, colour in enumerate(CIVIDIS)]
 V_SCALE = [[k / (len(CIVIDIS) - 1), colour] for k, colour in enumerate(reversed(CIVIDIS))]
-# light = weak association (small Ṽ, large p), dark = strong
 # What plotly.py's default template ("plotly", plotly.io.templates) gave these figures: axes
 # that make room for their labels, the text colour, the bars' outline, the colour bar.
 AXIS = {
