@@ -306,12 +306,9 @@ class ResponseSubmitApi(APIView):
         it is: the serializer would return the same two values at about 0.1 ms of CPU a
         submission; any other body goes through it, for its error messages. The answers
         themselves are judged by response_submit."""
-        if (
-            isinstance(data, dict)
-            and data.get("language") in language_codes()
-            and isinstance(data.get("answers"), dict)
-        ):
-            return {"language": data["language"], "answers": data["answers"]}
+        well_formed = _well_formed(data)
+        if well_formed is not None:
+            return well_formed
         given = self.InputSerializer(data=data)
         given.is_valid(raise_exception=True)
         return given.validated_data
@@ -337,26 +334,30 @@ def _stored_at_once(request: HttpRequest, slug: str) -> HttpResponse | None:
         or (request.content_params or {}).get("charset", "utf-8").lower() not in ("utf-8", "utf8")
     ):
         return None
-    data = _json_body(request)
-    if not (
+    submitted = _well_formed(_json_body(request))
+    survey = survey_by_slug(slug) if submitted is not None else None
+    if submitted is None or survey is None:
+        return None
+    try:
+        client_token = _client_token(survey, request.headers.get("Idempotency-Key"))
+    except exceptions.ValidationError:
+        return None
+    if not SubmissionThrottle().allow_respondent(request):
+        return None
+    submission = response_submit(survey=survey, client_token=client_token, **submitted)
+    return _stored_answer(submission)
+
+
+def _well_formed(data: object) -> dict | None:
+    """The language and the answers of a body of the usual shape, as InputSerializer would
+    give them; None for any other body."""
+    if (
         isinstance(data, dict)
         and data.get("language") in language_codes()
         and isinstance(data.get("answers"), dict)
     ):
-        return None
-    survey = survey_by_slug(slug)
-    key = request.headers.get("Idempotency-Key")
-    if survey is None or (key is not None and not 0 < len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH):
-        return None
-    if not SubmissionThrottle().allow_respondent(request):
-        return None
-    submission = response_submit(
-        survey=survey,
-        client_token=_client_token(survey, key),
-        language=data["language"],
-        answers=data["answers"],
-    )
-    return _stored_answer(submission)
+        return {"language": data["language"], "answers": data["answers"]}
+    return None
 
 
 def _answerable(refusal: Exception) -> Exception:
