@@ -6,14 +6,14 @@ reaching the database."""
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import analytics, export_jobs, exports, surveys
+from api import analytics, export_jobs, exports, submissions, surveys
 
 v1 = [
     path("surveys/", surveys.SurveyListApi.as_view(), name="api_surveys"),
     path("surveys/<slug:slug>/", surveys.SurveyDetailApi.as_view(), name="api_survey"),
     path(
         "surveys/<slug:slug>/responses/",
-        surveys.ResponseSubmitApi.as_view(),
+        submissions.ResponseSubmitApi.as_view(),
         name="api_responses",
     ),
     path(

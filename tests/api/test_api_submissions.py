@@ -26,7 +26,7 @@ def test_it_stores_a_response_and_answers_201_with_its_public_id(client, survey,
 
 @pytest.mark.parametrize("accept", [None, "*/*", "application/json"])
 def test_it_answers_a_well_formed_submission_at_once_as_drf_would(client, survey, answers, accept):
-    """Stored before DRF's dispatch (api.surveys._stored_at_once), with DRF's answer: the
+    """Stored before DRF's dispatch (api.submissions._stored_at_once), with DRF's answer: the
     same status, headers and body as one that goes through it (an Accept with a quality)."""
     body = {"language": "en", "answers": answers}
     asked = {"Accept": accept} if accept else {}

@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from api.surveys import IDEMPOTENCY_NAMESPACE
+from api.submissions import IDEMPOTENCY_NAMESPACE
 from tests.reliability.pgcluster import PostgresCluster, free_port, postgres_bindir
 from tests.reliability.respondent import (
     SLUG,
