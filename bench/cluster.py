@@ -4,9 +4,9 @@ with no load, in one run; and how long a response takes to show on an open dashb
     .venv/bin/python bench/cluster.py                    # about a minute
     .venv/bin/python bench/cluster.py --rate 300 --seconds 20
 
-The topology (nginx, two gthread web nodes, PgBouncer, Redis, one Celery worker) gets its
-own database on the PostgreSQL at 127.0.0.1:5432 (created, then dropped) with --demo
-responses. Phases, each bounded in time and count, traffic to 127.0.0.1 only:
+The topology (nginx, two gthread respondent nodes and a staff node, PgBouncer, Redis, one
+Celery worker) gets its own database on the PostgreSQL at 127.0.0.1:5432 (created, then
+dropped) with --demo responses. Phases, each bounded in time and count, traffic to 127.0.0.1 only:
 
   idle        signed-in staff reload the overview, nothing else happens
   load        the same while API submissions arrive at --rate per second (paced), and a

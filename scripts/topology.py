@@ -1,8 +1,14 @@
 """The multi-node topology of docker-compose.yml, from local binaries on loopback ports:
 
-    nginx → 2 web nodes (gunicorn, gthread) → PgBouncer (transaction pooling) → PostgreSQL
+    nginx → 2 respondent nodes + 1 staff node (gunicorn, gthread) → PgBouncer → PostgreSQL
                        ↘ Redis (cache, locks, throttle, Celery broker) ← 1 Celery worker
                                                                       ← Celery beat (periodic)
+
+nginx sends the staff's pages (STAFF_PATHS) to the staff node and everything else, the
+respondents' form and the API, to the respondent nodes; each pool is the other's backup. A
+stream of submissions then takes the respondent nodes' cores and interpreter locks, not the
+ones a dashboard is rendered with (KoboToolbox splits kpi from kobocat for the same reason).
+PgBouncer pools transactions.
 
 Debian's nginx, pgbouncer and redis-server; the app's own gunicorn and celery from the
 venv; PostgreSQL is the one at DATABASE_URL (the machine's, by default). Every process
@@ -19,6 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,7 +37,11 @@ BINARIES = {
     "pgbouncer": ("/usr/sbin/pgbouncer", "pgbouncer"),
     "redis-server": ("/usr/bin/redis-server", "redis-server"),
 }
-WEB_NODES = ("web-a", "web-b")
+RESPONDENT_NODES = ("web-a", "web-b")
+STAFF_NODE = "web-staff"
+WEB_NODES = (*RESPONDENT_NODES, STAFF_NODE)
+# What the staff node serves (an nginx location's regular expression); deploy/nginx.conf.
+STAFF_PATHS = "^/(dashboard|exports|editor|admin|accounts)/"
 WORKER_NICE = 10
 SERVICES = ("redis", "pgbouncer", *WEB_NODES, "worker", "beat", "nginx")  # in the order they start
 
@@ -280,6 +291,7 @@ class Cluster:
                 "--bind", f"127.0.0.1:{self.ports[name]}",
                 "--worker-class", "gthread", "--workers", str(self.workers),
                 "--threads", str(self.threads), "--timeout", "30", "--graceful-timeout", "5",
+                "-c", "config/gunicorn.py",
             ], False  # fmt: skip
         if name == "worker":
             return [
@@ -323,20 +335,26 @@ class Cluster:
         return ini
 
     def _nginx_conf(self) -> Path:
-        upstreams = "\n".join(
-            f"        server 127.0.0.1:{self.ports[node]} max_fails=1 fail_timeout=3s;"
-            for node in WEB_NODES
-        )
         conf = self.run / "nginx.conf"
         conf.write_text(
             (ROOT / "deploy/nginx.conf")
             .read_text()
-            .replace("@UPSTREAMS@", upstreams)
+            .replace("@RESPONDENT_NODES@", self._upstream(RESPONDENT_NODES, [STAFF_NODE]))
+            .replace("@STAFF_NODES@", self._upstream([STAFF_NODE], RESPONDENT_NODES))
+            .replace("@STAFF_PATHS@", STAFF_PATHS)
             .replace("@PORT@", str(self.ports["nginx"]))
             .replace("@RUN@", str(self.run))
             .replace("@USER@", "user root;" if os.geteuid() == 0 else "")
         )
         return conf
+
+    def _upstream(self, nodes: Sequence[str], backups: Sequence[str]) -> str:
+        """An nginx upstream's servers: ``nodes``, then ``backups`` for when all are away."""
+        return "\n".join(
+            f"        server 127.0.0.1:{self.ports[node]} max_fails=1 fail_timeout=3s{mark};"
+            for group, mark in ((nodes, ""), (backups, " backup"))
+            for node in group
+        )
 
 
 def _database_create(url: str) -> None:

@@ -19,6 +19,8 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from scripts.topology import STAFF_PATHS, WEB_NODES
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_PATH = ROOT / "docker-compose.yml"
 DOCKERFILE_PATH = ROOT / "Dockerfile"
@@ -39,7 +41,6 @@ def validator() -> Draft7Validator:
     return Draft7Validator(schema)
 
 
-WEB_NODES = ("web-a", "web-b")
 NGINX_CONFS = (ROOT / "deploy/nginx.conf", ROOT / "deploy/compose/nginx.conf")
 
 
@@ -207,6 +208,24 @@ def test_it_buffers_and_times_out_slow_clients_alike_in_both_nginx_configuration
     )
     assert {rule: cluster[rule] for rule in rules} == {rule: compose[rule] for rule in rules}
     assert cluster["proxy_request_buffering"] == "on"
+
+
+def _upstreams(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each upstream block's servers: (address, " backup" or "")."""
+    blocks = re.findall(r"upstream (\w+) \{(.*?)\}", path.read_text(), re.S)
+    return {name: re.findall(r"server (\S+) [^;]*?( backup)?;", body) for name, body in blocks}
+
+
+def test_it_routes_the_staff_pages_to_the_staff_node_in_both_nginx_configurations() -> None:
+    for path in NGINX_CONFS:
+        text = path.read_text().replace("@STAFF_PATHS@", STAFF_PATHS)
+        staff = re.search(r"location ~ (\S+) \{\s*proxy_pass http://(\w+);", text)
+        assert staff is not None and staff.groups() == (STAFF_PATHS, "staff"), path
+        assert re.search(r"location / \{\s*proxy_pass http://respondents;", text), path
+    assert _upstreams(NGINX_CONFS[1]) == {
+        "respondents": [("web-a:8000", ""), ("web-b:8000", ""), ("web-staff:8000", " backup")],
+        "staff": [("web-staff:8000", ""), ("web-a:8000", " backup"), ("web-b:8000", " backup")],
+    }
 
 
 def test_it_keeps_postgres_data_in_a_named_volume(compose: dict) -> None:

@@ -8,8 +8,9 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
+from scripts.topology import STAFF_NODE, WEB_NODES
 from tests.cluster.conftest import database_ids, staff_cookie
-from tests.factories import SLUG
+from tests.factories import SLUG, SUBMIT
 from tests.reliability.respondent import api_submit, request
 
 CHANGES = f"/dashboard/{SLUG}/changes/"
@@ -56,6 +57,38 @@ def test_it_computes_one_analysis_per_watermark_for_both_nodes(cluster):
     assert answers[0]["ready"] == answers[1]["ready"] >= newest
     # The same computation (its end time to the microsecond), not one per node.
     assert answers[0]["finished_at"] == answers[1]["finished_at"]
+
+
+def requests_served(cluster, since: dict[str, int], asked: set[str]) -> dict[str, list[str]]:
+    """Which of the ``asked`` requests ("METHOD /path") each web node answered after byte
+    ``since[node]`` of its log (gunicorn's access log, config/gunicorn.py), once all of
+    them are there: a line is written after its response is sent, 2 s at most."""
+    served: dict[str, list[str]] = {}
+    for _poll in range(20):
+        served = {}
+        for node, start in since.items():
+            text = (cluster.run / f"{node}.log").read_bytes()[start:].decode()
+            lines = (line.split('"')[1] for line in text.splitlines() if line.count('"') >= 2)
+            served[node] = [line for line in lines if line in asked]
+        if sum(map(len, served.values())) >= 6:
+            break
+        time.sleep(0.1)
+    return served
+
+
+def test_it_serves_the_staff_pages_on_the_staff_node_and_the_respondents_on_the_others(cluster):
+    nginx = cluster.ports["nginx"]
+    cookie = staff_cookie(cluster, nginx)
+    since = {node: (cluster.run / f"{node}.log").stat().st_size for node in WEB_NODES}
+    for _round in range(3):
+        page = request(nginx, "GET", f"/dashboard/{SLUG}/", headers={"Cookie": cookie})
+        assert page.status == 200
+        assert api_submit(nginx, uuid.uuid4().hex).status == 201
+    dashboard, submission = f"GET /dashboard/{SLUG}/", f"POST {SUBMIT}"
+    served = requests_served(cluster, since, {dashboard, submission})
+    assert served[STAFF_NODE] == [dashboard] * 3
+    assert served["web-a"] + served["web-b"] == [submission] * 3
+    assert served["web-a"] and served["web-b"]  # the respondent nodes take turns
 
 
 def test_it_makes_a_report_on_the_worker_and_serves_it_from_either_node(cluster):
@@ -121,9 +154,9 @@ def _slow_body(port: int, stop: threading.Event, started: threading.Barrier) -> 
 
 
 def test_it_answers_a_normal_request_while_slow_clients_trickle_their_bodies(cluster):
-    """More slow clients than the two nodes have threads together: a normal request is still
+    """More slow clients than the web nodes have threads together: a normal request is still
     answered while every one of them is stuck in the middle of its body."""
-    slow = 2 * cluster.workers * cluster.threads + 8
+    slow = len(WEB_NODES) * cluster.workers * cluster.threads + 8
     stop, started = threading.Event(), threading.Barrier(slow + 1)
     held: list[bool] = []
     threads = [

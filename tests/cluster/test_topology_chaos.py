@@ -1,6 +1,7 @@
-"""kill -9 a web node, the Celery worker and Redis, one after the other, while submissions
-arrive through nginx and a dashboard is watched: no acknowledged response is lost, nobody
-gets a 500, and the dashboard keeps answering with the analysis it has and its age."""
+"""kill -9 a respondent node, the staff node, the Celery worker and Redis, one after the
+other, while submissions arrive through nginx and a dashboard is watched: no acknowledged
+response is lost, nobody gets a 500, and the dashboard keeps answering with the analysis it
+has and its age."""
 
 import http.client
 import threading
@@ -13,7 +14,7 @@ from tests.factories import SLUG
 from tests.reliability.respondent import Reply, api_submit, request
 
 OVERVIEW = f"/dashboard/{SLUG}/"
-CRASHES = ("web-a", "worker", "redis")
+CRASHES = ("web-a", "web-staff", "worker", "redis")
 
 
 class Watch:
