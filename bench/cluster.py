@@ -21,7 +21,9 @@ submissions: a page that answers late does not make the next reload wait), so bo
 ask the same of the dashboards and the ratio is what the submissions cost them. With
 --dashboard-rate 0 one client reloads back to back instead: the dashboards then take every
 core they can get in both phases, and the ratio is how two loads that each saturate the
-machine share it.
+machine share it. The submissions' own latency is in the table too: the respondent nodes
+run at a lower CPU priority than the staff node (scripts/topology.py), so on shared cores a
+submission waits while a page is drawn.
 
 The staff, the respondents and the probe each run in a process of their own, as they would on
 separate machines: in one interpreter a dashboard's reply would wait for the submitting
@@ -220,6 +222,8 @@ def report(idle: Tally, results: dict, args) -> None:
     print(f"| dashboard p50 ms | {p(idle.latencies, 50) * 1000:.0f} | "
           f"{p(load.latencies, 50) * 1000:.0f} | | |")  # fmt: skip
     print(f"| dashboard p95 ms | {idle95:.0f} | {load95:.0f} | {load95 / idle95:.2f}× | ≤ 2× |")
+    waited = " / ".join(f"{p(submitted.latencies, cut) * 1000:.0f}" for cut in (50, 95, 99))
+    print(f"| submission p50 / p95 / p99 ms (warm-up included) | | {waited} | | |")
     print(f"| staleness p50 / p95 s ({len(stale)} probes, warm-up included) | | "
           f"{p(stale, 50):.2f} / {p(stale, 95):.2f} | | p95 ≤ 3 s |")  # fmt: skip
     warm = results["warm-up"]

@@ -8,7 +8,8 @@ nginx sends the staff's pages (STAFF_PATHS) to the staff node and everything els
 respondents' form and the API, to the respondent nodes; each pool is the other's backup. A
 stream of submissions then takes the respondent nodes' cores and interpreter locks, not the
 ones a dashboard is rendered with (KoboToolbox splits kpi from kobocat for the same reason).
-PgBouncer pools transactions.
+The respondent nodes also run at a lower CPU priority than the staff node (RESPONDENT_NICE):
+on shared cores the pages go first. PgBouncer pools transactions.
 
 Debian's nginx, pgbouncer and redis-server; the app's own gunicorn and celery from the
 venv; PostgreSQL is the one at DATABASE_URL (the machine's, by default). Every process
@@ -42,7 +43,12 @@ STAFF_NODE = "web-staff"
 WEB_NODES = (*RESPONDENT_NODES, STAFF_NODE)
 # What the staff node serves (an nginx location's regular expression); deploy/nginx.conf.
 STAFF_PATHS = "^/(dashboard|exports|editor|admin|accounts)/"
+# CPU priorities (nice values) below the staff node's 0. When the cores are short, the staff's
+# few pages, each a few dozen ms of CPU, go ahead of the stream of submissions (a submission
+# waits a little longer, and is still stored); the analyses wait for both.
+RESPONDENT_NICE = 5
 WORKER_NICE = 10
+NICE = {**dict.fromkeys(RESPONDENT_NODES, RESPONDENT_NICE), "worker": WORKER_NICE}
 SERVICES = ("redis", "pgbouncer", *WEB_NODES, "worker", "beat", "nginx")  # in the order they start
 
 
@@ -201,8 +207,8 @@ class Cluster:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        if name == "worker":
-            _session_niced(process.pid, WORKER_NICE)
+        if name in NICE:
+            _session_niced(process.pid, NICE[name])
         self.pids[name] = process.pid
         self.processes[name] = process
         self.save()
@@ -287,6 +293,7 @@ class Cluster:
         python = sys.executable
         if name in WEB_NODES:
             return [
+                "nice", "-n", str(NICE.get(name, 0)),  # and its session's, in start_service
                 python, "-m", "gunicorn", "config.wsgi:application",
                 "--bind", f"127.0.0.1:{self.ports[name]}",
                 "--worker-class", "gthread", "--workers", str(self.workers),
