@@ -2,6 +2,8 @@
 and the newest finished one, which the dashboards serve while a newer one is computed."""
 
 import hashlib
+import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +33,7 @@ from surveys.selectors import survey_questionnaire
 
 CACHE_SECONDS = 3600
 NEWEST_SECONDS = 24 * 3600  # a filter nobody looked at for a day is computed afresh
+REPLACED_SECONDS = 60  # a newest analysis replaced by a newer one, for the pages reading it
 # How long a computation may hold its survey's lock before another may start (its holder
 # may have died): longer than the longest analysis (about 2 s at a million responses).
 COMPUTE_SECONDS = 30
@@ -169,12 +172,39 @@ def _newest_key(survey: Survey, chosen: ResponseFilter, options: AnalysisOptions
     return f"analysis-newest:{CODE_FORMAT}:{survey.pk}:{digest}"
 
 
+def _finished_key(survey: Survey, token: str) -> str:
+    return f"analysis-finished:{CODE_FORMAT}:{survey.pk}:{token}"
+
+
+# The newest analyses this process has read, by key: (token, Finished). The shared cache
+# keeps, under the newest key, only a token, "<watermark>:<uuid>", naming the pickled
+# Finished (a hundred KB at ten questions): a dashboard reads the token on every view and
+# unpickles the analysis once per refresh, not once per view. Analyses are immutable.
+_read: dict[str, tuple[str, Finished]] = {}
+_READ_MOST = 64
+_read_lock = threading.Lock()
+
+
 def analysis_newest(
     survey: Survey, chosen: ResponseFilter, options: AnalysisOptions | None = None
 ) -> Finished | None:
     """The newest finished analysis for this filter and options, however old; None before
     the first (or once the cache lost it)."""
-    return cache.get(_newest_key(survey, chosen, options or AnalysisOptions()))
+    key = _newest_key(survey, chosen, options or AnalysisOptions())
+    token = cache.get(key)
+    if token is None:
+        return None
+    read = _read.get(key)
+    if read is not None and read[0] == token:
+        return read[1]
+    finished = cache.get(_finished_key(survey, token))
+    if finished is not None:
+        with _read_lock:
+            _read.pop(key, None)
+            _read[key] = (token, finished)
+            while len(_read) > _READ_MOST:
+                del _read[next(iter(_read))]
+    return finished
 
 
 def analysis_finish(
@@ -194,7 +224,19 @@ def analysis_finish(
         analysis = survey_analysis(survey, chosen, options)
         prepare(analysis)
         finished = Finished(analysis, timezone.now())
-        newest = cache.get(key)
-        if newest is None or newest.analysis.watermark <= finished.analysis.watermark:
-            cache.set(key, finished, timeout=NEWEST_SECONDS)
+        _newest_replace(survey, key, finished)
         return finished
+
+
+def _newest_replace(survey: Survey, key: str, finished: Finished) -> None:
+    """Make ``finished`` the newest under ``key``, unless a newer one is there already. The
+    one it replaces stays readable for a minute, for the pages that have just read its
+    token."""
+    replaced = cache.get(key)
+    if replaced is not None and int(replaced.split(":")[0]) > finished.analysis.watermark:
+        return
+    token = f"{finished.analysis.watermark}:{uuid.uuid4().hex}"
+    cache.set(_finished_key(survey, token), finished, timeout=NEWEST_SECONDS)
+    cache.set(key, token, timeout=NEWEST_SECONDS)
+    if replaced is not None:
+        cache.touch(_finished_key(survey, replaced), REPLACED_SECONDS)

@@ -23,14 +23,22 @@ def team_right(right: str) -> Callable[[Callable], Callable]:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def checked(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-            survey = get_object_or_404(Survey, slug=slug)
-            if not survey_allows(request.user, survey, right):
-                raise PermissionDenied("Your role in this survey's team does not allow this.")
+            team_survey(request, slug, right)
             return view(request, slug, *args, **kwargs)
 
         return login_required(checked)
 
     return decorator
+
+
+def team_survey(request: HttpRequest, slug: str, right: str) -> Survey:
+    """The survey, if the signed-in user's role gives this right on it (404 for no such
+    survey, 403 for no such right): ``team_right``'s check, for a view that needs the
+    survey itself."""
+    survey = get_object_or_404(Survey, slug=slug)
+    if not survey_allows(request.user, survey, right):
+        raise PermissionDenied("Your role in this survey's team does not allow this.")
+    return survey
 
 
 # The dashboards: every role of the team (viewers too).

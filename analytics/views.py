@@ -25,10 +25,10 @@ from analytics.models import WeightingScheme
 from analytics.refresh import analysis_ready, dashboard_options, dashboard_served
 from analytics.results import Analysis
 from analytics.selectors import Finished, analysis_newest
-from analytics.staff import staff_context, team_only
+from analytics.staff import staff_context, team_only, team_survey
 from surveys.models import Response, Survey
 from surveys.selectors import survey_has_real_responses, survey_questionnaire, survey_watermark
-from surveys.teams import ANALYSE, survey_allows
+from surveys.teams import ANALYSE, VIEW, survey_allows
 
 Page = tuple[str, dict]  # a template and what it shows
 
@@ -40,18 +40,19 @@ def dashboard(page: Callable[..., Page]) -> Callable:
 
     @wraps(page)
     def view(request: HttpRequest, slug: str, data: bool = False, **kwargs) -> HttpResponse:
-        survey = get_object_or_404(Survey, slug=slug)
+        survey = team_survey(request, slug, VIEW)
         spec = survey_questionnaire(survey)
         language = translation.get_language()
+        has_scheme = WeightingScheme.objects.filter(survey=survey).exists()
         try:
             form = filter_parse(
                 spec, language, request.GET, has_real=survey_has_real_responses(survey)
             )
             chosen = form.response_filter()
-            served, weights_problem = _served(survey, chosen, form)
+            served, weights_problem = _served(survey, chosen, form, has_scheme)
             board = Board(survey, spec, Labels(spec, language), chosen, served.analysis)
             template, context = page(request, board, **kwargs)
-            context["weights_problem"] = weights_problem
+            context |= {"weights_problem": weights_problem, "has_scheme": has_scheme}
         except FilterInvalid as error:
             context = {"survey": survey, "message": str(error)}
             return render(request, "analytics/bad_filter.html", context, status=400)
@@ -59,7 +60,7 @@ def dashboard(page: Callable[..., Page]) -> Callable:
         context = _page_context(request, board, form, data_url, context) | served.context
         return _data(request, template, context) if data else render(request, template, context)
 
-    return team_only(view)
+    return login_required(view)
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,15 @@ class Served:
         return {"finished_at": self.finished.finished_at, "pending": self.pending}
 
 
-def _served(survey: Survey, chosen: ResponseFilter, form) -> tuple[Served, str | None]:
+def _served(
+    survey: Survey, chosen: ResponseFilter, form, has_scheme: bool
+) -> tuple[Served, str | None]:
+    """What the page shows: weighted as the filter asks or, by default, if the survey has a
+    weighting scheme."""
     watermark = survey_watermark(survey)
+    asked = form.weighting_asked()
     finished, weights_problem = dashboard_served(
-        survey, chosen, watermark, form.weighting_asked(), form.letters_adjust()
+        survey, chosen, watermark, has_scheme if asked is None else asked, form.letters_adjust()
     )
     behind = watermark > finished.analysis.watermark
     newer = Response.objects.filter(survey=survey, pk__gt=finished.analysis.watermark)
@@ -110,7 +116,6 @@ def _page_context(request: HttpRequest, board: Board, form, data_url: str, conte
             "analysis": board.analysis,
             "form": form,
             "chosen": board.chosen,
-            "has_scheme": WeightingScheme.objects.filter(survey=board.survey).exists(),
             "filters": filters.urlencode(),
             "data_url": f"{data_url}?{request.GET.urlencode()}",
             "changes_url": f"{changes_url}?{filters.urlencode()}",

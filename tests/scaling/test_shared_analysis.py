@@ -128,6 +128,38 @@ def test_it_computes_nothing_while_another_process_holds_the_surveys_lock(node, 
     )
 
 
+def test_it_unpickles_the_newest_analysis_once_per_refresh_in_each_process(
+    node, responses, answers
+):
+    analysis_finish(responses, EVERYTHING)
+    first = analysis_newest(responses, EVERYTHING)
+    assert first is not None and analysis_newest(responses, EVERYTHING) is first
+    response_add(responses, answers, provenance="demo")
+    analysis_finish(responses, EVERYTHING)
+    newer = analysis_newest(responses, EVERYTHING)
+    assert newer is not None and newer is not first
+    assert newer.analysis.watermark > first.analysis.watermark
+    assert analysis_newest(responses, EVERYTHING) is newer
+
+
+def test_it_keeps_a_replaced_analysis_readable_for_a_minute(node, responses, answers):
+    analysis_finish(responses, EVERYTHING)
+    (pointer,) = node.keys("*analysis-newest*")
+    replaced = node.keys("*analysis-finished*")
+    response_add(responses, answers, provenance="demo")
+    analysis_finish(responses, EVERYTHING)
+    assert len(node.keys("*analysis-finished*")) == 2
+    assert 0 < node.ttl(replaced[0]) <= 60  # the pages that read its token still find it
+    assert node.ttl(pointer) > 3600
+
+
+def test_it_forgets_the_newest_analysis_the_shared_cache_lost(node, responses):
+    analysis_finish(responses, EVERYTHING)
+    assert analysis_newest(responses, EVERYTHING) is not None  # now read by this process
+    node.flushdb()
+    assert analysis_newest(responses, EVERYTHING) is None
+
+
 def test_it_keys_shared_analyses_by_the_code_that_pickled_them(node, responses, tmp_path):
     analysis_finish(responses, EVERYTHING)
     keys = [k.decode() for k in node.keys("*analysis*")]
