@@ -25,7 +25,7 @@ from analytics.models import WeightingScheme
 from analytics.refresh import analysis_ready, dashboard_options, dashboard_served
 from analytics.results import Analysis
 from analytics.selectors import Finished, analysis_newest
-from analytics.staff import staff_context, team_only, team_survey
+from analytics.staff import staff_context, team_survey
 from surveys.models import Response, Survey
 from surveys.selectors import survey_has_real_responses, survey_questionnaire, survey_watermark
 from surveys.teams import ANALYSE, VIEW, survey_allows
@@ -270,12 +270,12 @@ def findings(request: HttpRequest, board: Board) -> Page:
     }
 
 
-@team_only
+@login_required
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
     """Whether a newer analysis (for the page's filter) is ready: its watermark is the ETag,
     so an unchanged answer is a 304. Asks for a refresh when responses arrived since; never
     computes in the request."""
-    survey = get_object_or_404(Survey, slug=slug)
+    survey = team_survey(request, slug, VIEW)
     watermark = survey_watermark(survey)
     try:
         form = filter_parse(

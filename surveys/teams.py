@@ -57,9 +57,20 @@ def survey_allows(user, survey: Survey, right: str) -> bool:
         return True
     if not user.is_authenticated or not user.is_active:
         return False
-    return SurveyMember.objects.filter(
-        survey=survey, user=user, role__in=ROLES_WITH[right]
-    ).exists()
+    return survey_role(user, survey) in ROLES_WITH[right]
+
+
+def survey_role(user, survey: Survey) -> str | None:
+    """The user's role in the survey's team (None: not a member). Read once per user
+    object, which lives for one request, and kept on it as Django keeps its permissions
+    (``_perm_cache``): a staff page asks up to five times."""
+    roles = getattr(user, "_survey_roles", None)
+    if roles is None:
+        roles = user._survey_roles = {}
+    if survey.pk not in roles:
+        member = SurveyMember.objects.filter(survey=survey, user=user)
+        roles[survey.pk] = member.values_list("role", flat=True).first()
+    return roles[survey.pk]
 
 
 def reaches_any(user, right: str) -> bool:

@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from analytics.models import WeightingScheme
@@ -58,6 +60,18 @@ def test_it_offers_a_viewer_no_export_or_report_link_on_the_dashboard(survey):
     page = signed_in(analyst).get(f"/dashboard/{STUDY}/").content.decode()
     assert "/export.csv" in page
     assert "/report.docx" in page
+
+
+def test_it_reads_a_members_role_once_per_page(survey):
+    analyst = signed_in(team_member(survey, "analyst", username="analyst"))
+    analyst.get(f"/dashboard/{STUDY}/")
+    with CaptureQueriesContext(connection) as queries:
+        page = analyst.get(f"/dashboard/{STUDY}/").content.decode()
+    # the team check, the export menu, the publish buttons and the header's links all ask
+    # (the survey switcher's list joins the memberships to the surveys: not a role read)
+    role_reads = [q for q in queries if 'FROM "surveys_surveymember"' in q["sql"]]
+    assert len(role_reads) == 1
+    assert "/export.csv" in page  # an analyst's rights, from that one read
 
 
 def inline_form(survey, **members) -> dict:
