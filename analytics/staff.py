@@ -2,16 +2,19 @@
 switcher, links, sign out) and demo/test banner."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from analytics.filters import ResponseFilter, filter_for_survey
+from analytics.models import WeightingScheme
 from analytics.selectors import watermark_cached
-from surveys.models import Survey
+from surveys.models import Provenance, Response, Survey
 from surveys.selectors import survey_has_real_responses, survey_questionnaire, survey_watermark
 from surveys.teams import ANALYSE, MANAGE, VIEW, survey_allows, surveys_reachable
 
@@ -36,13 +39,48 @@ def team_survey(request: HttpRequest, slug: str, right: str) -> Survey:
     survey, 403 for no such right): ``team_right``'s check, for a view that needs the
     survey itself."""
     survey = get_object_or_404(Survey, slug=slug)
+    _team_check(request, survey, right)
+    return survey
+
+
+def _team_check(request: HttpRequest, survey: Survey, right: str) -> None:
     if not survey_allows(request.user, survey, right):
         raise PermissionDenied("Your role in this survey's team does not allow this.")
-    return survey
 
 
 # The dashboards: every role of the team (viewers too).
 team_only = team_right(VIEW)
+
+
+@dataclass(frozen=True)
+class SurveyState:
+    """A survey and what every dashboard view reads about it: its watermark (the newest
+    response's id, surveys.selectors.survey_watermark), whether a respondent has answered
+    (survey_has_real_responses) and whether it has a weighting scheme."""
+
+    survey: Survey
+    watermark: int
+    has_real: bool
+    has_scheme: bool
+
+
+def team_survey_state(request: HttpRequest, slug: str, right: str) -> SurveyState:
+    """``team_survey`` with the survey's state, read in the same query: under a stream of
+    submissions each round trip to the database waits for a turn on the cores."""
+    responses = Response.objects.filter(survey=OuterRef("pk"))
+    survey = (
+        Survey.objects.filter(slug=slug)
+        .annotate(
+            newest=Subquery(responses.order_by("-pk").values("pk")[:1]),
+            answered=Exists(responses.filter(provenance=Provenance.REAL)),
+            weighted=Exists(WeightingScheme.objects.filter(survey=OuterRef("pk"))),
+        )
+        .first()
+    )
+    if survey is None:
+        raise Http404("No such survey.")
+    _team_check(request, survey, right)
+    return SurveyState(survey, survey.newest or 0, survey.answered, survey.weighted)
 
 
 def synthetic_context(

@@ -21,11 +21,10 @@ from analytics.dashboards import MATRIX_MEASURES, Board
 from analytics.filters import ResponseFilter, filter_default
 from analytics.findings import findings_write, paper_comparison
 from analytics.forms import FilterInvalid, filter_parse
-from analytics.models import WeightingScheme
 from analytics.refresh import analysis_ready, dashboard_options, dashboard_served
 from analytics.results import Analysis
 from analytics.selectors import Finished, analysis_newest
-from analytics.staff import staff_context, team_survey
+from analytics.staff import SurveyState, staff_context, team_survey, team_survey_state
 from surveys.models import Response, Survey
 from surveys.selectors import survey_has_real_responses, survey_questionnaire, survey_watermark
 from surveys.teams import ANALYSE, VIEW, survey_allows
@@ -40,19 +39,17 @@ def dashboard(page: Callable[..., Page]) -> Callable:
 
     @wraps(page)
     def view(request: HttpRequest, slug: str, data: bool = False, **kwargs) -> HttpResponse:
-        survey = team_survey(request, slug, VIEW)
+        state = team_survey_state(request, slug, VIEW)
+        survey = state.survey
         spec = survey_questionnaire(survey)
         language = translation.get_language()
-        has_scheme = WeightingScheme.objects.filter(survey=survey).exists()
         try:
-            form = filter_parse(
-                spec, language, request.GET, has_real=survey_has_real_responses(survey)
-            )
+            form = filter_parse(spec, language, request.GET, has_real=state.has_real)
             chosen = form.response_filter()
-            served, weights_problem = _served(survey, chosen, form, has_scheme)
+            served, weights_problem = _served(state, chosen, form)
             board = Board(survey, spec, Labels(spec, language), chosen, served.analysis)
             template, context = page(request, board, **kwargs)
-            context |= {"weights_problem": weights_problem, "has_scheme": has_scheme}
+            context |= {"weights_problem": weights_problem, "has_scheme": state.has_scheme}
         except FilterInvalid as error:
             context = {"survey": survey, "message": str(error)}
             return render(request, "analytics/bad_filter.html", context, status=400)
@@ -80,15 +77,13 @@ class Served:
         return {"finished_at": self.finished.finished_at, "pending": self.pending}
 
 
-def _served(
-    survey: Survey, chosen: ResponseFilter, form, has_scheme: bool
-) -> tuple[Served, str | None]:
+def _served(state: SurveyState, chosen: ResponseFilter, form) -> tuple[Served, str | None]:
     """What the page shows: weighted as the filter asks or, by default, if the survey has a
     weighting scheme."""
-    watermark = survey_watermark(survey)
-    asked = form.weighting_asked()
+    survey, watermark, asked = state.survey, state.watermark, form.weighting_asked()
+    weighted = state.has_scheme if asked is None else asked
     finished, weights_problem = dashboard_served(
-        survey, chosen, watermark, has_scheme if asked is None else asked, form.letters_adjust()
+        survey, chosen, watermark, weighted, form.letters_adjust()
     )
     behind = watermark > finished.analysis.watermark
     newer = Response.objects.filter(survey=survey, pk__gt=finished.analysis.watermark)

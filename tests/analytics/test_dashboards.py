@@ -269,6 +269,19 @@ def test_it_checks_for_changes_in_five_queries_after_the_sign_in(
         assert staff_client.get(f"{BASE}/changes/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
+def test_it_shows_the_overview_in_seven_queries_after_the_sign_in(
+    staff_client, responses, django_assert_num_queries
+):
+    staff_client.get(f"{BASE}/")
+    # session, user, the survey with its watermark, whether it has a real response and
+    # whether it has a weighting scheme (one query), permissions (user and group), the
+    # user's role in the survey's team (once: the group reaches every survey to view it,
+    # not to export), and the surveys the header's switcher lists; the analysis, its
+    # figures, the counts and the panels come from the cache
+    with django_assert_num_queries(7):
+        assert staff_client.get(f"{BASE}/").status_code == 200
+
+
 @pytest.mark.matrix
 @pytest.mark.parametrize("url", PAGES)
 def test_it_bounds_the_queries_of_each_page(
