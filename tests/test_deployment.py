@@ -19,7 +19,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from scripts.topology import STAFF_PATHS, WEB_NODES
+from scripts.topology import RESPONDENT_NODES, STAFF_NODE, STAFF_PATHS, WEB_NODES
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_PATH = ROOT / "docker-compose.yml"
@@ -144,11 +144,14 @@ def python_says(probe: str) -> list[str]:
     return done.stdout.split()
 
 
-def test_it_gives_the_worker_less_cpu_weight_than_the_web_nodes(compose: dict) -> None:
-    services = compose["services"]
-    assert services["worker"]["cpu_shares"] < min(
-        services[node].get("cpu_shares", 1024) for node in WEB_NODES
-    )
+def test_it_gives_the_worker_less_cpu_weight_than_the_respondents_and_them_less_than_staff(
+    compose: dict,
+) -> None:
+    def weight(service: str) -> int:
+        return compose["services"][service].get("cpu_shares", 1024)  # Docker's default
+
+    respondents = [weight(node) for node in RESPONDENT_NODES]
+    assert all(weight("worker") < theirs < weight(STAFF_NODE) for theirs in respondents)
 
 
 def test_it_tunes_the_garbage_collector_of_every_web_worker() -> None:

@@ -6,9 +6,10 @@ import socket
 import threading
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from scripts.topology import STAFF_NODE, WEB_NODES
+from scripts.topology import RESPONDENT_NODES, STAFF_NODE, WEB_NODES
 from tests.cluster.conftest import database_ids, staff_cookie
 from tests.factories import SLUG, SUBMIT
 from tests.reliability.respondent import api_submit, request
@@ -89,6 +90,19 @@ def test_it_serves_the_staff_pages_on_the_staff_node_and_the_respondents_on_the_
     assert served[STAFF_NODE] == [dashboard] * 3
     assert served["web-a"] + served["web-b"] == [submission] * 3
     assert served["web-a"] and served["web-b"]  # the respondent nodes take turns
+
+
+def nice(pid: int) -> int:
+    """A process's nice value (/proc/<pid>/stat, field 19; the command name, field 2, is in
+    parentheses and may hold spaces)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[16])
+
+
+def test_it_runs_the_respondent_nodes_below_the_staff_nodes_cpu_priority(cluster):
+    staff = nice(cluster.pids[STAFF_NODE])
+    respondents = [nice(cluster.pids[node]) for node in RESPONDENT_NODES]
+    assert all(staff < theirs < nice(cluster.pids["worker"]) for theirs in respondents)
 
 
 def test_it_makes_a_report_on_the_worker_and_serves_it_from_either_node(cluster):
