@@ -25,7 +25,6 @@ from django.utils import timezone, translation
 from analytics import dashboards
 from analytics.charts import Labels
 from analytics.filters import ResponseFilter
-from analytics.models import WeightingScheme
 from analytics.results import Analysis, AnalysisOptions
 from analytics.selectors import Finished, analysis_finish, analysis_newest, survey_analysis
 from analytics.weighting import WeightsUnavailable
@@ -134,22 +133,20 @@ def analysis_served(
 
 
 def dashboard_options(
-    survey: Survey, asked: bool | None, letters_adjust: str
+    weighted: bool, letters_adjust: str
 ) -> tuple[AnalysisOptions, AnalysisOptions]:
-    """The options a dashboard asks for (weighted as ``asked``, or, when None, if the survey
-    has a weighting scheme) and the unweighted ones it falls back to."""
-    weighted = WeightingScheme.objects.filter(survey=survey).exists() if asked is None else asked
+    """The options a dashboard asks for and the unweighted ones it falls back to."""
     unweighted = AnalysisOptions(letters_adjust=letters_adjust)
     return AnalysisOptions(weighted=weighted, letters_adjust=letters_adjust), unweighted
 
 
 def dashboard_served(
-    survey: Survey, chosen: ResponseFilter, watermark: int, asked: bool | None, letters: str
+    survey: Survey, chosen: ResponseFilter, watermark: int, weighted: bool, letters: str
 ) -> tuple[Finished, str | None]:
     """What a dashboard shows (``analysis_served`` with ``dashboard_options``); when the
     weights cannot be computed now, the unweighted analysis with the reason, so a page never
     fails for it."""
-    options, unweighted = dashboard_options(survey, asked, letters)
+    options, unweighted = dashboard_options(weighted, letters)
     try:
         return analysis_served(survey, chosen, watermark, options), None
     except WeightsUnavailable as error:

@@ -63,6 +63,10 @@ class SurveyState:
     has_real: bool
     has_scheme: bool
 
+    def weighted(self, asked: bool | None) -> bool:
+        """Weighted as a page's filter ``asked``, or by default if there is a scheme."""
+        return self.has_scheme if asked is None else asked
+
 
 def team_survey_state(request: HttpRequest, slug: str, right: str) -> SurveyState:
     """``team_survey`` with the survey's state, read in the same query: under a stream of

@@ -24,9 +24,9 @@ from analytics.forms import FilterInvalid, filter_parse
 from analytics.refresh import analysis_ready, dashboard_options, dashboard_served
 from analytics.results import Analysis
 from analytics.selectors import Finished, analysis_newest
-from analytics.staff import SurveyState, staff_context, team_survey, team_survey_state
+from analytics.staff import SurveyState, staff_context, team_survey_state
 from surveys.models import Response, Survey
-from surveys.selectors import survey_has_real_responses, survey_questionnaire, survey_watermark
+from surveys.selectors import survey_questionnaire
 from surveys.teams import ANALYSE, VIEW, survey_allows
 
 Page = tuple[str, dict]  # a template and what it shows
@@ -80,8 +80,8 @@ class Served:
 def _served(state: SurveyState, chosen: ResponseFilter, form) -> tuple[Served, str | None]:
     """What the page shows: weighted as the filter asks or, by default, if the survey has a
     weighting scheme."""
-    survey, watermark, asked = state.survey, state.watermark, form.weighting_asked()
-    weighted = state.has_scheme if asked is None else asked
+    survey, watermark = state.survey, state.watermark
+    weighted = state.weighted(form.weighting_asked())
     finished, weights_problem = dashboard_served(
         survey, chosen, watermark, weighted, form.letters_adjust()
     )
@@ -270,19 +270,20 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
     """Whether a newer analysis (for the page's filter) is ready: its watermark is the ETag,
     so an unchanged answer is a 304. Asks for a refresh when responses arrived since; never
     computes in the request."""
-    survey = team_survey(request, slug, VIEW)
-    watermark = survey_watermark(survey)
+    state = team_survey_state(request, slug, VIEW)
+    survey, watermark = state.survey, state.watermark
     try:
         form = filter_parse(
             survey_questionnaire(survey),
             translation.get_language(),
             request.GET,
-            has_real=survey_has_real_responses(survey),
+            has_real=state.has_real,
         )
     except FilterInvalid as error:
         return JsonResponse({"error": str(error)}, status=400)
     chosen = form.response_filter()
-    options, unweighted = dashboard_options(survey, form.weighting_asked(), form.letters_adjust())
+    weighted = state.weighted(form.weighting_asked())
+    options, unweighted = dashboard_options(weighted, form.letters_adjust())
     finished = analysis_ready(survey, chosen, watermark, options) or analysis_newest(
         survey, chosen, unweighted
     )
