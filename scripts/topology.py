@@ -43,9 +43,11 @@ STAFF_NODE = "web-staff"
 WEB_NODES = (*RESPONDENT_NODES, STAFF_NODE)
 # What the staff node serves (an nginx location's regular expression); deploy/nginx.conf.
 STAFF_PATHS = "^/(dashboard|exports|editor|admin|accounts)/"
-# CPU priorities (nice values) below the staff node's 0. When the cores are short, the staff's
-# few pages, each a few dozen ms of CPU, go ahead of the stream of submissions (a submission
-# waits a little longer, and is still stored); the analyses wait for both.
+# CPU priorities (nice values) below the staff node's 0, for each process and its session
+# (start_service; docker-compose.yml gives these services smaller cpu_shares). When cores are
+# short, the staff's few pages, each about a dozen ms of CPU, go ahead of the stream of
+# submissions (a submission waits a little longer, and is still stored); the analyses wait
+# for both.
 RESPONDENT_NICE = 5
 WORKER_NICE = 10
 NICE = {**dict.fromkeys(RESPONDENT_NODES, RESPONDENT_NICE), "worker": WORKER_NICE}
@@ -197,6 +199,8 @@ class Cluster:
 
     def start_service(self, name: str) -> None:
         argv, as_postgres = self._command(name)
+        if name in NICE:  # the process's own priority, and its session's below
+            argv = ["nice", "-n", str(NICE[name]), *argv]
         log = (self.run / f"{name}.log").open("a")
         self.log_starts[name] = log.tell()
         process = subprocess.Popen(
@@ -293,7 +297,6 @@ class Cluster:
         python = sys.executable
         if name in WEB_NODES:
             return [
-                "nice", "-n", str(NICE.get(name, 0)),  # and its session's, in start_service
                 python, "-m", "gunicorn", "config.wsgi:application",
                 "--bind", f"127.0.0.1:{self.ports[name]}",
                 "--worker-class", "gthread", "--workers", str(self.workers),
@@ -302,10 +305,6 @@ class Cluster:
             ], False  # fmt: skip
         if name == "worker":
             return [
-                # Below the web nodes' priority (docker-compose.yml gives it a quarter of
-                # their CPU weight): under a stream of submissions the analyses wait, not
-                # the pages. Also its session's, in start_service.
-                "nice", "-n", str(WORKER_NICE),
                 python, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
                 "--loglevel", "INFO", "--without-gossip", "--without-mingle",
             ], False  # fmt: skip
