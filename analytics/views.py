@@ -114,6 +114,10 @@ def _page_context(request: HttpRequest, board: Board, form, data_url: str, conte
             "filters": filters.urlencode(),
             "data_url": f"{data_url}?{request.GET.urlencode()}",
             "changes_url": f"{changes_url}?{filters.urlencode()}",
+            "filter_bar_key": dashboards.filter_bar_key(
+                board, request.GET, has_scheme=context["has_scheme"]
+            ),
+            "filter_bar_seconds": dashboards.FILTER_BAR_SECONDS,
         }
     )
 

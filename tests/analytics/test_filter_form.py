@@ -70,3 +70,34 @@ def test_it_puts_the_same_filters_on_the_admin_export_page(study):
     body = b"".join(download.streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(body)))
     assert rows and {row["role"] for row in rows} == {"owner"}
+
+
+def _filter_bar(page) -> str:
+    html = page.content.decode()
+    start = html.index('<form method="get" class="filter-bar"')
+    return html[start : html.index("</form>", start)]
+
+
+def _bar_rendered(page) -> bool:
+    return "analytics/_filter_bar.html" in [template.name for template in page.templates]
+
+
+def test_it_renders_the_filter_bar_once_per_query_and_language(study, staff_client):
+    """The bar (a select per question with its every option) is rendered once, kept in the
+    cache for its query string, language and questionnaire, and not for new responses."""
+    first = staff_client.get(f"{BASE}/?role=owner")
+    assert _bar_rendered(first)
+    assert '<option value="owner" selected>' in _filter_bar(first)
+    demo_responses_create(survey=study, n=5, seed=3)
+    again = staff_client.get(f"{BASE}/?role=owner")
+    assert not _bar_rendered(again)
+    assert _filter_bar(again) == _filter_bar(first)
+    other = staff_client.get(f"{BASE}/?role=worker")
+    assert _bar_rendered(other)
+    assert '<option value="worker" selected>' in _filter_bar(other)
+    assert '<option value="owner" selected>' not in _filter_bar(other)
+    russian = staff_client.get(f"{BASE}/?role=owner", HTTP_ACCEPT_LANGUAGE="ru")
+    assert _bar_rendered(russian)
+    assert '<option value="owner" selected>Владелец</option>' in _filter_bar(russian)
+    matrix = staff_client.get(f"{BASE}/matrix/?show=p&role=owner")
+    assert '<input type="hidden" name="show" value="p">' in _filter_bar(matrix)
