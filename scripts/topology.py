@@ -8,8 +8,8 @@ nginx sends the staff's pages (STAFF_PATHS) to the staff node and everything els
 respondents' form and the API, to the respondent nodes; each pool is the other's backup. A
 stream of submissions then takes the respondent nodes' cores and interpreter locks, not the
 ones a dashboard is rendered with (KoboToolbox splits kpi from kobocat for the same reason).
-The respondent nodes also run at a lower CPU priority than the staff node (RESPONDENT_NICE):
-on shared cores the pages go first. PgBouncer pools transactions.
+The staff node also runs at a higher CPU priority than the other services, the respondent
+nodes at a lower one (NICE): on shared cores the pages go first. PgBouncer pools transactions.
 
 Debian's nginx, pgbouncer and redis-server; the app's own gunicorn and celery from the
 venv; PostgreSQL is the one at DATABASE_URL (the machine's, by default). Every process
@@ -43,14 +43,21 @@ STAFF_NODE = "web-staff"
 WEB_NODES = (*RESPONDENT_NODES, STAFF_NODE)
 # What the staff node serves (an nginx location's regular expression); deploy/nginx.conf.
 STAFF_PATHS = "^/(dashboard|exports|editor|admin|accounts)/"
-# CPU priorities (nice values) below the staff node's 0, for each process and its session
-# (start_service; docker-compose.yml gives these services smaller cpu_shares). When cores are
-# short, the staff's few pages, each about a dozen ms of CPU, go ahead of the stream of
-# submissions (a submission waits a little longer, and is still stored); the analyses wait
-# for both.
+# CPU priorities (nice values) for each process and its session (start_service;
+# docker-compose.yml gives the same order as cpu_shares): the staff node above nginx,
+# PgBouncer, PostgreSQL and Redis (0), the respondent nodes below them, the worker lowest.
+# When cores are short, the staff's few pages, each about a dozen ms of CPU, go ahead of the
+# stream of submissions and of the services busy with it (a submission waits a little
+# longer, and is still stored); the analyses wait for both. Raising a priority needs root
+# (or CAP_SYS_NICE): without, `nice` says so in the staff node's log and it runs at 0.
+STAFF_NICE = -5
 RESPONDENT_NICE = 5
 WORKER_NICE = 10
-NICE = {**dict.fromkeys(RESPONDENT_NODES, RESPONDENT_NICE), "worker": WORKER_NICE}
+NICE = {
+    STAFF_NODE: STAFF_NICE,
+    **dict.fromkeys(RESPONDENT_NODES, RESPONDENT_NICE),
+    "worker": WORKER_NICE,
+}
 SERVICES = ("redis", "pgbouncer", *WEB_NODES, "worker", "beat", "nginx")  # in the order they start
 
 

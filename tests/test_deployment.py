@@ -152,6 +152,8 @@ def test_it_gives_the_worker_less_cpu_weight_than_the_respondents_and_them_less_
 
     respondents = [weight(node) for node in RESPONDENT_NODES]
     assert all(weight("worker") < theirs < weight(STAFF_NODE) for theirs in respondents)
+    shared = [weight(service) for service in ("nginx", "pgbouncer", "db", "redis")]
+    assert all(theirs < weight(STAFF_NODE) for theirs in shared)
 
 
 def test_it_tunes_the_garbage_collector_of_every_web_worker() -> None:
