@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.http import QueryDict
@@ -48,8 +46,6 @@ from surveys.questionnaire import QuestionnaireSpec
 MATRIX_MEASURES = ("v", "p", "p_adjusted", "p_anytime")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "analytics"
 PANELS_TEMPLATE = "analytics/_overview_panels.html"
-PANELS_FRAGMENT = "overview_panels"  # the {% cache %} name in analytics/overview.html
-PANELS_SECONDS = CACHE_SECONDS
 PANELS_FORMAT = source_digest(TEMPLATES / "_overview_panels.html", TEMPLATES / "_number_panel.html")
 FILTER_BAR_SECONDS = CACHE_SECONDS
 FILTER_BAR_FORMAT = source_digest(TEMPLATES / "_filter_bar.html", TEMPLATES / "_filter_common.html")
@@ -92,27 +88,11 @@ def _described(board: Board) -> tuple:
     )
 
 
-def panels_render(board: Board, built: dict) -> None:
-    """Render the overview's question panels into the shared cache, where the page's
-    ``{% cache %}`` finds them (``built``: the overview's ``cached_build``). The worker does
-    it beside the figures, so that the first view of a new analysis renders nothing more
-    than the next ones."""
-    html = render_to_string(
-        PANELS_TEMPLATE, {"questions": built["questions"], "analysis": board.analysis}
-    )
-    key = make_template_fragment_key(PANELS_FRAGMENT, [panels_key(board)])
-    cache.set(key, html, PANELS_SECONDS)
-
-
-def panels_key(board: Board) -> str:
-    """The key of the overview's question panels, rendered (templates/analytics/
-    overview.html caches them): the survey, its deletions, the analysis's watermark, what
-    ``cached_build`` depends on, the language of the page's own words and the templates'
-    source."""
-    described = repr((_described(board), translation.get_language(), PANELS_FORMAT))
-    digest = hashlib.sha256(described.encode()).hexdigest()
-    survey = board.survey
-    return f"{survey.pk}:{survey.deletions}:{board.analysis.watermark}:{digest}"
+def overview_page() -> str:
+    """The overview's name among the pages ``cached_build`` keeps: its panels hold the page's
+    own words (the language) and their templates' source, its counts today's responses."""
+    language, today = translation.get_language(), timezone.localdate()
+    return f"overview:{language}:{today.isoformat()}:{PANELS_FORMAT}"
 
 
 def filter_bar_key(board: Board, query: QueryDict, *, has_scheme: bool) -> str:
@@ -180,7 +160,10 @@ def responses_per_day(survey: Survey, chosen: ResponseFilter) -> list[tuple[date
 
 def overview_build(board: Board) -> dict:
     """A panel per analysed question in questionnaire order: a choice question's
-    frequencies, a number question's descriptives and histogram."""
+    frequencies, a number question's descriptives and histogram; the panels rendered (half
+    of the page's rendering) and the survey's response counts at the analysis's watermark,
+    so that a view reads the whole overview from the shared cache in one round trip
+    (``overview_page`` names it)."""
     analysed: dict[str, QuestionResult | NumberResult] = {
         q.code: q for q in board.analysis.questions
     } | {number.code: number for number in board.analysis.numbers}
@@ -206,8 +189,11 @@ def overview_build(board: Board) -> dict:
         for number in board.analysis.numbers
     }
     figures["timeline"] = charts.timeline_figure(responses_per_day(board.survey, board.chosen))
+    panels = {"questions": questions, "analysis": board.analysis}
     return {
         "questions": questions,
+        "panels": render_to_string(PANELS_TEMPLATE, panels),
+        "counts": response_counts(board.survey, board.analysis.watermark),
         "still_needed": still_needed(board.analysis, board.labels),
         "figures": figures,
     }

@@ -73,15 +73,13 @@ def _viewed(survey: Survey) -> str:
 def _draw(survey: Survey, chosen: ResponseFilter, analysis: Analysis) -> None:
     """The overview's and the matrix's figures and the overview's question panels, in each
     language seen lately, and the overview's response counts at the analysis's watermark."""
-    dashboards.response_counts(survey, analysis.watermark)
     spec = survey_questionnaire(survey)
     seen = cache.get_many([f"{_viewed(survey)}:{code}" for code in language_codes()])
     for key in seen:
         language = key.rsplit(":", 1)[1]
         with translation.override(language):
             board = dashboards.Board(survey, spec, Labels(spec, language), chosen, analysis)
-            built = dashboards.cached_build(board, "overview", dashboards.overview_build)
-            dashboards.panels_render(board, built)
+            dashboards.cached_build(board, dashboards.overview_page(), dashboards.overview_build)
             dashboards.cached_build(
                 board, "matrix:v", lambda board: dashboards.matrix_build(board, "v")
             )

@@ -188,15 +188,8 @@ def _publish(request: HttpRequest, board: Board) -> list[tuple[str, str]]:
 
 @dashboard
 def overview(request: HttpRequest, board: Board) -> Page:
-    built = dashboards.cached_build(board, "overview", dashboards.overview_build)
-    counts = dashboards.response_counts(board.survey, board.analysis.watermark)
-    return "analytics/overview.html", {
-        "counts": counts,
-        "panels_key": dashboards.panels_key(board),
-        "panels_seconds": dashboards.PANELS_SECONDS,
-        "publish": _publish(request, board),
-        **built,
-    }
+    built = dashboards.cached_build(board, dashboards.overview_page(), dashboards.overview_build)
+    return "analytics/overview.html", {"publish": _publish(request, board), **built}
 
 
 def _measure(request: HttpRequest) -> str:

@@ -20,7 +20,6 @@ from tests.scaling.conftest import broker_at
 
 OVERVIEW = "/dashboard/us-russia-kz/"
 CHANGES = "/dashboard/us-russia-kz/changes/"
-PANELS = "*template.cache.overview_panels.*"  # the overview's rendered question panels
 # The survey holds demo data only, and the new responses here are demo too: the default view
 # stays every response (a real one would switch it to real responses only).
 EVERYTHING = ResponseFilter()
@@ -92,8 +91,8 @@ def test_it_tells_open_pages_when_the_worker_finished(node, responses, staff, an
 
 
 def test_it_renders_the_overview_panels_as_the_page_would(node, responses, staff, answers):
-    """The worker renders the overview's question panels with the figures; the page then
-    shows exactly what it would have rendered itself."""
+    """The worker renders the overview's question panels with its figures and counts; the
+    page then shows exactly what it would have rendered itself, read in one round trip."""
 
     def panels(page) -> str:
         html = page.content.decode()
@@ -101,16 +100,17 @@ def test_it_renders_the_overview_panels_as_the_page_would(node, responses, staff
 
     staff.get(OVERVIEW)  # never analysed: computed in the request
     staff.get(OVERVIEW)  # seen in English: the worker renders in English
-    before = set(node.keys(PANELS))
     stored = response_add(responses, answers, provenance="demo")
     analysis_refresh(responses.pk, EVERYTHING.to_json(), DEFAULTS, stored.response.pk)
-    (kept,) = set(node.keys(PANELS)) - before
+    (kept,) = node.keys(f":{stored.response.pk}:dashboard:overview:en:*")
+    assert "121 answered" in node.get(kept).decode("utf-8", "replace")  # pickled, with the panels
     shown = staff.get(OVERVIEW)
     assert shown.context["analysis"].n == 121
     assert "121 answered" in panels(shown)
+    assert shown.context["counts"]["all"] == 121
     node.delete(kept)
     assert panels(staff.get(OVERVIEW)) == panels(shown)  # rendered by the page this time
-    assert set(node.keys(PANELS)) - before == {kept}
+    assert node.keys(f":{stored.response.pk}:dashboard:overview:en:*") == [kept]
 
 
 def test_it_computes_nothing_while_another_process_holds_the_surveys_lock(node, responses):
