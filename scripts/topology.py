@@ -206,7 +206,7 @@ class Cluster:
 
     def start_service(self, name: str) -> None:
         argv, as_postgres = self._command(name)
-        if name in NICE:  # the process's own priority, and its session's below
+        if name in NICE:  # the process's own priority; its session's is set once it starts
             argv = ["nice", "-n", str(NICE[name]), *argv]
         log = (self.run / f"{name}.log").open("a")
         self.log_starts[name] = log.tell()
