@@ -16,6 +16,7 @@ the analysis already covers the responses it was asked for does nothing.
 
 import hashlib
 import logging
+import time
 from dataclasses import asdict
 
 from django.conf import settings
@@ -37,6 +38,13 @@ from surveys.selectors import survey_questionnaire
 ASKED_SECONDS = 5
 # The languages the dashboards were seen in this recently get their figures drawn.
 VIEWED_SECONDS = 600
+# A process writes that mark again only this long after it last did: writing it on every
+# view was one of a dashboard's round trips to Redis (docs/benchmarks.md, "One round trip
+# fewer"). A mark lost with Redis is written again within this time; until then pages in
+# that language draw their own figures.
+VIEWED_REWRITE_SECONDS = 60
+_viewed_written: dict[str, float] = {}
+VIEWED_WRITTEN_KEPT = 1024
 log = logging.getLogger(__name__)
 
 
@@ -68,6 +76,21 @@ def _asked(survey: Survey, chosen: ResponseFilter, options: AnalysisOptions) -> 
 
 def _viewed(survey: Survey) -> str:
     return f"viewed:{survey.pk}"
+
+
+def _viewed_mark(survey: Survey) -> None:
+    """Mark the survey's dashboards seen in the current language, unless this process did
+    lately. The creation time keeps a survey re-created under a reused id (SQLite) from
+    meeting the old one's note."""
+    key = f"{_viewed(survey)}:{translation.get_language()}"
+    written = f"{key}:{survey.created_at.timestamp()}"
+    now = time.monotonic()
+    if now - _viewed_written.get(written, -VIEWED_REWRITE_SECONDS) < VIEWED_REWRITE_SECONDS:
+        return
+    cache.set(key, True, VIEWED_SECONDS)
+    if len(_viewed_written) >= VIEWED_WRITTEN_KEPT:
+        _viewed_written.clear()
+    _viewed_written[written] = now
 
 
 def _draw(survey: Survey, chosen: ResponseFilter, analysis: Analysis) -> None:
@@ -104,7 +127,7 @@ def _ready(
 ) -> Finished | None:
     """``analysis_ready`` with the newest analysis already read from the cache (unpickling
     it is a dashboard's costliest step after rendering)."""
-    cache.set(f"{_viewed(survey)}:{translation.get_language()}", True, VIEWED_SECONDS)
+    _viewed_mark(survey)
     if newest is not None and newest.analysis.watermark >= watermark:
         return newest
     if first_in(_asked(survey, chosen, options), ASKED_SECONDS):

@@ -84,10 +84,11 @@ def envdatabase(name: str, default: str) -> dict:
             f"{name}={raw!r} is not a database URL ({error}); "
             "use postgres://user:password@host:5432/name or sqlite:///path/to/file.sqlite3."
         ) from None
-    if config["ENGINE"] not in SUPPORTED_ENGINES:
+    if config["ENGINE"] not in ENGINES:
         raise ImproperEnvironment(
             f"{name}={raw!r} names an unsupported database; use postgres:// or sqlite://."
         )
+    config["ENGINE"] = ENGINES[config["ENGINE"]]
     return config
 
 
@@ -119,4 +120,9 @@ def redis_cache(url: str) -> dict:
     }
 
 
-SUPPORTED_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+# The backend for each database the URL may name (dj_database_url's engine for its scheme):
+# PostgreSQL's checks a reused connection without a round trip (core/postgresql/base.py).
+ENGINES = {
+    "django.db.backends.postgresql": "core.postgresql",
+    "django.db.backends.sqlite3": "django.db.backends.sqlite3",
+}

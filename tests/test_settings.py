@@ -67,7 +67,7 @@ def test_it_accepts_postgres_urls(monkeypatch):
     monkeypatch.setenv("SOME_DATABASE_URL", "postgres://u:p@db:5432/survey")
     config = envdatabase("SOME_DATABASE_URL", "sqlite:///x")
     assert (config["ENGINE"], config["HOST"], config["NAME"]) == (
-        "django.db.backends.postgresql",
+        "core.postgresql",
         "db",
         "survey",
     )

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import psycopg2
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from scripts.topology import BINARIES, Cluster, TopologyError
 from tests.reliability.respondent import request
@@ -21,7 +22,7 @@ def _missing() -> str | None:
     for name, (path, package) in BINARIES.items():
         if not (shutil.which(name) or os.access(path, os.X_OK)):
             return f"{name} is missing (apt-get install {package})"
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if connection.vendor != "postgresql":
         return "the cluster needs PostgreSQL (DATABASE_URL)"
     return None
 
