@@ -91,3 +91,21 @@ def test_it_opens_the_default_sqlite_database_in_wal_mode(tmp_path):
         text=True,
     )
     assert result.stdout.strip().splitlines()[-1] == "wal", result.stderr
+
+
+def session_engine(**environment) -> str:
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **environment}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.startup
+def test_it_reads_sessions_from_redis_when_there_is_one():
+    assert session_engine(REDIS_URL="redis://127.0.0.1:6379/0") == (
+        "django.contrib.sessions.backends.cached_db"
+    )
+    assert session_engine(REDIS_URL="") == "django.contrib.sessions.backends.db"

@@ -15,7 +15,9 @@ a system call, not a round trip (docs/benchmarks.md, "One round trip fewer").
 What this cannot see, a server that vanished without a word (its machine lost power), the
 ``SELECT 1`` would only have found after a network time-out too; the request then fails,
 gets the 503 of core.outage, and Django drops the connection (``errors_occurred``).
-Written by hand: neither Django nor psycopg2 has a check without a round trip.
+Written by hand: neither Django nor psycopg2 has a check without a round trip; Go's pgx
+(``PgConn.CheckConn``) and Vitess (``mysql.ConnCheck``) check their pooled connections the
+same way, by looking at the socket without writing to it.
 """
 
 import select
