@@ -1,6 +1,7 @@
 """The multi-node topology of docker-compose.yml, from local binaries on loopback ports:
 
-    nginx → 2 respondent nodes + 1 staff node (gunicorn, gthread) → PgBouncer → PostgreSQL
+    nginx → 2 respondent nodes (gunicorn, gthread) → PgBouncer → PostgreSQL
+          → 1 staff node (gunicorn, gthread) ─────────────────────↗
                        ↘ Redis (cache, locks, throttle, Celery broker) ← 1 Celery worker
                                                                       ← Celery beat (periodic)
 
@@ -9,7 +10,9 @@ respondents' form and the API, to the respondent nodes; each pool is the other's
 stream of submissions then takes the respondent nodes' cores and interpreter locks, not the
 ones a dashboard is rendered with (KoboToolbox splits kpi from kobocat for the same reason).
 The staff node also runs at a higher CPU priority than the other services, the respondent
-nodes at a lower one (NICE): on shared cores the pages go first. PgBouncer pools transactions.
+nodes at a lower one (NICE): on shared cores the pages go first. PgBouncer pools the
+transactions of the respondent nodes and the worker; the staff node's few connections go
+straight to PostgreSQL, without waiting behind the submissions in PgBouncer.
 
 Debian's nginx, pgbouncer and redis-server; the app's own gunicorn and celery from the
 venv; PostgreSQL is the one at DATABASE_URL (the machine's, by default). Every process
@@ -145,8 +148,24 @@ class Cluster:
     def node_url(self, node: str) -> str:
         return f"http://127.0.0.1:{self.ports[node]}"
 
+    def node_environment(self, name: str) -> dict[str, str]:
+        """A service's settings: the staff node's few connections go straight to PostgreSQL
+        (PgBouncer, one process busy with every submission, made each of a page's queries
+        wait under load: docs/benchmarks.md, "One round trip fewer"); the others' through
+        PgBouncer."""
+        if name == STAFF_NODE:
+            return self.direct_environment()
+        return self.app_environment()
+
+    def direct_environment(self) -> dict[str, str]:
+        return {
+            **self.app_environment(),
+            "DATABASE_URL": self.database_url,
+            "DATABASE_TRANSACTION_POOLING": "0",
+        }
+
     def app_environment(self) -> dict[str, str]:
-        """The web nodes' and the worker's settings: through PgBouncer, sharing Redis."""
+        """The respondent nodes' and the worker's settings: through PgBouncer, sharing Redis."""
         database = urlsplit(self.database_url)
         pooler = f"127.0.0.1:{self.ports['pgbouncer']}"
         pooled = database._replace(netloc=f"{database.username}@{pooler}")
@@ -184,7 +203,7 @@ class Cluster:
         """Create the database if needed, migrate, import the questionnaire, make the admin
         (its password goes to run/admin.txt) and collect the static files, straight to
         PostgreSQL (not through the pooler)."""
-        direct = {**self.app_environment(), "DATABASE_URL": self.database_url}
+        direct = self.direct_environment()
         _database_create(self.database_url)
         for command in (
             ["migrate", "--noinput"],
@@ -213,7 +232,7 @@ class Cluster:
         process = subprocess.Popen(
             (["runuser", "-u", "postgres", "--"] if as_postgres else []) + argv,
             cwd=ROOT,
-            env=self.app_environment(),
+            env=self.node_environment(name),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

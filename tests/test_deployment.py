@@ -95,12 +95,14 @@ def test_it_rejects_a_broken_compose_file(
     assert not validator.is_valid(broken)
 
 
-@pytest.mark.parametrize("node", WEB_NODES)
-def test_it_starts_web_nodes_once_the_pooler_and_redis_are_healthy_and_migrated(
-    compose: dict, node: str
+@pytest.mark.parametrize(
+    ("node", "database"), [("web-a", "pgbouncer"), ("web-b", "pgbouncer"), ("web-staff", "db")]
+)
+def test_it_starts_web_nodes_once_their_database_and_redis_are_healthy_and_migrated(
+    compose: dict, node: str, database: str
 ) -> None:
     assert compose["services"][node]["depends_on"] == {
-        "pgbouncer": {"condition": "service_healthy"},
+        database: {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},
         "migrate": {"condition": "service_completed_successfully"},
     }
@@ -187,12 +189,20 @@ def test_it_loads_the_template_tags_when_a_worker_starts() -> None:
     assert python_says(probe) == ["False", "True"]
 
 
-def test_it_pools_transactions_in_pgbouncer(compose: dict) -> None:
+def test_it_pools_the_respondents_transactions_in_pgbouncer(compose: dict) -> None:
     pooler = compose["services"]["pgbouncer"]["environment"]
     assert pooler["POOL_MODE"] == "transaction"
-    web = compose["services"]["web-a"]["environment"]
-    assert "@pgbouncer:5432/" in web["DATABASE_URL"]
-    assert web["DATABASE_TRANSACTION_POOLING"] == "1"
+    for node in ("web-a", "web-b", "worker"):
+        pooled = compose["services"][node]["environment"]
+        assert "@pgbouncer:5432/" in pooled["DATABASE_URL"], node
+        assert pooled["DATABASE_TRANSACTION_POOLING"] == "1", node
+
+
+def test_it_connects_the_staff_node_straight_to_postgresql(compose: dict) -> None:
+    staff = compose["services"]["web-staff"]["environment"]
+    assert "@db:5432/" in staff["DATABASE_URL"]
+    assert staff["DATABASE_TRANSACTION_POOLING"] == "0"
+    assert staff["REDIS_URL"] == compose["services"]["web-a"]["environment"]["REDIS_URL"]
 
 
 def _directives(path: Path) -> dict[str, str]:

@@ -95,6 +95,38 @@ def test_it_serves_the_staff_pages_on_the_staff_node_and_the_respondents_on_the_
     assert served["web-a"] and served["web-b"]  # the respondent nodes take turns
 
 
+def connected_ports(pid: int) -> set[int]:
+    """The remote ports of the TCP connections held by a process and its children."""
+    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    sockets = set()
+    for each in pids:
+        for descriptor in Path(f"/proc/{each}/fd").iterdir():
+            target = os.readlink(descriptor)
+            if target.startswith("socket:["):
+                sockets.add(target[len("socket:[") : -1])
+    ports = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[9] in sockets:
+            ports.add(int(fields[2].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def test_it_connects_the_staff_node_to_postgresql_and_the_others_through_pgbouncer(cluster):
+    nginx = cluster.ports["nginx"]
+    cookie = staff_cookie(cluster, nginx)
+    assert request(nginx, "GET", f"/dashboard/{SLUG}/", headers={"Cookie": cookie}).status == 200
+    for _round in range(4):
+        assert api_submit(nginx, uuid.uuid4().hex).status == 201
+    postgresql = urlsplit(cluster.database_url).port or 5432
+    pgbouncer = cluster.ports["pgbouncer"]
+    staff = connected_ports(cluster.pids[STAFF_NODE])
+    assert postgresql in staff and pgbouncer not in staff
+    for node in RESPONDENT_NODES:
+        respondents = connected_ports(cluster.pids[node])
+        assert pgbouncer in respondents and postgresql not in respondents
+
+
 def nice(pid: int) -> int:
     """A process's nice value (/proc/<pid>/stat, field 19; the command name, field 2, is in
     parentheses and may hold spaces)."""
