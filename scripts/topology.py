@@ -148,16 +148,10 @@ class Cluster:
     def node_url(self, node: str) -> str:
         return f"http://127.0.0.1:{self.ports[node]}"
 
-    def node_environment(self, name: str) -> dict[str, str]:
-        """A service's settings: the staff node's few connections go straight to PostgreSQL
-        (PgBouncer, one process busy with every submission, made each of a page's queries
-        wait under load: docs/benchmarks.md, "One round trip fewer"); the others' through
-        PgBouncer."""
-        if name == STAFF_NODE:
-            return self.direct_environment()
-        return self.app_environment()
-
     def direct_environment(self) -> dict[str, str]:
+        """The staff node's settings (and the preparation's): its few connections go straight
+        to PostgreSQL. In PgBouncer, one process busy with every submission, each of a page's
+        queries waited under load (docs/benchmarks.md, "One round trip fewer")."""
         return {
             **self.app_environment(),
             "DATABASE_URL": self.database_url,
@@ -232,7 +226,7 @@ class Cluster:
         process = subprocess.Popen(
             (["runuser", "-u", "postgres", "--"] if as_postgres else []) + argv,
             cwd=ROOT,
-            env=self.node_environment(name),
+            env=self.direct_environment() if name == STAFF_NODE else self.app_environment(),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
