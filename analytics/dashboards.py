@@ -97,10 +97,11 @@ def overview_page() -> str:
 
 def filter_bar_key(board: Board, query: QueryDict, *, has_scheme: bool) -> str:
     """The key of a dashboard's filter bar, rendered (templates/analytics/dashboard.html
-    caches it): a select per single-choice question with its every option, about a fifth of
-    a page's CPU to render, and the same for every view with the same query string,
-    questionnaire (the labels), language, provenances kept by default, weighting and
-    templates' source. Not the watermark: new responses do not change it."""
+    keeps it in the "rendered" cache, each process its own): a select per single-choice
+    question with its every option, about a fifth of a page's CPU to render, and the same
+    for every view with the same query string, questionnaire (the labels), language,
+    provenances kept by default, weighting and templates' source. Not the watermark: new
+    responses do not change it."""
     described = (
         _described(board),
         sorted(query.lists()),

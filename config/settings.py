@@ -188,15 +188,15 @@ STORAGES = {
 REDIS_URL = envredis("REDIS_URL")
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "shared"
-if REDIS_URL:
-    CACHES = {"default": redis_cache(REDIS_URL)}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 1000},
-        }
-    }
+PROCESS_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": redis_cache(REDIS_URL)
+    if REDIS_URL
+    else PROCESS_CACHE | {"OPTIONS": {"MAX_ENTRIES": 1000}},
+    # HTML that is a function of its key alone (the dashboards' filter bar), kept by each
+    # process for itself: reading it from Redis was one of a dashboard's round trips.
+    "rendered": PROCESS_CACHE | {"LOCATION": "rendered", "OPTIONS": {"MAX_ENTRIES": 500}},
+}
 
 # Background work (Celery, with Redis as its broker): analyses of new responses and big
 # exports. Without REDIS_URL tasks run at once in the process that asks (make run).

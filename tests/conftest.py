@@ -6,7 +6,7 @@ The builders behind the fixtures are in tests/factories.py.
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.utils import translation
 
@@ -48,9 +48,10 @@ def language_reset():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: a survey looked up by slug in one test must not
+    """Each test starts with empty caches: a survey looked up by slug in one test must not
     be found in the next, where the same slug is another row."""
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -56,7 +56,7 @@ def node(settings, redis_port) -> Iterator[redis.Redis]:
     url = f"redis://127.0.0.1:{redis_port}/0"
     client = redis.Redis(port=redis_port)
     client.flushdb()
-    settings.CACHES = {"default": redis_cache(url)}
+    settings.CACHES = settings.CACHES | {"default": redis_cache(url)}
     broker_at(url, eager=False)
     yield client
     broker_at("memory://", eager=True)
@@ -66,7 +66,7 @@ def node(settings, redis_port) -> Iterator[redis.Redis]:
 def redis_away(settings) -> Iterator[None]:
     """Cache and broker at an address where nothing answers."""
     url = f"redis://127.0.0.1:{free_port()}/0"
-    settings.CACHES = {"default": redis_cache(url)}
+    settings.CACHES = settings.CACHES | {"default": redis_cache(url)}
     broker_at(url, eager=False)
     yield
     broker_at("memory://", eager=True)

@@ -107,6 +107,16 @@ def test_it_marks_a_language_seen_once_a_minute_in_each_process(
     assert node.exists(mark)
 
 
+def test_it_keeps_the_filter_bar_in_each_process_not_in_redis(node, responses, staff):
+    """The filter bar is a function of its key alone: each process keeps its own copy, and
+    a view reads it without a round trip to Redis."""
+    staff.get(OVERVIEW)  # never analysed: computed in the request
+    rendered = staff.get(OVERVIEW)
+    assert "analytics/_filter_bar.html" not in [template.name for template in rendered.templates]
+    assert '<form method="get" class="filter-bar"' in rendered.content.decode()
+    assert node.keys("*filter_bar*") == []
+
+
 def test_it_renders_the_overview_panels_as_the_page_would(node, responses, staff, answers):
     """The worker renders the overview's question panels with its figures and counts; the
     page then shows exactly what it would have rendered itself, read in one round trip."""
