@@ -54,7 +54,8 @@ def dashboard(page: Callable[..., Page]) -> Callable:
             context = {"survey": survey, "message": str(error)}
             return render(request, "analytics/bad_filter.html", context, status=400)
         data_url = reverse(f"dashboard_{page.__name__}_data", kwargs={"slug": slug, **kwargs})
-        context = _page_context(request, board, form, data_url, context) | served.context
+        context |= {"finished_at": served.finished.finished_at}
+        context = _page_context(request, board, form, data_url, context, served.newer_than)
         return _data(request, template, context) if data else render(request, template, context)
 
     return login_required(view)
@@ -62,19 +63,19 @@ def dashboard(page: Callable[..., Page]) -> Callable:
 
 @dataclass(frozen=True)
 class Served:
-    """The analysis a page shows, when it was computed, and how many newer responses the
-    next one will add."""
+    """The analysis a page shows, when it was computed, and whether responses have arrived
+    since (the header counts them)."""
 
     finished: Finished
-    pending: int
+    behind: bool
 
     @property
     def analysis(self) -> Analysis:
         return self.finished.analysis
 
     @property
-    def context(self) -> dict:
-        return {"finished_at": self.finished.finished_at, "pending": self.pending}
+    def newer_than(self) -> int | None:
+        return self.analysis.watermark if self.behind else None
 
 
 def _served(state: SurveyState, chosen: ResponseFilter, form) -> tuple[Served, str | None]:
@@ -85,14 +86,20 @@ def _served(state: SurveyState, chosen: ResponseFilter, form) -> tuple[Served, s
     finished, weights_problem = dashboard_served(
         survey, chosen, watermark, weighted, form.letters_adjust()
     )
-    behind = watermark > finished.analysis.watermark
-    newer = Response.objects.filter(survey=survey, pk__gt=finished.analysis.watermark)
-    return Served(finished, newer.count() if behind else 0), weights_problem
+    return Served(finished, watermark > finished.analysis.watermark), weights_problem
 
 
-def _page_context(request: HttpRequest, board: Board, form, data_url: str, context: dict) -> dict:
+def _page_context(
+    request: HttpRequest,
+    board: Board,
+    form,
+    data_url: str,
+    context: dict,
+    newer_than: int | None,
+) -> dict:
     """What every dashboard page shows besides its own content. ``context["tables"]``: the
-    page's own tables for the export menu, as (name, address)."""
+    page's own tables for the export menu, as (name, address); ``newer_than``: the
+    watermark of the analysis shown when responses have arrived since."""
     filters = request.GET.copy()
     filters.pop("show", None)
     changes_url = reverse("dashboard_changes", args=[board.survey.slug])
@@ -104,6 +111,7 @@ def _page_context(request: HttpRequest, board: Board, form, data_url: str, conte
             board.chosen,
             has_real=form.has_real,
             watermark=board.analysis.watermark,
+            newer_than=newer_than,
         )
         | {
             "exports": _exports(request, board, filters.urlencode(), context.pop("tables", ())),

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from analytics.dashboards import response_counts
+from analytics.staff import staff_context
 from surveys.selectors import survey_watermark
 from surveys.services import demo_responses_create
 from tests.factories import (
@@ -18,6 +19,7 @@ from tests.factories import (
     response_add,
     signed_in,
     user_in_group,
+    user_in_role,
 )
 
 BASE = "/dashboard/us-russia-kz"
@@ -345,3 +347,18 @@ def test_it_sends_the_new_counts_in_the_data_of_the_page(staff_client, responses
     assert after["n"] == 1  # the first real response: demo data left out from now on
     assert '<dd data-count="all">401</dd>' in after["fragments"]["counts"]
     assert after["fragments"]["numbers-q01"] != before["numbers-q01"]
+
+
+def test_it_counts_the_newer_responses_for_a_header_that_does_not_list_the_survey(
+    responses, answers, rf
+):
+    """Someone who left the survey's team since the page checked their right: the switcher
+    no longer lists the survey, and the newer responses are still counted."""
+    watermark = survey_watermark(responses)
+    response_add(responses, answers)
+    request = rf.get(f"{BASE}/")
+    request.user = user_in_role("outsider")
+    header = staff_context(request, responses, newer_than=watermark)
+    assert [survey.slug for survey in header["staff_surveys"]] == ["other-study"]
+    assert header["pending"] == 1
+    assert staff_context(request, responses)["pending"] == 0

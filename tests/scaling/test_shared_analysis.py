@@ -8,6 +8,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from analytics import refresh
 from analytics.filters import ResponseFilter
@@ -16,7 +18,13 @@ from analytics.selectors import CODE_FORMAT, analysis_finish, analysis_newest
 from analytics.tasks import analysis_refresh
 from core.shared import single_flight, source_digest
 from surveys.services import demo_responses_create
-from tests.factories import response_add, signed_in, user_in_group
+from tests.factories import (
+    other_survey,
+    response_add,
+    signed_in,
+    team_member,
+    user_in_group,
+)
 from tests.scaling.conftest import broker_at
 
 OVERVIEW = "/dashboard/us-russia-kz/"
@@ -73,6 +81,29 @@ def test_it_serves_the_newest_analysis_and_asks_the_worker_once_for_a_newer_one(
     assert queued(node) == [
         ("analytics.tasks.analysis_refresh", [responses.pk, EVERYTHING.to_json(), DEFAULTS, newest])
     ]
+
+
+@pytest.mark.parametrize("role", ["staff", "viewer"])
+def test_it_counts_the_newer_responses_without_a_query_of_its_own(node, responses, answers, role):
+    """A page behind the responses says how many are newer, counted in the query of the
+    header's survey list: it takes as many queries as a page that is not behind."""
+    member = (
+        user_in_group("staff") if role == "staff" else team_member(responses, role, username=role)
+    )
+    team_member(other_survey(), "owner", username="someone-else")
+    client = signed_in(member)
+    client.get(OVERVIEW)  # never analysed: computed in the request
+    with CaptureQueriesContext(connection) as caught_up:
+        assert client.get(OVERVIEW).context["pending"] == 0
+    for _each in range(3):
+        response_add(responses, answers, provenance="demo")
+    with CaptureQueriesContext(connection) as behind:
+        page = client.get(OVERVIEW)
+    assert (page.context["analysis"].n, page.context["pending"]) == (120, 3)
+    assert "newer responses being analysed: 3" in page.content.decode()
+    listed = [survey.slug for survey in page.context["staff_surveys"]]
+    assert listed == (["other-study", "us-russia-kz"] if role == "staff" else ["us-russia-kz"])
+    assert len(behind) == len(caught_up)
 
 
 def test_it_tells_open_pages_when_the_worker_finished(node, responses, staff, answers):
