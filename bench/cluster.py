@@ -28,6 +28,7 @@ submission waits while a page is drawn.
 The staff, the respondents and the probe each run in a process of their own, as they would on
 separate machines: in one interpreter a dashboard's reply would wait for the submitting
 threads' turns at the interpreter lock, a delay of the load generator, not of the server.
+The staff's and the respondents' processes also each start a session of their own (apart).
 """
 
 import argparse
@@ -182,11 +183,15 @@ def measure(cluster: Cluster, url: str, args) -> None:
 
 
 def apart(clients: Callable[[], Any]) -> Callable[[], Any]:
-    """Start ``clients()`` in a process of its own; the function returned waits for what it
-    returns (or raises what it raised)."""
+    """Start ``clients()`` in a process of its own, in a session of its own; the function
+    returned waits for what it returns (or raises what it raised). With Linux's autogroup
+    scheduling (/proc/sys/kernel/sched_autogroup_enabled) the processes of one session share
+    one weight on the cores: in the bench's own session the respondents' busy threads would
+    hold up the staff's browsers, which on separate machines wait for nobody."""
     results = PROCESSES.SimpleQueue()
 
     def run() -> None:
+        os.setsid()
         try:
             results.put(clients())
         except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
