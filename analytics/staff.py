@@ -1,7 +1,7 @@
 """What every staff page shares: who may see it, and its header (survey switcher, language
 switcher, links, sign out) and demo/test banner."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 
@@ -137,7 +137,7 @@ def staff_context(
     }
 
 
-def _header_surveys(user, survey: Survey, newer_than: int | None) -> tuple[list[Survey], int]:
+def _header_surveys(user, survey: Survey, newer_than: int | None) -> tuple[Sequence[Survey], int]:
     """The surveys the header's switcher lists and how many of ``survey``'s responses are
     newer than ``newer_than`` (None: none asked), in one query: a dashboard behind a stream
     of submissions asks for both on every view, and each round trip waits for a turn on
@@ -153,9 +153,8 @@ def _header_surveys(user, survey: Survey, newer_than: int | None) -> tuple[list[
         .values("n")
     )
     counted = Case(When(pk=survey.pk, then=Coalesce(Subquery(newer), 0)))
-    annotated = list(listed.annotate(newer=counted))
-    own = [each.newer for each in annotated if each.pk == survey.pk]
-    surveys: list[Survey] = [*annotated]
-    if not own:  # the user left the survey's team since the page checked their right
-        return surveys, survey.responses.filter(pk__gt=newer_than).count()
-    return surveys, own[0]
+    surveys = list(listed.annotate(newer=counted))
+    own = next((each.newer for each in surveys if each.pk == survey.pk), None)
+    if own is None:  # the user left the survey's team since the page checked their right
+        own = survey.responses.filter(pk__gt=newer_than).count()
+    return surveys, own
