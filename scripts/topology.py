@@ -16,7 +16,8 @@ straight to PostgreSQL, without waiting behind the submissions in PgBouncer.
 
 Debian's nginx, pgbouncer and redis-server; the app's own gunicorn and celery from the
 venv; PostgreSQL is the one at DATABASE_URL (the machine's, by default). Every process
-writes its log under the run directory. Used by scripts/cluster (start/stop/status), the
+writes its log under the run directory, where nginx's and PgBouncer's configuration files
+are written from deploy/ (scripts/service_files.py). Used by scripts/cluster (start/stop/status), the
 tests in tests/cluster and bench/cluster.py.
 """
 
@@ -29,10 +30,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from scripts.service_files import nginx_conf, pgbouncer_ini, upstream
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRE = ROOT / "surveys/questionnaires/us-russia-kz.json"
@@ -339,48 +341,16 @@ class Cluster:
                 "--save", "", "--appendonly", "no", "--dir", str(self.run),
             ], False  # fmt: skip
         if name == "pgbouncer":
-            return [binary("pgbouncer"), str(self._pgbouncer_ini())], os.geteuid() == 0
-        return [binary("nginx"), "-p", str(self.run), "-c", str(self._nginx_conf())], False
-
-    def _pgbouncer_ini(self) -> Path:
-        database = urlsplit(self.database_url)
-        user = database.username or "postgres"
-        (self.run / "userlist.txt").write_text(f'"{user}" "{database.password or ""}"\n')
-        ini = self.run / "pgbouncer.ini"
-        ini.write_text(
-            (ROOT / "deploy/pgbouncer.ini")
-            .read_text()
-            .replace("@DATABASE_HOST@", database.hostname or "127.0.0.1")
-            .replace("@DATABASE_PORT@", str(database.port or 5432))
-            .replace("@PORT@", str(self.ports["pgbouncer"]))
-            .replace("@RUN@", str(self.run))
+            ini = pgbouncer_ini(self.run, self.database_url, self.ports["pgbouncer"])
+            return [binary("pgbouncer"), str(ini)], os.geteuid() == 0
+        conf = nginx_conf(
+            self.run,
+            self.ports["nginx"],
+            STAFF_PATHS,
+            respondents=upstream(self.ports, RESPONDENT_NODES, [STAFF_NODE]),
+            staff=upstream(self.ports, [STAFF_NODE], RESPONDENT_NODES),
         )
-        if os.geteuid() == 0:  # pgbouncer refuses to run as root
-            for path in (self.run, ini, self.run / "userlist.txt"):
-                shutil.chown(path, "postgres")
-        return ini
-
-    def _nginx_conf(self) -> Path:
-        conf = self.run / "nginx.conf"
-        conf.write_text(
-            (ROOT / "deploy/nginx.conf")
-            .read_text()
-            .replace("@RESPONDENT_NODES@", self._upstream(RESPONDENT_NODES, [STAFF_NODE]))
-            .replace("@STAFF_NODES@", self._upstream([STAFF_NODE], RESPONDENT_NODES))
-            .replace("@STAFF_PATHS@", STAFF_PATHS)
-            .replace("@PORT@", str(self.ports["nginx"]))
-            .replace("@RUN@", str(self.run))
-            .replace("@USER@", "user root;" if os.geteuid() == 0 else "")
-        )
-        return conf
-
-    def _upstream(self, nodes: Sequence[str], backups: Sequence[str]) -> str:
-        """An nginx upstream's servers: ``nodes``, then ``backups`` for when all are away."""
-        return "\n".join(
-            f"        server 127.0.0.1:{self.ports[node]} max_fails=1 fail_timeout=3s{mark};"
-            for group, mark in ((nodes, ""), (backups, " backup"))
-            for node in group
-        )
+        return [binary("nginx"), "-p", str(self.run), "-c", str(conf)], False
 
 
 def _database_create(url: str) -> None:
