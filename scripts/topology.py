@@ -17,8 +17,8 @@ straight to PostgreSQL, without waiting behind the submissions in PgBouncer.
 Debian's nginx, pgbouncer and redis-server; the app's own gunicorn and celery from the
 venv; PostgreSQL is the one at DATABASE_URL (the machine's, by default). Every process
 writes its log under the run directory, where nginx's and PgBouncer's configuration files
-are written from deploy/ (scripts/service_files.py). Used by scripts/cluster (start/stop/status), the
-tests in tests/cluster and bench/cluster.py.
+are written from deploy/ (scripts/service_files.py). Used by scripts/cluster
+(start/stop/status), the tests in tests/cluster and bench/cluster.py.
 """
 
 import json
