@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy
 from analytics.staff import team_right
 from core.errors import ApplicationError
 from surveys.models import MANAGE_PERMISSION, Survey
-from surveys.questionnaire import (
+from surveys.questionnaire import QuestionnaireInvalid, QuestionnaireSpec
+from surveys.questionnaire_files import (
     QUESTIONNAIRE_FORMATS,
-    QuestionnaireInvalid,
-    QuestionnaireSpec,
     questionnaire_read,
     questionnaire_write,
 )

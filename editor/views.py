@@ -30,7 +30,8 @@ from editor.places import error_place
 from surveys.conditions import ConditionInvalid, condition_parse, condition_words
 from surveys.editing import questionnaire_save, survey_copy, survey_create
 from surveys.models import Survey
-from surveys.questionnaire import QuestionnaireInvalid, QuestionnaireSpec, questionnaire_document
+from surveys.questionnaire import QuestionnaireInvalid, QuestionnaireSpec
+from surveys.questionnaire_files import questionnaire_document
 from surveys.selectors import survey_questionnaire
 from surveys.services import survey_schedule_set
 from surveys.teams import MANAGE, surveys_reachable

@@ -15,7 +15,7 @@ from analytics.filters import ResponseFilter
 from analytics.selectors import survey_analysis
 from analytics.snapshot import snapshot_current
 from surveys.models import Response
-from surveys.questionnaire import questionnaire_load
+from surveys.questionnaire_files import questionnaire_load
 from surveys.selectors import survey_questionnaire
 from surveys.services import demo_responses_create, questionnaire_import
 from tests.factories import PAPER_FINDINGS, analyze, default_questionnaire_document, response_add

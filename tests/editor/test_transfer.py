@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from editor.transfer import UPLOAD_MAX_BYTES
 from surveys.models import Choice, Question, Survey
-from surveys.questionnaire import questionnaire_load
+from surveys.questionnaire_files import questionnaire_load
 from surveys.selectors import survey_questionnaire
 from surveys.xlsform import xlsform_load
 from tests.factories import (

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from surveys.editing import ChangeRefused, questionnaire_save, survey_copy
 from surveys.models import Provenance, Response, Survey, SurveyMember
-from surveys.questionnaire import questionnaire_document
+from surveys.questionnaire_files import questionnaire_document
 from surveys.selectors import survey_questionnaire
 from tests.factories import default_questionnaire_document, response_add, user_in_role
 

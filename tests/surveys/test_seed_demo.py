@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from surveys.models import Response, Survey
-from surveys.questionnaire import questionnaire_load
+from surveys.questionnaire_files import questionnaire_load
 from surveys.services import questionnaire_import
 from tests.factories import PAPER_FINDINGS, default_questionnaire_document
 

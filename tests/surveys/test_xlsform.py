@@ -19,10 +19,9 @@ from surveys.questionnaire import (
     ChoiceSpec,
     QuestionnaireSpec,
     QuestionSpec,
-    questionnaire_document,
-    questionnaire_load,
     questionnaire_parse,
 )
+from surveys.questionnaire_files import questionnaire_document, questionnaire_load
 from surveys.selectors import survey_questionnaire
 from surveys.xlsform import XLSFormInvalid, xlsform_load, xlsform_read, xlsform_write
 from tests.factories import (

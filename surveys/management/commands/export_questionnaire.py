@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from surveys.management.arguments import survey_named
-from surveys.questionnaire import QUESTIONNAIRE_FORMATS, QuestionnaireInvalid, questionnaire_write
+from surveys.questionnaire import QuestionnaireInvalid
+from surveys.questionnaire_files import QUESTIONNAIRE_FORMATS, questionnaire_write
 from surveys.selectors import survey_questionnaire
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.errors import ApplicationError
-from surveys.questionnaire import questionnaire_load
+from surveys.questionnaire_files import questionnaire_load
 from surveys.services import questionnaire_import
 
 
