@@ -243,10 +243,11 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 # With Redis, a staff page reads the session from it (one round trip to Redis instead of one
 # to PostgreSQL through PgBouncer, the slower of the two under submission load:
-# docs/benchmarks.md, "One round trip fewer"), and from the database only when Redis lost it
-# or is away; every change is written to both.
+# docs/benchmarks.md, "One round trip fewer"), and from the database when Redis lost it, is
+# away, or has kept it a minute (core/sessions.py: a sign-out that Redis missed lasts no
+# longer); every change is written to both.
 if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "core.sessions"
 
 # Sign-in attempts (django-axes): after LOGIN_FAILURE_LIMIT failures for one username from
 # one client address, that pair is refused for LOGIN_LOCKOUT_MINUTES; after

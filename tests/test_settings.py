@@ -105,7 +105,5 @@ def session_engine(**environment) -> str:
 
 @pytest.mark.startup
 def test_it_reads_sessions_from_redis_when_there_is_one():
-    assert session_engine(REDIS_URL="redis://127.0.0.1:6379/0") == (
-        "django.contrib.sessions.backends.cached_db"
-    )
+    assert session_engine(REDIS_URL="redis://127.0.0.1:6379/0") == "core.sessions"
     assert session_engine(REDIS_URL="") == "django.contrib.sessions.backends.db"
