@@ -55,7 +55,9 @@ STAFF_PATHS = "^/(dashboard|exports|editor|admin|accounts)/"
 # stream of submissions and of the services busy with it (a submission waits a little
 # longer, and is still stored); the analyses wait for both. Raising a priority needs root
 # (or CAP_SYS_NICE): without, `nice` says so in the staff node's log and it runs at 0.
-STAFF_NICE = -5
+# At -10 rather than -5 the dashboards' p95 under load fell by about a fifth
+# (docs/benchmarks.md, "The staff node at nice -10").
+STAFF_NICE = -10
 RESPONDENT_NICE = 5
 WORKER_NICE = 10
 NICE = {
