@@ -1,14 +1,22 @@
 """The shorter middleware chain of anonymous respondents' submissions (config/respondents.py):
 which requests take it, and that a respondent is as protected on it as on the whole one."""
 
+import io
 import uuid
+from contextlib import contextmanager
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
+from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.http import QueryDict
 from django.test import Client, override_settings
-from django.test.client import ClientHandler
+from django.test.client import ClientHandler, encode_multipart
 
-from config.respondents import RespondentHandler, RespondentRouting
+from config.respondents import RespondentHandler, RespondentRequest, RespondentRouting
 from config.wsgi import application
 from surveys.models import Response
 from tests.factories import SUBMIT, form_data, submit
@@ -147,3 +155,99 @@ def test_it_stores_an_api_submission_once_the_short_way(respondent, answers):
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json() == again.json()
     assert Response.objects.count() == 1
+
+
+@contextmanager
+def connection_kept_open():
+    """As Django's test client does: the request's signals must not close the test's
+    connection, whose transaction holds the test's rows."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
+def posted(body: bytes, content_type: str = "application/x-www-form-urlencoded") -> dict:
+    return {
+        **respondent_post(FORM),
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+
+
+def read_both(body: bytes, content_type: str = "application/x-www-form-urlencoded"):
+    """request.POST as the respondents' request reads it, and as Django's does."""
+    ours = RespondentRequest(posted(body, content_type))
+    djangos = WSGIRequest(posted(body, content_type))
+    return ours.POST, djangos.POST
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"q01=teacher&q03=cyber&q03=other&q03_other=&client_token=abc",
+        urlencode({"q10": "Қазақстан ғылымы", "note": "a+b c&d=e"}).encode(),
+        b"q01=%FF%FE&q02=%E2%82",  # escapes that are not UTF-8
+        "q01=été".encode("latin-1"),  # raw bytes that are not UTF-8
+        b"",
+        b"&&=&only_key&=value&a=1;b=2",
+    ],
+)
+def test_it_reads_a_form_as_django_does(body):
+    ours, djangos = read_both(body)
+    assert type(ours) is QueryDict
+    assert list(ours.lists()) == list(djangos.lists())
+    assert ours.encoding == djangos.encoding == "utf-8"
+    with pytest.raises(AttributeError, match="immutable"):
+        ours["q01"] = "changed"
+
+
+def test_it_refuses_too_many_fields_as_django_does():
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=3):
+        for request in (RespondentRequest, WSGIRequest):
+            with pytest.raises(TooManyFieldsSent):
+                request(posted(b"a=1&b=2&c=3&d=4")).POST  # noqa: B018  (reading it parses)
+
+
+def test_it_refuses_a_body_too_large_as_django_does():
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10):
+        for request in (RespondentRequest, WSGIRequest):
+            with pytest.raises(RequestDataTooBig):
+                request(posted(b"q01=" + b"x" * 20)).POST  # noqa: B018
+
+
+def test_it_leaves_other_bodies_to_django():
+    with pytest.raises(BadRequest):
+        RespondentRequest(posted(b"a=1", "application/x-www-form-urlencoded; charset=latin-1")).POST  # noqa: B018
+    boundary = "respondent-boundary"
+    multipart = encode_multipart(boundary, {"q01": "teacher", "q03": ["cyber", "other"]})
+    ours, djangos = read_both(multipart, f"multipart/form-data; boundary={boundary}")
+    assert (
+        list(ours.lists())
+        == list(djangos.lists())
+        == [
+            ("q01", ["teacher"]),
+            ("q03", ["cyber", "other"]),
+        ]
+    )
+    assert read_both(b'{"q01": "teacher"}', "application/json") == (QueryDict(), QueryDict())
+
+
+def test_it_stores_a_form_sent_to_the_wsgi_application_the_short_way(survey, answers):
+    token = csrf_token()
+    body = urlencode({**form_data(answers), "csrfmiddlewaretoken": token}, doseq=True).encode()
+    environ = {**posted(body), "HTTP_COOKIE": f"csrftoken={token}; django_language=en"}
+    assert application.is_anonymous_submission(environ)
+    answered = {}
+    with connection_kept_open():
+        application(environ, lambda status, headers: answered.update(status=status))
+    assert answered["status"] == "302 Found"
+    assert Response.objects.get().answers["q01"] == answers["q01"]
