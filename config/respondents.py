@@ -19,8 +19,8 @@ handler is built the same way from ``settings.RESPONDENT_MIDDLEWARE``.
 The second handler also reads a form's fields faster (``RespondentRequest``): Django's
 QueryDict adds a posted field through five nested methods that check and convert what
 parse_qsl already gave as text, 0.3 M of a form submission's 3.3 M instructions
-(callgrind, docs/benchmarks.md "Eleventh machine"). Written by hand: Django has no faster
-way to build one.
+(callgrind; docs/benchmarks.md, "A form read in one pass"). Written by hand: Django has no
+faster way to build one.
 """
 
 import re
