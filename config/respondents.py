@@ -48,7 +48,7 @@ class RespondentRequest(WSGIRequest):
         if (
             self.method == "POST"
             and self.content_type == FORM_TYPE
-            and self.encoding in (None, "utf-8", "UTF-8")
+            and (self.encoding or "utf-8").lower() == "utf-8"  # else Django refuses it
             and (hasattr(self, "_body") or not self._read_started)
         ):
             self._post = form_fields(self.body)
