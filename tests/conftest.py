@@ -6,8 +6,9 @@ The builders behind the fixtures are in tests/factories.py.
 from pathlib import Path
 
 import pytest
+from django.core import signals
 from django.core.cache import caches
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.utils import translation
 
 from tests import factories
@@ -63,6 +64,17 @@ def media_root(settings, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def wsgi_calls_keep_the_connection():
+    """Like Django's test client: keep the test's transaction open across requests sent
+    straight to the WSGI application (their signals would close its connection)."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture

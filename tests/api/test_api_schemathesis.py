@@ -3,8 +3,6 @@ every operation, sent as an admin, and checks each answer against the schema."""
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -17,16 +15,6 @@ pytestmark = pytest.mark.schemathesis
 
 # Loaded once at collection: generating the schema reads no data.
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-
-
-@pytest.fixture
-def wsgi_calls_keep_the_connection():
-    """Like Django's test client: keep the test's transaction open across WSGI requests."""
-    for signal in (signals.request_started, signals.request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (signals.request_started, signals.request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.fixture

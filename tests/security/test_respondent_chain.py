@@ -1,22 +1,19 @@
 """The shorter middleware chain of anonymous respondents' submissions (config/respondents.py):
 which requests take it, and that a respondent is as protected on it as on the whole one."""
 
-import io
 import uuid
-from contextlib import contextmanager
+from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
 from django.core.handlers.wsgi import WSGIRequest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.http import QueryDict
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.test.client import ClientHandler, encode_multipart
 
-from config.respondents import RespondentHandler, RespondentRequest, RespondentRouting
+from config.respondents import FORM_TYPE, RespondentHandler, RespondentRequest, RespondentRouting
 from config.wsgi import application
 from surveys.models import Response
 from tests.factories import SUBMIT, form_data, submit
@@ -157,33 +154,20 @@ def test_it_stores_an_api_submission_once_the_short_way(respondent, answers):
     assert Response.objects.count() == 1
 
 
-@contextmanager
-def connection_kept_open():
-    """As Django's test client does: the request's signals must not close the test's
-    connection, whose transaction holds the test's rows."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        for signal in (request_started, request_finished):
-            signal.connect(close_old_connections)
+def posted(body: bytes, content_type: str = FORM_TYPE, **environ: str) -> dict:
+    """The WSGI environ of a POST of this body to the form, as Django's RequestFactory
+    builds it."""
+    return RequestFactory().generic("POST", FORM, body, content_type, **environ).environ
 
 
-def posted(body: bytes, content_type: str = "application/x-www-form-urlencoded") -> dict:
-    return {
-        **respondent_post(FORM),
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "wsgi.url_scheme": "http",
-        "CONTENT_TYPE": content_type,
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-    }
+def wsgi_call(environ: dict) -> tuple[str, list[tuple[str, str]]]:
+    """The status and headers the WSGI application answers with."""
+    answered: dict = {}
+    application(environ, lambda status, headers: answered.update(status=status, headers=headers))
+    return answered["status"], answered["headers"]
 
 
-def read_both(body: bytes, content_type: str = "application/x-www-form-urlencoded"):
+def read_both(body: bytes, content_type: str = FORM_TYPE):
     """request.POST as the respondents' request reads it, and as Django's does."""
     ours = RespondentRequest(posted(body, content_type))
     djangos = WSGIRequest(posted(body, content_type))
@@ -225,8 +209,9 @@ def test_it_refuses_a_body_too_large_as_django_does():
 
 
 def test_it_leaves_other_bodies_to_django():
+    latin = posted(b"a=1", f"{FORM_TYPE}; charset=latin-1")
     with pytest.raises(BadRequest):
-        RespondentRequest(posted(b"a=1", "application/x-www-form-urlencoded; charset=latin-1")).POST  # noqa: B018
+        RespondentRequest(latin).POST  # noqa: B018  (reading it parses)
     boundary = "respondent-boundary"
     multipart = encode_multipart(boundary, {"q01": "teacher", "q03": ["cyber", "other"]})
     ours, djangos = read_both(multipart, f"multipart/form-data; boundary={boundary}")
@@ -241,13 +226,18 @@ def test_it_leaves_other_bodies_to_django():
     assert read_both(b'{"q01": "teacher"}', "application/json") == (QueryDict(), QueryDict())
 
 
-def test_it_stores_a_form_sent_to_the_wsgi_application_the_short_way(survey, answers):
-    token = csrf_token()
+def test_it_stores_a_form_sent_to_the_wsgi_application_the_short_way(
+    survey, answers, wsgi_calls_keep_the_connection
+):
+    _status, headers = wsgi_call(RequestFactory().get(FORM, {"lang": "en"}).environ)
+    cookies = SimpleCookie()
+    for name, value in headers:
+        if name == "Set-Cookie":
+            cookies.load(value)
+    token = cookies["csrftoken"].value
     body = urlencode({**form_data(answers), "csrfmiddlewaretoken": token}, doseq=True).encode()
-    environ = {**posted(body), "HTTP_COOKIE": f"csrftoken={token}; django_language=en"}
+    environ = posted(body, HTTP_COOKIE=f"csrftoken={token}; django_language=en")
     assert application.is_anonymous_submission(environ)
-    answered = {}
-    with connection_kept_open():
-        application(environ, lambda status, headers: answered.update(status=status))
-    assert answered["status"] == "302 Found"
+    status, _headers = wsgi_call(environ)
+    assert status == "302 Found"
     assert Response.objects.get().answers["q01"] == answers["q01"]
