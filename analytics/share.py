@@ -27,12 +27,8 @@ from analytics.staff import staff_context, team_only
 from core.languages import language_names
 from surveys.models import Survey
 from surveys.selectors import survey_real_count
-from surveys.services import (
-    ScheduleInvalid,
-    closed_message,
-    survey_closed_reason,
-    survey_schedule_set,
-)
+from surveys.services import ScheduleInvalid, survey_schedule_set
+from surveys.submissions import closed_message, survey_closed_reason
 from surveys.teams import MANAGE, survey_allows
 
 QR_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}

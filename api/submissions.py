@@ -26,7 +26,7 @@ from core.errors import ApplicationError
 from core.languages import language_codes
 from surveys.models import Survey
 from surveys.selectors import survey_by_slug
-from surveys.services import Submission, TokenReused, response_submit
+from surveys.submissions import Submission, TokenReused, response_submit
 
 # Idempotency keys become client tokens: uuid5(namespace, slug + key). Never change it, or
 # retries across the change would store a second response.

@@ -139,7 +139,7 @@ class FormSubmission:
     """What a respondent's POST says: the answers as the API takes them, and the page's own
     fields. The questionnaire's rules (a choice among its options, a number in its range,
     "other" with its text, a question asked only under a condition…) are checked where the
-    answers are stored, by surveys.services.response_submit, as for the API and the CSV
+    answers are stored, by surveys.submissions.response_submit, as for the API and the CSV
     import; an AnswersInvalid from there goes back to the form (QuestionnaireForm)."""
 
     answers: dict

@@ -21,7 +21,7 @@ from surveys.answers import OTHER_TEXT_MAX_LENGTH, AnswersInvalid
 from surveys.forms import QuestionnaireForm, form_submission
 from surveys.models import Provenance, Survey
 from surveys.selectors import survey_by_slug, survey_questionnaire
-from surveys.services import (
+from surveys.submissions import (
     SubmissionRefused,
     SurveyClosed,
     TokenReused,

@@ -186,7 +186,7 @@ def form_data(answers: dict, token: uuid.UUID | None = None) -> dict:
 
 def response_add(survey, answers: dict, *, language: str = "en", **options):
     """A response submitted through the service with a fresh client token; its Submission."""
-    from surveys.services import response_submit
+    from surveys.submissions import response_submit
 
     return response_submit(
         survey=survey, answers=answers, language=language, client_token=uuid.uuid4(), **options

@@ -11,7 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from surveys.models import Provenance, Response
-from surveys.services import SurveyClosed, response_submit
+from surveys.submissions import SurveyClosed, response_submit
 from tests.factories import form_data, response_add, signed_in, submit, user_in_group
 
 SHARE = "/dashboard/us-russia-kz/share/"

@@ -31,7 +31,8 @@ from exports.postgres_csv import records_copy
 from exports.services import export_make, records_python, responses_csv
 from surveys.models import Choice, ExportRecord, Response, Survey
 from surveys.selectors import survey_questionnaire
-from surveys.services import demo_responses_create, response_submit
+from surveys.services import demo_responses_create
+from surveys.submissions import response_submit
 from tests.factories import response_add
 
 pytestmark = pytest.mark.postgres

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from surveys.answers import AnswersInvalid, answers_clean
 from surveys.models import Response
 from surveys.selectors import survey_questionnaire
-from surveys.services import SubmissionRefused
+from surveys.submissions import SubmissionRefused
 from tests.factories import response_add
 
 pytestmark = pytest.mark.fuzzing

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from surveys.models import Response
-from surveys.services import SubmissionRefused, SurveyClosed, TokenReused, response_submit
+from surveys.submissions import SubmissionRefused, SurveyClosed, TokenReused, response_submit
 
 
 def submit(survey, answers, token, language="ru"):
