@@ -11,6 +11,10 @@ workers close it after each answer anyway):
   restart     API submissions while the database restarts (its own cluster on a free port);
               what clients were told is compared with what is stored
 
+Each row is charged with the CPU the machine spent during it, in ms per request: "client
+CPU" is this process's (the load generator, on the same cores), "server CPU" the rest
+(gunicorn, PostgreSQL, the kernel's network work).
+
 The app and the floor get their own database on 127.0.0.1:5432 (created, dropped here) with
 3000 demo responses; the restart scenario gets a throwaway PostgreSQL cluster.
 
@@ -67,6 +71,7 @@ class Tally:
     outcomes: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     server_cpu: float = 0.0
+    client_cpu: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, started: float, outcome: str | int) -> None:
@@ -85,12 +90,16 @@ class Tally:
     def rate(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
+    def server_cpu_per_request(self) -> float:
+        return self.server_cpu / len(self.latencies) if self.latencies else 0.0
+
     def absorb(self, other: "Tally") -> None:
         """Add another round of the same scenario."""
         self.latencies += other.latencies
         self.outcomes.update(other.outcomes)
         self.seconds += other.seconds
         self.server_cpu += other.server_cpu
+        self.client_cpu += other.client_cpu
 
     def row(self, name: str, clients: int, good: set) -> str:
         n = len(self.latencies)
@@ -100,27 +109,29 @@ class Tally:
         other_5xx = sum(
             c for o, c in self.outcomes.items() if isinstance(o, int) and o >= 500 and o != 503
         )
-        cpu = f"{self.server_cpu * 1000 / n:.1f}" if self.server_cpu and n else "-"
+        server = f"{self.server_cpu_per_request() * 1000:.2f}" if n else "-"
+        client = f"{self.client_cpu * 1000 / n:.2f}" if n else "-"
         return (
             f"| {name:<26} | {clients:>7} | {n:>8} | {n / self.seconds:>7.0f} | "
             f"{cuts[49] * 1000:>6.1f} | {cuts[94] * 1000:>6.1f} | {cuts[98] * 1000:>6.1f} | "
-            f"{errors:>6} | {unavailable:>4} | {other_5xx:>8} | {cpu:>10} |"
+            f"{errors:>6} | {unavailable:>4} | {other_5xx:>8} | {server:>10} | {client:>10} |"
         )
 
 
 HEADER = (
     "| scenario                   | clients | requests |   req/s | p50 ms | p95 ms | p99 ms | "
-    "errors |  503 | other 5xx | CPU ms/req |\n|"
-    + "|".join("-" * w for w in (28, 9, 10, 9, 8, 8, 8, 8, 6, 11, 12))
+    "errors |  503 | other 5xx | server CPU | client CPU |\n|"
+    + "|".join("-" * w for w in (28, 9, 10, 9, 8, 8, 8, 8, 6, 11, 12, 12))
     + "|"
 )
 
 
-def run_clients(clients: int, seconds: float, max_requests: int, one_request, cpu=None) -> Tally:
-    """`clients` threads calling one_request(client_number, tally) until time or count is up;
-    cpu() gives the server's CPU seconds so far, to charge the run with its share."""
+def run_clients(clients: int, seconds: float, max_requests: int, one_request) -> Tally:
+    """`clients` threads calling one_request(client_number, tally) until time or count is up,
+    charged with the CPU the machine spent meanwhile: this process's (the clients') and the
+    rest (the servers': gunicorn, PostgreSQL, the kernel's network work)."""
     tally = Tally()
-    cpu_before = cpu() if cpu else 0.0
+    machine_before, client_before = machine_cpu(), time.process_time()
     deadline = time.perf_counter() + seconds
     budget = iter(range(max_requests))
 
@@ -135,8 +146,19 @@ def run_clients(clients: int, seconds: float, max_requests: int, one_request, cp
     for thread in threads:
         thread.join()
     tally.seconds = time.perf_counter() - started
-    tally.server_cpu = cpu() - cpu_before if cpu else 0.0
+    tally.client_cpu = time.process_time() - client_before
+    tally.server_cpu = machine_cpu() - machine_before - tally.client_cpu
     return tally
+
+
+def machine_cpu() -> float:
+    """CPU seconds all cores have been busy since boot (/proc/stat: user, nice, system, irq,
+    softirq; not idle, I/O wait or time stolen by a hypervisor). Counting the whole machine
+    keeps what a PostgreSQL backend spent even when it exits during a run (a persistent
+    connection closed at its maximum age), which summing the servers' processes lost."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in fields[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(tally: Tally, send) -> object:
@@ -175,35 +197,6 @@ def app_environment(database_url: str) -> dict[str, str]:
     }
 
 
-def server_cpu(master: int, database_url: str):
-    """A function giving the CPU seconds used so far by gunicorn's workers and by the
-    PostgreSQL backends connected to the database (persistent connections: the same ones
-    all along)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    name = database_url.rsplit("/", 1)[1]
-
-    def process_seconds(pid: int) -> float:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / tick
-
-    def total() -> float:
-        workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        connection = psycopg2.connect(database_url)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [name],
-            )
-            backends = [row[0] for row in cursor.fetchall()]
-        connection.close()
-        return sum(process_seconds(int(pid)) for pid in [*workers, *backends])
-
-    return total
-
-
 @contextmanager
 def gunicorn(database_url: str, app: str, workers: int, log: Path):
     port = free_port()
@@ -226,7 +219,7 @@ def gunicorn(database_url: str, app: str, workers: int, log: Path):
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"gunicorn {app} did not start; see {log}") from None
                     time.sleep(0.2)
-            yield port, server_cpu(server.pid, database_url)
+            yield port
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -326,7 +319,7 @@ def restart_during_load(args, log: Path) -> tuple[Tally, dict]:
     moments: dict[str, float] = {}
     with PostgresCluster(bindir) as cluster:
         prepare(cluster.url, demo=0)
-        with gunicorn(cluster.url, "config.wsgi:application", args.workers, log) as (port, _cpu):
+        with gunicorn(cluster.url, "config.wsgi:application", args.workers, log) as port:
 
             def restart() -> None:
                 time.sleep(args.seconds / 3)
@@ -415,9 +408,9 @@ def _run(chosen: list[str], args, database_url: str, logs: Path) -> tuple[list[s
                 gunicorn(database_url, "config.wsgi:application", args.workers, logs / "app.log")
             )
         turns = {
-            "floor": lambda: (floor, floor_load(floor[0])),
-            "api": lambda: (app, api_load(app[0])),
-            "form": lambda: (app, form_load(app[0], args.clients)),
+            "floor": lambda: floor_load(floor),
+            "api": lambda: api_load(app),
+            "form": lambda: form_load(app, args.clients),
         }
         taking_turns = {name: turns[name]() for name in turns if name in chosen}
         tallies = _in_turns(taking_turns, args)
@@ -425,7 +418,7 @@ def _run(chosen: list[str], args, database_url: str, logs: Path) -> tuple[list[s
             rows.append(tally.row(ROWS[name], args.clients, GOOD[name]))
         notes.update(_against_floor(tallies))
         if "dashboards" in chosen:
-            rows += _dashboard_rows(dashboards_while_submitting(app[0], args), args.clients)
+            rows += _dashboard_rows(dashboards_while_submitting(app, args), args.clients)
     if "restart" in chosen:
         tally, notes = restart_during_load(args, logs / "restart.log")
         rows.append(tally.row("API across DB restart", args.clients, {200, 201}))
@@ -437,28 +430,33 @@ GOOD = {"floor": {201}, "api": {201}, "form": {302}}
 
 
 def _against_floor(tallies: dict[str, Tally]) -> dict[str, str]:
-    """Each submission scenario's rate as a share of the floor's, measured in the same run."""
+    """Each submission scenario's rate as a share of the floor's, measured in the same run;
+    and the same share by the servers' CPU per request alone: what the rates would be if
+    the clients ran on another machine."""
     if "floor" not in tallies:
         return {}
-    floor = tallies["floor"].rate()
-    return {
-        f"{ROWS[name]} / floor": f"{tallies[name].rate() / floor:.2f}×"
-        for name in ("api", "form")
-        if name in tallies
-    }
+    floor = tallies["floor"]
+    shares = {}
+    for name in ("api", "form"):
+        if name in tallies:
+            tally = tallies[name]
+            shares[f"{ROWS[name]} / floor"] = f"{tally.rate() / floor.rate():.2f}×"
+            by_cpu = floor.server_cpu_per_request() / tally.server_cpu_per_request()
+            shares[f"{ROWS[name]} / floor, by server CPU per request"] = f"{by_cpu:.2f}×"
+    return shares
 
 
 def _in_turns(scenarios: dict, args) -> dict[str, Tally]:
-    """Each scenario (server, one_request) for args.seconds in all, in args.rounds turns,
+    """Each scenario (its one_request) for args.seconds in all, in args.rounds turns,
     after args.warmup seconds each, not counted (the processes' first requests)."""
-    for (_port, _cpu), one_request in scenarios.values():
+    for one_request in scenarios.values():
         run_clients(args.clients, args.warmup, args.max_requests, one_request)
     tallies = {name: Tally() for name in scenarios}
     share = args.seconds / args.rounds
     most = max(1, args.max_requests // args.rounds)
     for _round in range(args.rounds):
-        for name, ((_port, cpu), one_request) in scenarios.items():
-            turn = run_clients(args.clients, share, most, one_request, cpu)
+        for name, one_request in scenarios.items():
+            turn = run_clients(args.clients, share, most, one_request)
             tallies[name].absorb(turn)
     return tallies
 
