@@ -90,8 +90,9 @@ class Tally:
     def rate(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
-    def server_cpu_per_request(self) -> float:
-        return self.server_cpu / len(self.latencies) if self.latencies else 0.0
+    def per_request(self, cpu_seconds: float) -> float:
+        """CPU seconds (the tally's server_cpu or client_cpu) per request; 0 with none."""
+        return cpu_seconds / len(self.latencies) if self.latencies else 0.0
 
     def absorb(self, other: "Tally") -> None:
         """Add another round of the same scenario."""
@@ -109,8 +110,10 @@ class Tally:
         other_5xx = sum(
             c for o, c in self.outcomes.items() if isinstance(o, int) and o >= 500 and o != 503
         )
-        server = f"{self.server_cpu_per_request() * 1000:.2f}" if n else "-"
-        client = f"{self.client_cpu * 1000 / n:.2f}" if n else "-"
+        server, client = (
+            f"{self.per_request(cpu) * 1000:.2f}" if n else "-"
+            for cpu in (self.server_cpu, self.client_cpu)
+        )
         return (
             f"| {name:<26} | {clients:>7} | {n:>8} | {n / self.seconds:>7.0f} | "
             f"{cuts[49] * 1000:>6.1f} | {cuts[94] * 1000:>6.1f} | {cuts[98] * 1000:>6.1f} | "
@@ -441,8 +444,10 @@ def _against_floor(tallies: dict[str, Tally]) -> dict[str, str]:
         if name in tallies:
             tally = tallies[name]
             shares[f"{ROWS[name]} / floor"] = f"{tally.rate() / floor.rate():.2f}×"
-            by_cpu = floor.server_cpu_per_request() / tally.server_cpu_per_request()
-            shares[f"{ROWS[name]} / floor, by server CPU per request"] = f"{by_cpu:.2f}×"
+            its_cpu = tally.per_request(tally.server_cpu)
+            if its_cpu > 0:  # none when no request was answered
+                by_cpu = floor.per_request(floor.server_cpu) / its_cpu
+                shares[f"{ROWS[name]} / floor, by server CPU per request"] = f"{by_cpu:.2f}×"
     return shares
 
 
