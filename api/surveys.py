@@ -20,7 +20,7 @@ from surveys.answers import question_conditions
 from surveys.conditions import condition_json
 from surveys.models import Survey, in_language
 from surveys.questionnaire import KINDS, QuestionnaireSpec
-from surveys.selectors import survey_by_slug, survey_questionnaire
+from surveys.selectors import survey_by_slug, survey_questionnaire, survey_read
 from surveys.teams import survey_allows
 
 LANG_PARAMETER = OpenApiParameter(
@@ -33,7 +33,10 @@ LANG_PARAMETER = OpenApiParameter(
 
 
 def survey_or_404(slug: str) -> Survey:
-    survey = survey_by_slug(slug)
+    return _found(survey_by_slug(slug))
+
+
+def _found(survey: Survey | None) -> Survey:
     if survey is None:
         raise exceptions.NotFound(_("There is no survey at this address; check the slug."))
     return survey
@@ -42,7 +45,7 @@ def survey_or_404(slug: str) -> Survey:
 def team_survey_or_404(request: Request, slug: str, right: str) -> Survey:
     """The survey at this address, if the signed-in user's team role (or site-wide reach)
     gives them this right on it (surveys/teams.py); else 404 or 403."""
-    survey = survey_or_404(slug)
+    survey = _found(survey_read(slug))
     if not survey_allows(request.user, survey, right):
         raise exceptions.PermissionDenied(
             _("Your role in this survey's team does not allow this; ask one of its owners.")

@@ -36,7 +36,8 @@ class ChunkedBodyRefusedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+        # From META: request.headers would build every header's name for this one.
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not request.META.get("CONTENT_LENGTH"):
             return _refusal(request, 411, "length_required", CHUNKED)
         return self.get_response(request)

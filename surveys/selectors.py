@@ -1,6 +1,7 @@
 """Reads that need more than a one-line queryset."""
 
 import hashlib
+import uuid
 
 from django.core.cache import cache
 from django.db.models import Max
@@ -13,17 +14,47 @@ QUESTIONNAIRE_SECONDS = 24 * 3600
 # choices forgets it at once (surveys.signals); a bulk update() is seen within this time.
 SURVEY_SECONDS = 10
 
+# The surveys this process looked up lately, each with the stamp it was read under.
+_SURVEYS: dict[str, tuple[str, Survey]] = {}
+SURVEYS_KEPT = 256
+
 
 def survey_by_slug(slug: str) -> Survey | None:
-    """The survey at ``slug``, from the cache when a respondent's submission looked it up
-    lately: the submission path then costs one query, the INSERT."""
+    """The survey at ``slug``, for a page or submission that only reads it: a respondent's,
+    the public API's. Not to be changed by the caller: it is the same object for every
+    request of this process while it is current.
+
+    The shared cache keeps a stamp per slug, not the survey: a process keeps the survey it
+    read from the database with the stamp it saw then, and uses it while the cache holds that
+    stamp. A change to the survey (surveys.signals) deletes the stamp, so every process reads
+    the survey again at its next request; the stamp expires after SURVEY_SECONDS, which
+    bounds how long a bulk update() goes unseen. A submission then costs one query, the
+    INSERT, and reading a short string from the cache instead of unpickling the survey (7 %
+    of a form submission's CPU in the web worker, docs/benchmarks.md)."""
     key = survey_cache_key(slug)
-    survey = cache.get(key)
+    stamp = cache.get(key)
+    kept = _SURVEYS.get(key)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    survey = survey_read(slug)
     if survey is None:
-        survey = Survey.objects.filter(slug=slug).first()
-        if survey is not None:
-            cache.set(key, survey, timeout=SURVEY_SECONDS)
+        _SURVEYS.pop(key, None)
+        return None
+    if stamp is None:
+        # Another process may set its own stamp meanwhile; the last one set stays, and a
+        # process holding another reads the survey once more and keeps that one.
+        stamp = uuid.uuid4().hex
+        cache.set(key, stamp, timeout=SURVEY_SECONDS)
+    if len(_SURVEYS) >= SURVEYS_KEPT:
+        _SURVEYS.clear()
+    _SURVEYS[key] = (stamp, survey)
     return survey
+
+
+def survey_read(slug: str) -> Survey | None:
+    """The survey at ``slug``, read from the database: for a staff request, which may change
+    it, never the respondents' shared copy (survey_by_slug)."""
+    return Survey.objects.filter(slug=slug).first()
 
 
 def survey_cache_key(slug: str) -> str:
