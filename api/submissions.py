@@ -130,7 +130,7 @@ class ResponseSubmitApi(APIView):
             raise _answerable(reused) from None
         # What OutputSerializer gives, without building one per submission.
         return Response(
-            {"id": str(submission.response.client_token)},
+            {"id": str(submission.client_token)},
             status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK,
         )
 
@@ -212,7 +212,7 @@ def _json_body(request: HttpRequest) -> object:
 def _stored_answer(submission: Submission) -> HttpResponse:
     """What DRF answers for a stored submission: its JSON renderer's bytes, its headers."""
     answer = HttpResponse(
-        f'{{"id":"{submission.response.client_token}"}}',
+        f'{{"id":"{submission.client_token}"}}',
         status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK,
         content_type="application/json",
     )

@@ -49,15 +49,19 @@ class NewResponse:
     suspect_reason: str = ""
 
 
-def response_insert(survey: Survey, row: NewResponse) -> Response:
+def response_insert(survey: Survey, row: NewResponse) -> int:
     """Store one response with one INSERT (no transaction of its own: it is atomic by
-    itself) and return it as ``Response.objects.create`` would. A client token used before
-    raises django.db.IntegrityError, as the ORM would."""
+    itself); its id. A client token used before raises django.db.IntegrityError, as the
+    ORM would."""
     with connection.cursor() as cursor:
         cursor.execute(f"{INSERT} RETURNING id", _values(survey.pk, row))
-        stored_id = cursor.fetchone()[0]
+        return cursor.fetchone()[0]
+
+
+def response_built(survey: Survey, response_id: int, row: NewResponse) -> Response:
+    """The stored response as ``Response.objects.create`` would have returned it."""
     response = Response(
-        pk=stored_id,
+        pk=response_id,
         survey=survey,
         answers=row.answers,
         language=row.language,

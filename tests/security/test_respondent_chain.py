@@ -24,7 +24,7 @@ PROTECTING = (
     "core.csp.ContentSecurityPolicyMiddleware",
     "core.request_limits.ChunkedBodyRefusedMiddleware",
     "core.outage.DatabaseOutageMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.locale.LocaleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 )

@@ -23,6 +23,18 @@ def test_it_stores_one_response_with_the_exact_answers(survey, answers):
     assert stored.provenance == "real"
 
 
+def test_it_gives_the_stored_response_as_the_database_holds_it(survey, answers):
+    """The instance is built from the submitted values, not read back: it must be what the
+    ORM reads, field by field."""
+    token = uuid.uuid4()
+    submission = submit(survey, answers, token)
+    stored = Response.objects.get()
+    assert submission.client_token == token == stored.client_token
+    for field in Response._meta.concrete_fields:
+        assert getattr(submission.response, field.attname) == getattr(stored, field.attname)
+    assert not submission.response._state.adding
+
+
 def test_it_stores_nothing_new_when_the_same_submission_comes_again(survey, answers):
     token = uuid.uuid4()
     first = submit(survey, answers, token)
