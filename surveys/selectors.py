@@ -1,5 +1,6 @@
 """Reads that need more than a one-line queryset."""
 
+import functools
 import hashlib
 import uuid
 
@@ -57,6 +58,7 @@ def survey_read(slug: str) -> Survey | None:
     return Survey.objects.filter(slug=slug).first()
 
 
+@functools.lru_cache(maxsize=1024)
 def survey_cache_key(slug: str) -> str:
     return f"survey:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
 
