@@ -107,6 +107,13 @@ def question_conditions(
     checked when it was stored, so every condition parses. Parsed once per questionnaire
     and process: a condition costs about 60 µs to parse, a submission or a page would pay
     that for every condition."""
+    global _latest
+    latest = _latest
+    if latest is not None and latest[0] is questions:
+        # The same questions as last time (a cached spec's, twice per submission): their
+        # key need not be built again. Kept referenced, so the identity is theirs.
+        return list(zip(latest[0], latest[1], strict=True))
+    given = questions
     questions = tuple(questions)
     # Everything the parser reads of the questions, so equal keys parse alike.
     key = tuple((q.code, q.kind, q.relevant, tuple(q.choice_codes)) for q in questions)
@@ -115,7 +122,12 @@ def question_conditions(
         if len(PARSED_CONDITIONS) >= PARSED_CONDITIONS_KEPT:
             PARSED_CONDITIONS.clear()
         conditions = PARSED_CONDITIONS[key] = _conditions_parse(questions)
+    if given is questions:  # a tuple, which cannot change
+        _latest = (questions, conditions)
     return list(zip(questions, conditions, strict=True))
+
+
+_latest: tuple[tuple[QuestionSpec, ...], tuple[Condition | None, ...]] | None = None
 
 
 PARSED_CONDITIONS: dict[tuple, tuple[Condition | None, ...]] = {}

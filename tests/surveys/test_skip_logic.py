@@ -5,11 +5,17 @@ response stores which questions were skipped by design."""
 import pytest
 from django.utils import translation
 
-from surveys.answers import AnswersInvalid, answers_clean, questions_skipped
+from surveys.answers import AnswersInvalid, answers_clean, question_conditions, questions_skipped
 from surveys.models import Response
 from surveys.questionnaire import questionnaire_parse
 from surveys.selectors import survey_questionnaire
-from tests.factories import import_csv, response_add, skip_logic_document, survey_from_document
+from tests.factories import (
+    every_kind_document,
+    import_csv,
+    response_add,
+    skip_logic_document,
+    survey_from_document,
+)
 
 QUESTIONS = questionnaire_parse(skip_logic_document()).questions
 ASKED_ALL = {"q01": "yes", "q02": "daily", "q03": ["phone", "laptop"], "q04": 40}
@@ -228,3 +234,15 @@ def test_it_judges_skip_logic_when_importing_a_csv(study, tmp_path):
     assert first.skipped == ["q02", "q03", "q05", "q06"]
     assert second.skipped == []
     assert second.answers["q05"] == 7.5
+
+
+def test_it_gives_each_questionnaire_its_own_conditions_when_they_alternate():
+    """Conditions are kept for the questions seen last; other questions, or a list of the
+    same ones, are not given them by mistake."""
+    other = questionnaire_parse(every_kind_document()).questions
+    for questions in (QUESTIONS, other, QUESTIONS, list(other), QUESTIONS):
+        given = question_conditions(questions)
+        assert [question for question, _condition in given] == list(questions)
+        assert [condition is None for _question, condition in given] == [
+            not question.relevant for question in questions
+        ]
