@@ -11,8 +11,9 @@ from surveys.models import Provenance, Survey
 from surveys.questionnaire import ChoiceSpec, QuestionnaireSpec, QuestionSpec
 
 QUESTIONNAIRE_SECONDS = 24 * 3600
-# A survey looked up by its slug is kept this long: saving or deleting it, its questions or
-# choices forgets it at once (surveys.signals); a bulk update() is seen within this time.
+# A survey's stamp in the shared cache (survey_by_slug) is kept this long: saving or deleting
+# the survey, its questions or choices deletes it at once (surveys.signals); a bulk update()
+# is seen within this time.
 SURVEY_SECONDS = 10
 
 # The surveys this process looked up lately, each with the stamp it was read under.
