@@ -205,7 +205,8 @@ def gunicorn(database_url: str, app: str, workers: int, log: Path):
     port = free_port()
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", app, "-w", str(workers)]
+            # --preload as deployed (config/gunicorn.py), the floor's server alike.
+            [sys.executable, "-m", "gunicorn", app, "-w", str(workers), "--preload"]
             + ["--bind", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env={**os.environ, **app_environment(database_url)},

@@ -44,25 +44,28 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_by_slug(slug)
     if survey is None:
         raise Http404("No such survey")
-    if _test_mode(request) and not survey_allows(request.user, survey, VIEW):
+    test_mode = _test_mode(request)
+    if test_mode and not survey_allows(request.user, survey, VIEW):
         return redirect_to_login(request.get_full_path())
     language = _chosen_language(request, survey)
     if language is None:
         return _render(request, survey, survey.default_language, "surveys/language.html", {})
     with translation.override(language):
-        reason = None if _test_mode(request) else survey_closed_reason(survey)
+        reason = None if test_mode else survey_closed_reason(survey)
         if reason is not None:
             return _closed(request, survey, language, reason)
         spec = survey_questionnaire(survey)
         if request.method == "POST" and "switch_language" not in request.POST:
-            return _submit(request, survey, spec, language)
+            return _submit(request, survey, spec, language, test_mode)
         # Switching language mid-way re-shows what was entered, without judging it yet.
         data = request.POST if request.method == "POST" else None
         form = QuestionnaireForm(spec, language, data=data, initial={"started_at_ms": _now_ms()})
         return _render_form(request, survey, language, form)
 
 
-def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpResponse:
+def _submit(
+    request: HttpRequest, survey: Survey, spec, language: str, test_mode: bool
+) -> HttpResponse:
     submission = form_submission(spec, request.POST)
     refusal, invalid = None, None
     if submission is not None:
@@ -77,11 +80,11 @@ def _submit(request: HttpRequest, survey: Survey, spec, language: str) -> HttpRe
                 duration_ms=submission.duration_ms(now_ms),
                 is_suspect=bool(reasons),
                 suspect_reason=",".join(reasons),
-                provenance=Provenance.TEST if _test_mode(request) else Provenance.REAL,
+                provenance=Provenance.TEST if test_mode else Provenance.REAL,
             )
             thanks = _thanks_path(get_script_prefix(), survey.slug)
             # Not redirect(): it would first try the address as a URL name.
-            return HttpResponseRedirect(f"{thanks}?mode=test" if _test_mode(request) else thanks)
+            return HttpResponseRedirect(f"{thanks}?mode=test" if test_mode else thanks)
         except SurveyClosed as closed:
             return _closed(request, survey, language, closed.reason)
         except AnswersInvalid as error:

@@ -133,12 +133,13 @@ def test_it_runs_gthread_web_nodes_behind_nginx_only(compose: dict) -> None:
     assert published == ["nginx"]
 
 
-def python_says(probe: str) -> list[str]:
-    """What a fresh Python process of this project prints running ``probe``, word by word."""
+def python_says(probe: str, **environment: str) -> list[str]:
+    """What a fresh Python process of this project prints running ``probe``, word by word
+    (on SQLite in memory unless ``environment`` says otherwise)."""
     done = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=ROOT,
-        env={**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:"},
+        env={**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:", **environment},
         capture_output=True,
         text=True,
         check=True,
@@ -166,6 +167,31 @@ def test_it_tunes_the_garbage_collector_of_every_web_worker() -> None:
         "print(gc.get_threshold()[0] == w.YOUNGEST_THRESHOLD, gc.get_freeze_count() > 10000)"
     )
     assert python_says(probe) == ["True", "True"]
+
+
+def test_it_opens_no_connection_while_loading_the_app_that_workers_share() -> None:
+    """gunicorn loads config.wsgi once and forks the workers from it (config/gunicorn.py,
+    preload_app): a database or cache connection opened while loading would be one socket
+    shared by every worker."""
+    probe = (
+        "import config.wsgi; from django.db import connections; "
+        "from django.core.cache import caches; "
+        "print([a for a in connections if connections[a].connection is not None]); "
+        "print(len(caches.all(initialized_only=True)))"
+    )
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+    }
+    assert python_says(probe, **production) == ["[]", "0"]
+
+
+def test_it_has_gunicorn_load_the_app_before_forking_its_workers() -> None:
+    settings = {}
+    exec((ROOT / "config/gunicorn.py").read_text(), settings)
+    assert settings["preload_app"] is True
 
 
 def test_it_loads_the_analysis_stack_in_a_worker_not_in_a_web_process() -> None:
