@@ -133,20 +133,25 @@ def _test_mode(request: HttpRequest) -> bool:
 
 
 def _chosen_language(request: HttpRequest, survey: Survey) -> str | None:
-    """The language asked for in this request (?lang= or the switch button), else the one
-    remembered in the language cookie; None when the respondent has not chosen yet."""
-    asked = request.POST.get("switch_language") or request.GET.get("lang")
+    """The language asked for in this request, else the one remembered in the language
+    cookie; None when the respondent has not chosen yet."""
     remembered = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    for candidate in (asked, remembered):
+    for candidate in (_asked_language(request), remembered):
         if candidate in survey.languages:
             return candidate
     return None
 
 
+def _asked_language(request: HttpRequest) -> str | None:
+    """The language this request asks for: the switch button's, else ``?lang=``."""
+    return request.POST.get("switch_language") or request.GET.get("lang")
+
+
 def _render(request, survey, language, template, context, status=200) -> HttpResponse:
+    test_mode = _test_mode(request)
     context = {
         "survey": survey,
-        "test_mode": _test_mode(request),
+        "test_mode": test_mode,
         "language": language,
         "survey_title": survey.title_in(language),
         "survey_intro": survey.intro_in(language),
@@ -156,7 +161,7 @@ def _render(request, survey, language, template, context, status=200) -> HttpRes
     response = render(request, template, context, status=status)
     # Not in test mode: the cookie is also the staff pages' language, which a pilot in
     # another language must not change.
-    if _language_was_asked(request, survey) and not _test_mode(request):
+    if _asked_language(request) in survey.languages and not test_mode:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,
@@ -164,11 +169,6 @@ def _render(request, survey, language, template, context, status=200) -> HttpRes
             samesite="Lax",
         )
     return response
-
-
-def _language_was_asked(request: HttpRequest, survey: Survey) -> bool:
-    asked = request.POST.get("switch_language") or request.GET.get("lang")
-    return asked in survey.languages
 
 
 def _now_ms() -> int:
