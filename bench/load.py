@@ -23,7 +23,7 @@ stay up, so that whatever drifts during a run (the machine's neighbours, autovac
 first thousands of rows, a growing table) weighs on the floor and the app alike: the ratio
 between them is what the run measures.
 
-    .venv/bin/python bench/load.py            # about 3 minutes
+    .venv/bin/python bench/load.py            # about 6 minutes
     .venv/bin/python bench/load.py --seconds 5 --only api
 """
 
@@ -72,6 +72,7 @@ class Tally:
     seconds: float = 0.0
     server_cpu: float = 0.0
     client_cpu: float = 0.0
+    turn_rates: list[float] = field(default_factory=list)  # req/s of each absorbed turn
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, started: float, outcome: str | int) -> None:
@@ -96,6 +97,7 @@ class Tally:
 
     def absorb(self, other: "Tally") -> None:
         """Add another round of the same scenario."""
+        self.turn_rates.append(other.rate())
         self.latencies += other.latencies
         self.outcomes.update(other.outcomes)
         self.seconds += other.seconds
@@ -363,16 +365,16 @@ def restart_during_load(args, log: Path) -> tuple[Tally, dict]:
 def main() -> None:
     cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=20, help="per scenario (default 20)")
+    parser.add_argument("--seconds", type=float, default=60, help="per scenario (default 60)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument(
-        "--rounds", type=int, default=4, help="turns of floor, api and form (default 4)"
+        "--rounds", type=int, default=12, help="turns of floor, api and form (default 12)"
     )
     parser.add_argument(
         "--warmup", type=float, default=3, help="seconds of each, not counted (default 3)"
     )
     parser.add_argument("--workers", type=int, default=2 * cores + 1, help="gunicorn workers")
-    parser.add_argument("--max-requests", type=int, default=50_000, help="per scenario")
+    parser.add_argument("--max-requests", type=int, default=500_000, help="per scenario")
     parser.add_argument("--demo", type=int, default=3000, help="demo responses for dashboards")
     parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
     parser.add_argument("--database", default="bench_load", help="created, then dropped")
@@ -434,9 +436,10 @@ GOOD = {"floor": {201}, "api": {201}, "form": {302}}
 
 
 def _against_floor(tallies: dict[str, Tally]) -> dict[str, str]:
-    """Each submission scenario's rate as a share of the floor's, measured in the same run;
-    and the same share by the servers' CPU per request alone: what the rates would be if
-    the clients ran on another machine."""
+    """Each submission scenario's rate as a share of the floor's, measured in the same run,
+    with the lowest and highest share in a single round (how far the run's own turns
+    spread); and the same share by the servers' CPU per request alone: what the rates would
+    be if the clients ran on another machine."""
     if "floor" not in tallies:
         return {}
     floor = tallies["floor"]
@@ -444,7 +447,12 @@ def _against_floor(tallies: dict[str, Tally]) -> dict[str, str]:
     for name in ("api", "form"):
         if name in tallies:
             tally = tallies[name]
-            shares[f"{ROWS[name]} / floor"] = f"{tally.rate() / floor.rate():.2f}×"
+            by_round = [
+                its / floor_rate
+                for its, floor_rate in zip(tally.turn_rates, floor.turn_rates, strict=True)
+            ]
+            spread = f" (rounds: {min(by_round):.2f}–{max(by_round):.2f})" if by_round else ""
+            shares[f"{ROWS[name]} / floor"] = f"{tally.rate() / floor.rate():.2f}×{spread}"
             its_cpu = tally.per_request(tally.server_cpu)
             if its_cpu > 0:  # none when no request was answered
                 by_cpu = floor.per_request(floor.server_cpu) / its_cpu
