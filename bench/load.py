@@ -451,8 +451,10 @@ def _against_floor(tallies: dict[str, Tally]) -> dict[str, str]:
                 its / floor_rate
                 for its, floor_rate in zip(tally.turn_rates, floor.turn_rates, strict=True)
             ]
-            spread = f" (rounds: {min(by_round):.2f}–{max(by_round):.2f})" if by_round else ""
-            shares[f"{ROWS[name]} / floor"] = f"{tally.rate() / floor.rate():.2f}×{spread}"
+            shares[f"{ROWS[name]} / floor"] = (
+                f"{tally.rate() / floor.rate():.2f}× "
+                f"(rounds: {min(by_round):.2f}–{max(by_round):.2f})"
+            )
             its_cpu = tally.per_request(tally.server_cpu)
             if its_cpu > 0:  # none when no request was answered
                 by_cpu = floor.per_request(floor.server_cpu) / its_cpu
