@@ -30,9 +30,15 @@ def browser(monkeypatch):
         )
     # Playwright's sync API runs an event loop in this thread; Django must allow ORM calls.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # With that loop running, Django keeps this thread's connections apart from the ones
+        # pytest-django closes (asgiref's Local, per context in a thread with a running loop):
+        # the test body's queries open a connection of their own, which would still hold the
+        # test database when the session ends and stop pytest-django from dropping it.
+        connections.close_all()
